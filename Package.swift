@@ -1,0 +1,56 @@
+// swift-tools-version:6.1
+// Doudi (兜底): the offline-first social-assistance safety net, village → town → district.
+//
+// Layers (see ../shared/design/ARCHITECTURE.md):
+//   DoudiModel  ← DoudiSync ← DoudiField (field library)  ← doudi (ClientCLI/)
+//                            ← DoudiServer                 ← doudi-server
+// DoudiModel and DoudiSync are pure Swift: no I/O, no clock of their own.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Doudi",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "DoudiModel", targets: ["DoudiModel"]),
+        .library(name: "DoudiSync", targets: ["DoudiSync"]),
+        .library(name: "DoudiField", targets: ["DoudiField"]),
+        .library(name: "DoudiServer", targets: ["DoudiServer"]),
+        .executable(name: "doudi", targets: ["doudi"]),
+        .executable(name: "doudi-server", targets: ["doudi-server"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "DoudiModel", swiftSettings: swiftSettings),
+        .target(name: "DoudiSync", dependencies: ["DoudiModel"], swiftSettings: swiftSettings),
+        .target(name: "DoudiField", dependencies: ["DoudiModel", "DoudiSync"], swiftSettings: swiftSettings),
+        .target(name: "DoudiServer", dependencies: ["DoudiModel", "DoudiSync"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "doudi",
+            dependencies: [
+                "DoudiModel", "DoudiField",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "ClientCLI",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "doudi-server",
+            dependencies: [
+                "DoudiServer", "DoudiModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DoudiModelTests",
+            dependencies: ["DoudiModel"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

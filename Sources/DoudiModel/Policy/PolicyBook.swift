@@ -1,0 +1,32 @@
+/// All policy versions known, choosing the one in force on a day.
+public struct PolicyBook: Sendable {
+    /// Versions sorted by effective date.
+    public private(set) var versions: [PolicyVersion]
+
+    /// - Throws: ``ModelError`` when two versions share an id or an effective date.
+    public init(_ versions: [PolicyVersion]) throws(ModelError) {
+        let sorted = versions.sorted { $0.effectiveFrom < $1.effectiveFrom }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where a.effectiveFrom == b.effectiveFrom {
+            throw ModelError(.duplicate, field: "effectiveFrom", "policy versions \(a.id) and \(b.id) both take effect on \(a.effectiveFrom); give one a later date")
+        }
+        var ids = Set<String>()
+        for v in sorted where !ids.insert(v.id).inserted {
+            throw ModelError(.duplicate, field: "id", "two policy versions are called \(v.id)")
+        }
+        self.versions = sorted
+    }
+
+    /// The version in force on `day`: the latest one effective on or before it.
+    ///
+    /// - Throws: ``ModelError`` with code `no-policy-in-force` when `day` is before every version.
+    public func inForce(on day: Day) throws(ModelError) -> PolicyVersion {
+        guard let v = versions.last(where: { $0.effectiveFrom <= day }) else {
+            let first = versions.first.map { "; the earliest takes effect on \($0.effectiveFrom)" } ?? ""
+            throw ModelError(.noPolicyInForce, "no policy version is in force on \(day)\(first)")
+        }
+        return v
+    }
+
+    /// The version with this id.
+    public func version(id: String) -> PolicyVersion? { versions.first { $0.id == id } }
+}
