@@ -35,7 +35,7 @@ enum Fixtures {
         supporter: LegalSupporterStatus = .able, father: ParentStatus = .present, mother: ParentStatus = .present,
         lostContactConfirmed: Bool = false, dependsOnFamily: Bool = false, status: PersonStatus = .normal
     ) -> Member {
-        Member(id: uuid(n), name: name, residentID: residentID(born: born, sequence: n), relation: relation,
+        Member(id: uuid(n), household: uuid(1), name: name, residentID: residentID(born: born, sequence: n), relation: relation,
                employment: employment, labourCapacity: labour, health: health,
                seriousIllness: health == .seriouslyIll ? "尿毒症" : nil,
                disability: disability.map { try! Disability(category: $0.0, grade: $0.1) }, personStatus: status,

@@ -74,6 +74,8 @@ public struct ClassifiedAidTier: Hashable, Sendable, Codable {
 /// A household's or person's enrolment in a programme (保障), from a month.
 public struct Enrolment: Identifiable, Hashable, Sendable, Codable {
     public var id: UUID
+    /// The household enrolled (may be left out in a household document).
+    public var household: UUID
     public var programme: Programme
     /// The person, for per-person programmes and single-person dibao cases.
     public var member: UUID?
@@ -90,21 +92,22 @@ public struct Enrolment: Identifiable, Hashable, Sendable, Codable {
     /// 低保证号 etc.
     public var certificate: String?
 
-    public init(id: UUID, programme: Programme, member: UUID? = nil, start: YearMonth, end: YearMonth? = nil,
+    public init(id: UUID, household: UUID = HouseholdCase.unassigned, programme: Programme, member: UUID? = nil, start: YearMonth, end: YearMonth? = nil,
                 monthlyAmount: Money, gradualExitStart: YearMonth? = nil, classifiedAid: [ClassifiedAidTier] = [],
                 certificate: String? = nil) {
-        self.id = id; self.programme = programme; self.member = member; self.start = start; self.end = end
+        self.id = id; self.household = household; self.programme = programme; self.member = member; self.start = start; self.end = end
         self.monthlyAmount = monthlyAmount; self.gradualExitStart = gradualExitStart
         self.classifiedAid = classifiedAid; self.certificate = certificate
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, programme, member, start, end, monthlyAmount, gradualExitStart, classifiedAid, certificate
+        case id, household, programme, member, start, end, monthlyAmount, gradualExitStart, classifiedAid, certificate
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(UUID.self, forKey: .id)
+        household = try c.decodeIfPresent(UUID.self, forKey: .household) ?? HouseholdCase.unassigned
         programme = try c.decode(Programme.self, forKey: .programme)
         member = try c.decodeIfPresent(UUID.self, forKey: .member)
         start = try c.decode(YearMonth.self, forKey: .start)

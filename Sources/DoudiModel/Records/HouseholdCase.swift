@@ -6,6 +6,11 @@ import Foundation
 /// This is also the **household document** format read by `doudi assess`
 /// (see `docs/HOUSEHOLD-DOCUMENT.md` and `Samples/households/`).
 public struct HouseholdCase: Hashable, Sendable, Codable {
+    /// The household id child records carry until they are placed in a case
+    /// (all zeros); a document may leave `household` out of its members, obligors,
+    /// surveys and enrolments, and the case fills in its own.
+    public static let unassigned = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
     public var household: Household
     public var members: [Member]
     /// Legal supporters outside the household (§3.1.3).
@@ -21,6 +26,16 @@ public struct HouseholdCase: Hashable, Sendable, Codable {
                 enrolments: [Enrolment] = [], applications: [Application] = []) {
         self.household = household; self.members = members; self.obligors = obligors; self.surveys = surveys
         self.enrolments = enrolments; self.applications = applications
+        adoptChildren()
+    }
+
+    /// Gives child records that do not name a household this case's household.
+    mutating func adoptChildren() {
+        let id = household.id
+        for i in members.indices where members[i].household == Self.unassigned { members[i].household = id }
+        for i in obligors.indices where obligors[i].household == Self.unassigned { obligors[i].household = id }
+        for i in surveys.indices where surveys[i].household == Self.unassigned { surveys[i].household = id }
+        for i in enrolments.indices where enrolments[i].household == Self.unassigned { enrolments[i].household = id }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable { case household, members, obligors, surveys, enrolments, applications }
@@ -34,6 +49,7 @@ public struct HouseholdCase: Hashable, Sendable, Codable {
         surveys = try c.decodeIfPresent([Survey].self, forKey: .surveys) ?? []
         enrolments = try c.decodeIfPresent([Enrolment].self, forKey: .enrolments) ?? []
         applications = try c.decodeIfPresent([Application].self, forKey: .applications) ?? []
+        adoptChildren()
     }
 
     /// Reads a household document.
@@ -52,7 +68,11 @@ public struct HouseholdCase: Hashable, Sendable, Codable {
     public func validate() throws(ModelError) {
         guard !members.isEmpty else { throw ModelError(.missingValue, field: "members", "a household needs at least one member") }
         var ids = Set<UUID>(), numbers = [String: Int]()
+        func mine(_ id: UUID, _ field: String) throws(ModelError) {
+            if id != household.id { throw ModelError(.unknownReference, field: field, "names household \(id), but this is household \(household.id)") }
+        }
         for (i, m) in members.enumerated() {
+            try mine(m.household, "members[\(i)].household")
             guard ids.insert(m.id).inserted else { throw ModelError(.duplicate, field: "members[\(i)].id", "\(m.id) is used by two members") }
             if let j = numbers[m.residentID.value] {
                 throw ModelError(.duplicate, field: "members[\(i)].residentID", "\(m.residentID.masked) is also members[\(j)]: one ID number registers one person")
@@ -63,14 +83,17 @@ public struct HouseholdCase: Hashable, Sendable, Codable {
             if let id, !ids.contains(id) { throw ModelError(.unknownReference, field: field, "\(id) is not a member of this household") }
         }
         for (i, o) in obligors.enumerated() {
+            try mine(o.household, "obligors[\(i)].household")
             try known(o.member, "obligors[\(i)].member")
             if o.supportOwed.isNegative { throw ModelError(.invalidValue, field: "obligors[\(i)].supportOwed", "cannot be negative") }
         }
         for (s, survey) in surveys.enumerated() {
+            try mine(survey.household, "surveys[\(s)].household")
             for (i, item) in survey.incomes.enumerated() { try known(item.member, "surveys[\(s)].incomes[\(i)].member") }
             for (i, item) in survey.deductions.enumerated() { try known(item.member, "surveys[\(s)].deductions[\(i)].member") }
         }
         for (e, enrolment) in enrolments.enumerated() {
+            try mine(enrolment.household, "enrolments[\(e)].household")
             try known(enrolment.member, "enrolments[\(e)].member")
             for (i, t) in enrolment.classifiedAid.enumerated() {
                 try known(t.member, "enrolments[\(e)].classifiedAid[\(i)].member")

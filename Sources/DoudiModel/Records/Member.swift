@@ -3,6 +3,9 @@ import Foundation
 /// A member of a household (家庭成员). Birth date and sex come from the resident ID number.
 public struct Member: Identifiable, Hashable, Sendable, Codable {
     public var id: UUID
+    /// The household the person belongs to (one person, one household). In a household
+    /// document it may be left out: the document's household is meant.
+    public var household: UUID
     /// 姓名 (masked in public notices as surname + *).
     public var name: String
     /// 身份证号
@@ -32,13 +35,13 @@ public struct Member: Identifiable, Hashable, Sendable, Codable {
     public var dependsOnFamily: Bool
 
     public init(
-        id: UUID, name: String, residentID: ResidentID, relation: Relation, employment: Employment = .other,
+        id: UUID, household: UUID, name: String, residentID: ResidentID, relation: Relation, employment: Employment = .other,
         labourCapacity: LabourCapacity = .full, health: Health = .healthy, seriousIllness: String? = nil,
         disability: Disability? = nil, personStatus: PersonStatus = .normal,
         legalSupporter: LegalSupporterStatus = .able, father: ParentStatus = .present,
         mother: ParentStatus = .present, lostContactConfirmed: Bool = false, dependsOnFamily: Bool = false
     ) {
-        self.id = id; self.name = name; self.residentID = residentID; self.relation = relation
+        self.id = id; self.household = household; self.name = name; self.residentID = residentID; self.relation = relation
         self.employment = employment; self.labourCapacity = labourCapacity; self.health = health
         self.seriousIllness = seriousIllness; self.disability = disability; self.personStatus = personStatus
         self.legalSupporter = legalSupporter; self.father = father; self.mother = mother
@@ -46,13 +49,14 @@ public struct Member: Identifiable, Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, residentID, relation, employment, labourCapacity, health, seriousIllness, disability
+        case id, household, name, residentID, relation, employment, labourCapacity, health, seriousIllness, disability
         case personStatus, legalSupporter, father, mother, lostContactConfirmed, dependsOnFamily
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(UUID.self, forKey: .id)
+        household = try c.decodeIfPresent(UUID.self, forKey: .household) ?? HouseholdCase.unassigned
         name = try c.decode(String.self, forKey: .name)
         guard !name.trimmingWhitespace().isEmpty else {
             throw DecodingError.dataCorruptedError(forKey: .name, in: c, debugDescription: "a member needs a name")
@@ -264,6 +268,8 @@ public enum ParentStatus: String, Codable, Sendable, CaseIterable {
 /// A legal supporter (赡养/抚养/扶养义务人) of a member, living outside the household. §3.1.3
 public struct SupportObligor: Identifiable, Hashable, Sendable, Codable {
     public var id: UUID
+    /// The household of the member supported (may be left out in a household document).
+    public var household: UUID
     /// The member they owe support to.
     public var member: UUID
     public var name: String
@@ -277,10 +283,25 @@ public struct SupportObligor: Identifiable, Hashable, Sendable, Codable {
     /// When they cannot pay, why (残疾, 疾病, 缺乏劳动能力, 其他); then nothing is counted.
     public var cannotPayReason: String?
 
-    public init(id: UUID, member: UUID, name: String, residentID: ResidentID? = nil, relation: String,
+    public init(id: UUID, household: UUID = HouseholdCase.unassigned, member: UUID, name: String, residentID: ResidentID? = nil, relation: String,
                 employer: String? = nil, supportOwed: Money, cannotPayReason: String? = nil) {
-        self.id = id; self.member = member; self.name = name; self.residentID = residentID
+        self.id = id; self.household = household; self.member = member; self.name = name; self.residentID = residentID
         self.relation = relation; self.employer = employer; self.supportOwed = supportOwed
         self.cannotPayReason = cannotPayReason
+    }
+
+    enum CodingKeys: String, CodingKey { case id, household, member, name, residentID, relation, employer, supportOwed, cannotPayReason }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(UUID.self, forKey: .id)
+        household = try c.decodeIfPresent(UUID.self, forKey: .household) ?? HouseholdCase.unassigned
+        member = try c.decode(UUID.self, forKey: .member)
+        name = try c.decode(String.self, forKey: .name)
+        residentID = try c.decodeIfPresent(ResidentID.self, forKey: .residentID)
+        relation = try c.decode(String.self, forKey: .relation)
+        employer = try c.decodeIfPresent(String.self, forKey: .employer)
+        supportOwed = try c.decode(Money.self, forKey: .supportOwed)
+        cannotPayReason = try c.decodeIfPresent(String.self, forKey: .cannotPayReason)
     }
 }

@@ -6,6 +6,8 @@ import Foundation
 /// assessment uses the latest one.
 public struct Survey: Identifiable, Hashable, Sendable, Codable {
     public var id: UUID
+    /// The household surveyed (may be left out in a household document).
+    public var household: UUID
     /// 调查日期
     public var date: Day
     /// 调查人 (usually two staff).
@@ -15,17 +17,18 @@ public struct Survey: Identifiable, Hashable, Sendable, Codable {
     public var deductions: [Deduction]
     public var assets: Assets
 
-    public init(id: UUID, date: Day, surveyors: [String] = [], incomes: [IncomeItem] = [],
+    public init(id: UUID, household: UUID = HouseholdCase.unassigned, date: Day, surveyors: [String] = [], incomes: [IncomeItem] = [],
                 deductions: [Deduction] = [], assets: Assets = Assets()) {
-        self.id = id; self.date = date; self.surveyors = surveyors; self.incomes = incomes
+        self.id = id; self.household = household; self.date = date; self.surveyors = surveyors; self.incomes = incomes
         self.deductions = deductions; self.assets = assets
     }
 
-    enum CodingKeys: String, CodingKey { case id, date, surveyors, incomes, deductions, assets }
+    enum CodingKeys: String, CodingKey { case id, household, date, surveyors, incomes, deductions, assets }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(UUID.self, forKey: .id)
+        household = try c.decodeIfPresent(UUID.self, forKey: .household) ?? HouseholdCase.unassigned
         date = try c.decode(Day.self, forKey: .date)
         surveyors = try c.decodeIfPresent([String].self, forKey: .surveyors) ?? []
         incomes = try c.decodeIfPresent([IncomeItem].self, forKey: .incomes) ?? []
