@@ -139,6 +139,8 @@ public struct BenefitAccount: Hashable, Sendable, Codable {
 }
 
 /// Records are never deleted: a voided record stays, with the reason.
+///
+/// Encoded as the string `"active"` or as `{"voided": "reason"}`.
 public enum RecordStatus: Hashable, Sendable, Codable {
     /// 在册
     case active
@@ -146,4 +148,27 @@ public enum RecordStatus: Hashable, Sendable, Codable {
     case voided(reason: String)
 
     public var isActive: Bool { self == .active }
+
+    /// 在册 / 注销
+    public var chineseName: String { isActive ? "在册" : "注销" }
+
+    private struct Voided: Codable { var voided: String }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let s = try? c.decode(String.self) {
+            guard s == "active" else { throw DecodingError.dataCorruptedError(in: c, debugDescription: "status is \"active\" or {\"voided\": \"reason\"}") }
+            self = .active
+        } else {
+            self = .voided(reason: try c.decode(Voided.self).voided)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .active: try c.encode("active")
+        case .voided(let reason): try c.encode(Voided(voided: reason))
+        }
+    }
 }

@@ -1,0 +1,69 @@
+import Foundation
+
+/// A JSON value, used for the value of one field in a change.
+///
+/// Numbers are integers only: Doudi has no floating-point fields (money is a
+/// string of yuan, clocks and sequences are integers), and a fractional number
+/// on the wire is refused rather than rounded.
+public enum JSONValue: Hashable, Sendable, Codable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let i = try? c.decode(Int64.self) { self = .int(i) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
+        else if let o = try? c.decode([String: JSONValue].self) { self = .object(o) }
+        else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a JSON value Doudi accepts (numbers must be whole)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case .bool(let b): try c.encode(b)
+        case .int(let i): try c.encode(i)
+        case .string(let s): try c.encode(s)
+        case .array(let a): try c.encode(a)
+        case .object(let o): try c.encode(o)
+        }
+    }
+}
+
+/// Turns records into their fields and back, through their `Codable` form, so that
+/// a change can carry field-level values and stamps for any record kind.
+public enum RecordFields {
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    /// The record's top-level fields.
+    public static func fields<R: Encodable>(of record: R) throws -> [String: JSONValue] {
+        let data = try encoder.encode(record)
+        guard case .object(let o) = try JSONDecoder().decode(JSONValue.self, from: data) else {
+            throw EncodingError.invalidValue(record, .init(codingPath: [], debugDescription: "a record must encode as a JSON object"))
+        }
+        return o
+    }
+
+    /// Rebuilds a record from its fields (validating it as any document is validated).
+    public static func record<R: Decodable>(_ type: R.Type, from fields: [String: JSONValue]) throws -> R {
+        try JSONDecoder().decode(R.self, from: encoder.encode(JSONValue.object(fields)))
+    }
+
+    /// Canonical JSON text of a value (sorted keys), for storage and hashing.
+    public static func canonicalJSON<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
