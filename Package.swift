@@ -24,11 +24,16 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "DoudiModel", swiftSettings: swiftSettings),
         .target(name: "DoudiSync", dependencies: ["DoudiModel"], swiftSettings: swiftSettings),
-        .target(name: "DoudiField", dependencies: ["DoudiModel", "DoudiSync"], swiftSettings: swiftSettings),
+        .target(
+            name: "DoudiField",
+            dependencies: ["DoudiModel", "DoudiSync", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "DoudiServer", dependencies: ["DoudiModel", "DoudiSync"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "doudi",
@@ -50,6 +55,23 @@ let package = Package(
         .testTarget(
             name: "DoudiModelTests",
             dependencies: ["DoudiModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DoudiSyncTests",
+            dependencies: ["DoudiSync"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DoudiFieldTests",
+            dependencies: ["DoudiField", "DoudiSync", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // End-to-end: runs the built `doudi` executable as a process; depending on the
+        // executable target makes `swift test` build it first.
+        .testTarget(
+            name: "DoudiCLITests",
+            dependencies: ["doudi"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -63,7 +63,7 @@ public enum EntityKind: String, Hashable, Sendable, Codable, CaseIterable {
 }
 
 /// What a change does to its record.
-public enum Operation: String, Hashable, Sendable, Codable {
+public enum ChangeOperation: String, Hashable, Sendable, Codable {
     /// A new record: every field is given.
     case create
     /// Some fields of an existing record change.
@@ -76,14 +76,14 @@ public enum Operation: String, Hashable, Sendable, Codable {
 public struct Change: Hashable, Sendable, Codable {
     public var entity: EntityKind
     public var record: UUID
-    public var operation: Operation
+    public var operation: ChangeOperation
     /// The village the record belongs to, for scoping pulls and pushes.
     public var village: OrgCode
     /// The household it belongs to, if any.
     public var household: UUID?
     public var fields: [FieldChange]
 
-    public init(entity: EntityKind, record: UUID, operation: Operation, village: OrgCode, household: UUID?, fields: [FieldChange]) {
+    public init(entity: EntityKind, record: UUID, operation: ChangeOperation, village: OrgCode, household: UUID?, fields: [FieldChange]) {
         self.entity = entity; self.record = record; self.operation = operation; self.village = village
         self.household = household; self.fields = fields
     }

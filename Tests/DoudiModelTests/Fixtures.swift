@@ -21,10 +21,7 @@ enum Fixtures {
 
     /// A valid Dongxing resident ID number for a birth date (sequence picks sex and uniqueness).
     static func residentID(born: String, sequence: Int = 123) -> ResidentID {
-        let digits = born.replacingOccurrences(of: "-", with: "")
-        let seq = String(format: "%03d", sequence % 1000)
-        let first17 = "511011" + digits + seq
-        return try! ResidentID(first17 + String(ResidentID.checkCharacter(for: first17)!))
+        try! ResidentID.make(area: "511011", birth: day(born), sequence: sequence)
     }
 
     static func uuid(_ n: Int) -> UUID { UUID(uuidString: String(format: "00000000-0000-4000-8000-%012d", n))! }

@@ -64,6 +64,22 @@ public struct ResidentID: Hashable, Sendable {
     /// The number masked for listings and logs: `511011********1234`.
     public var masked: String { String(value.prefix(6)) + String(repeating: "*", count: 8) + String(value.suffix(4)) }
 
+    /// Makes a valid number from its parts (for generators, samples and tests).
+    ///
+    /// - Parameters:
+    ///   - area: 6-digit area code, e.g. `511011`.
+    ///   - birth: birth date.
+    ///   - sequence: 0–999; odd for a man, even for a woman.
+    public static func make(area: String, birth: Day, sequence: Int) throws(ResidentIDError) -> ResidentID {
+        let seq = String(sequence % 1000)
+        let first17 = area + Day.pad(birth.year, 4) + Day.pad(birth.month, 2) + Day.pad(birth.day, 2)
+            + String(repeating: "0", count: 3 - seq.count) + seq
+        guard let check = checkCharacter(for: first17) else {
+            throw ResidentIDError(text: first17, problem: .characters, reason: "area code must be 6 digits")
+        }
+        return try ResidentID(first17 + String(check))
+    }
+
     /// Makes the check character for 17 digits (used by generators and tests).
     public static func checkCharacter(for first17: String) -> Character? {
         let chars = Array(first17)

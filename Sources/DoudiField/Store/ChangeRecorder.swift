@@ -1,0 +1,125 @@
+import DoudiModel
+import DoudiSync
+import Foundation
+import GRDB
+
+/// Writes records inside one transaction and collects, field by field, the change
+/// set that describes them; then writes the change set to the outbox and every
+/// new version to history. Used only inside `FieldStore.perform`.
+struct ChangeRecorder {
+    let db: Database
+    let changeSetID: UUID
+    let stamp: HLCStamp
+    let author: Actor
+    private(set) var changes: [Change] = []
+    private var history: [(EntityKind, UUID, ChangeOperation, [String], String)] = []
+
+    init(db: Database, changeSetID: UUID, stamp: HLCStamp, author: Actor) {
+        self.db = db; self.changeSetID = changeSetID; self.stamp = stamp; self.author = author
+    }
+
+    /// Inserts a new record: every field is part of the change.
+    mutating func create<R: StoredRecord>(_ record: R) throws {
+        do { try record.validate() } catch { throw FieldError(error) }
+        if try R.voidReason(db, id: record.recordID) != nil || R.exists(db, key: record.recordID) {
+            throw FieldError(.duplicate, field: "id", "a \(R.entity.rawValue) with id \(record.recordID) already exists")
+        }
+        let village = try record.village(db)
+        try record.insert(db)
+        let fields = try RecordFields.fields(of: record)
+        let changed = fields.keys.sorted().map { FieldChange(name: $0, value: fields[$0]!, stamp: stamp, previous: nil) }
+        try note(R.entity, record.recordID, .create, village: village, household: record.householdID, fields: changed, snapshot: fields)
+    }
+
+    /// Updates a record: only the fields that differ are part of the change, each with
+    /// the value and stamp it replaces.
+    mutating func update<R: StoredRecord>(_ record: R) throws {
+        do { try record.validate() } catch { throw FieldError(error) }
+        if let reason = try R.voidReason(db, id: record.recordID) {
+            throw FieldError(.voided, "this \(R.entity.rawValue) was voided (\(reason)) and cannot change")
+        }
+        guard let old = try R.fetchOne(db, key: record.recordID) else {
+            throw FieldError(.notFound, field: "id", "no \(R.entity.rawValue) with id \(record.recordID)")
+        }
+        let before = try RecordFields.fields(of: old), after = try RecordFields.fields(of: record)
+        let names = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
+        guard !names.isEmpty else { throw FieldError(.noChange, "nothing changed: give at least one new value") }
+        let village = try record.village(db)
+        let oldVillage = try old.village(db)
+        try record.update(db)
+        var changed: [FieldChange] = []
+        for name in names {
+            let previousStamp = try String.fetchOne(db, sql: "SELECT stamp FROM fieldStamp WHERE record = ? AND field = ?",
+                                                    arguments: [record.recordID.uuidString, name]).flatMap(HLCStamp.init(text:))
+            let previous = previousStamp.map { FieldVersion(value: before[name] ?? .null, stamp: $0) }
+            changed.append(FieldChange(name: name, value: after[name] ?? .null, stamp: stamp, previous: previous))
+        }
+        if oldVillage != village {
+            // moving between villages: the old village must see the record leave
+            try requireJurisdiction(over: oldVillage)
+        }
+        try note(R.entity, record.recordID, .update, village: village, household: record.householdID, fields: changed, snapshot: after)
+    }
+
+    /// Voids a record with a reason; it stays, with its history.
+    mutating func void<R: StoredRecord>(_ type: R.Type, id: UUID, reason: String) throws {
+        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw FieldError(.validation, field: "reason", "a void needs a reason: say why the record is withdrawn")
+        }
+        if let existing = try R.voidReason(db, id: id) {
+            throw FieldError(.voided, "this \(R.entity.rawValue) is already voided (\(existing))")
+        }
+        guard var record = try R.fetchOne(db, key: id) else {
+            throw FieldError(.notFound, field: "id", "no \(R.entity.rawValue) with id \(id)")
+        }
+        let village = try record.village(db)
+        var fields = try RecordFields.fields(of: record)
+        var changed: [FieldChange] = []
+        func previous(_ name: String) throws -> FieldVersion? {
+            try String.fetchOne(db, sql: "SELECT stamp FROM fieldStamp WHERE record = ? AND field = ?", arguments: [id.uuidString, name])
+                .flatMap(HLCStamp.init(text:)).map { FieldVersion(value: fields[name] ?? .null, stamp: $0) }
+        }
+        if var household = record as? Household {
+            household.status = .voided(reason: reason)
+            record = household as! R
+            try record.update(db)
+            let status = try RecordFields.fields(of: household)["status"]!
+            changed.append(FieldChange(name: "status", value: status, stamp: stamp, previous: try previous("status")))
+            fields["status"] = status
+        }
+        try db.execute(sql: "UPDATE \"\(R.databaseTableName)\" SET voidReason = ? WHERE \(R.primaryKeyColumn) = ?", arguments: [reason, id.uuidString])
+        changed.append(FieldChange(name: "voidReason", value: .string(reason), stamp: stamp, previous: try previous("voidReason")))
+        fields["voidReason"] = .string(reason)
+        try note(R.entity, id, .void, village: village, household: record.householdID, fields: changed, snapshot: fields)
+    }
+
+    /// Checks the author may act on a record of `village`.
+    func requireJurisdiction(over village: OrgCode) throws {
+        guard author.hasJurisdiction(over: village) else {
+            throw FieldError(.forbidden, "\(village) is outside this device's jurisdiction (\(author.org)); records of another village are kept by that village")
+        }
+    }
+
+    private mutating func note(_ entity: EntityKind, _ id: UUID, _ op: ChangeOperation, village: OrgCode, household: UUID?,
+                               fields: [FieldChange], snapshot: [String: JSONValue]) throws {
+        try requireJurisdiction(over: village)
+        changes.append(Change(entity: entity, record: id, operation: op, village: village, household: household, fields: fields))
+        for f in fields {
+            try db.execute(sql: "INSERT INTO fieldStamp(entity, record, field, stamp) VALUES (?, ?, ?, ?) ON CONFLICT(record, field) DO UPDATE SET stamp = excluded.stamp",
+                           arguments: [entity.rawValue, id.uuidString, f.name, stamp.text])
+        }
+        history.append((entity, id, op, fields.map(\.name), try RecordFields.canonicalJSON(JSONValue.object(snapshot))))
+    }
+
+    /// Writes the history rows for everything recorded.
+    func writeHistory() throws {
+        let author = try RecordFields.canonicalJSON(self.author)
+        for (entity, id, op, names, snapshot) in history {
+            try db.execute(sql: """
+                INSERT INTO history(entity, record, operation, changeSet, author, stamp, fields, snapshot)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [entity.rawValue, id.uuidString, op.rawValue, changeSetID.uuidString, author, stamp.text,
+                                 try RecordFields.canonicalJSON(names), snapshot])
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import DoudiModel
+import DoudiSync
+import Foundation
+import GRDB
+
+/// One line of a household listing.
+public struct HouseholdSummary: Hashable, Sendable, Codable {
+    public var id: UUID
+    public var village: OrgCode
+    public var address: String
+    public var categories: Set<HouseholdCategory>
+    public var status: RecordStatus
+    /// 户主姓名 (the member whose relation is head, else the first registered).
+    public var headName: String?
+    /// The head's resident ID number, masked.
+    public var headResidentIDMasked: String?
+    /// 家庭人口 (members not voided).
+    public var members: Int
+}
+
+/// One version of a record, as history shows it.
+public struct HistoryEntry: Hashable, Sendable, Codable {
+    public var entity: EntityKind
+    public var record: UUID
+    public var operation: ChangeOperation
+    public var changeSet: UUID
+    public var author: Actor
+    public var stamp: HLCStamp
+    /// Fields this version changed.
+    public var fields: [String]
+    /// The whole record after this version.
+    public var snapshot: [String: JSONValue]
+}
+
+/// A change set in the outbox and what became of it.
+public struct OutboxEntry: Hashable, Sendable, Codable {
+    public enum State: String, Hashable, Sendable, Codable {
+        case pending, accepted, rejected
+        public var chineseName: String {
+            switch self {
+            case .pending: "待同步"
+            case .accepted: "已同步"
+            case .rejected: "被拒绝"
+            }
+        }
+    }
+    public var changeSet: ChangeSet
+    public var state: State
+    public var serverSequence: Int64?
+    public var reason: String?
+}
+
+extension FieldStore {
+    /// Lists households, optionally those with a member whose name contains `name`,
+    /// ordered by village and address.
+    public func households(matching name: String? = nil, includeVoided: Bool = false, limit: Int = 200, offset: Int = 0) throws -> [HouseholdSummary] {
+        try database.writer.read { db in
+            var sql = """
+                SELECT h.id, h.village, h.address, h.categories, h.status,
+                  (SELECT COUNT(*) FROM member m WHERE m.household = h.id AND m.voidReason IS NULL) AS memberCount,
+                  hm.name AS headName, hm.residentID AS headID
+                FROM household h
+                LEFT JOIN member hm ON hm.id = (SELECT m.id FROM member m WHERE m.household = h.id AND m.voidReason IS NULL
+                                                ORDER BY (m.relation = 'head') DESC, m.rowid LIMIT 1)
+                """
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if !includeVoided { conditions.append("h.voidReason IS NULL") }
+            if let name, !name.isEmpty {
+                conditions.append("h.id IN (SELECT household FROM member WHERE name LIKE ? ESCAPE '\\' AND voidReason IS NULL)")
+                let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+                _ = arguments.append(contentsOf: ["%\(escaped)%"])
+            }
+            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+            sql += " ORDER BY h.village, h.address LIMIT ? OFFSET ?"
+            _ = arguments.append(contentsOf: [limit, offset])
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                let categories: String = row["categories"], status: String = row["status"]
+                let headID: String? = row["headID"]
+                return HouseholdSummary(
+                    id: UUID(uuidString: row["id"])!, village: try OrgCode(row["village"] as String), address: row["address"],
+                    categories: (try? JSONDecoder().decode(Set<HouseholdCategory>.self, from: Data(categories.utf8))) ?? [],
+                    status: (try? JSONDecoder().decode(RecordStatus.self, from: Data(status.utf8))) ?? .active,
+                    headName: row["headName"], headResidentIDMasked: headID.flatMap { try? ResidentID($0).masked },
+                    members: row["memberCount"])
+            }
+        }
+    }
+
+    /// Finds households by a prefix of their id (as users type a short id) or the full id.
+    public func resolveHousehold(_ text: String) throws -> UUID {
+        let key = text.uppercased()
+        let ids = try database.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM household WHERE id LIKE ? LIMIT 2", arguments: ["\(key)%"])
+        }
+        guard let first = ids.first, key.count >= 4 else {
+            throw FieldError(.notFound, field: "household", "no household with id \(text): list them with `doudi household list`")
+        }
+        guard ids.count == 1 else { throw FieldError(.validation, field: "household", "\(text) matches several households: type more of the id") }
+        return UUID(uuidString: first)!
+    }
+
+    /// Everything the assessment needs about one household, voided records left out.
+    public func householdCase(_ id: UUID) throws -> HouseholdCase {
+        try database.writer.read { db in
+            guard let household = try Household.fetchOne(db, key: id) else {
+                throw FieldError(.notFound, field: "household", "no household \(id) in this store")
+            }
+            func children<R: StoredRecord>(_ type: R.Type, order: String) throws -> [R] {
+                try R.fetchAll(db, sql: "SELECT * FROM \"\(R.databaseTableName)\" WHERE household = ? AND voidReason IS NULL ORDER BY \(order)",
+                               arguments: [id.uuidString])
+            }
+            let applications = try children(Application.self, order: "date, rowid")
+            return HouseholdCase(household: household, members: try children(Member.self, order: "rowid"),
+                                 obligors: try children(SupportObligor.self, order: "rowid"),
+                                 surveys: try children(Survey.self, order: "date, rowid"),
+                                 enrolments: try children(Enrolment.self, order: "start, rowid"),
+                                 applications: applications)
+        }
+    }
+
+    /// Home visits of a household, newest first.
+    public func visits(of household: UUID) throws -> [Visit] {
+        try database.writer.read { db in
+            try Visit.fetchAll(db, sql: "SELECT * FROM visit WHERE household = ? AND voidReason IS NULL ORDER BY date DESC, rowid DESC",
+                               arguments: [household.uuidString])
+        }
+    }
+
+    /// The workflow of an application.
+    public func workflow(of application: UUID) throws -> ApplicationWorkflow? {
+        try database.writer.read { db in try ApplicationWorkflow.fetchOne(db, key: application) }
+    }
+
+    /// Every version of a record, oldest first: who changed what and when.
+    public func history(of record: UUID) throws -> [HistoryEntry] {
+        try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM history WHERE record = ? ORDER BY seq", arguments: [record.uuidString]).map { row in
+                let decoder = JSONDecoder()
+                return HistoryEntry(
+                    entity: EntityKind(rawValue: row["entity"])!, record: record,
+                    operation: ChangeOperation(rawValue: row["operation"])!, changeSet: UUID(uuidString: row["changeSet"])!,
+                    author: try decoder.decode(Actor.self, from: Data((row["author"] as String).utf8)),
+                    stamp: HLCStamp(text: row["stamp"])!,
+                    fields: try decoder.decode([String].self, from: Data((row["fields"] as String).utf8)),
+                    snapshot: try decoder.decode([String: JSONValue].self, from: Data((row["snapshot"] as String).utf8)))
+            }
+        }
+    }
+
+    /// Change sets in the outbox, in the order they were made.
+    public func outbox(states: Set<OutboxEntry.State> = [.pending, .rejected]) throws -> [OutboxEntry] {
+        try database.writer.read { db in
+            let placeholders = states.map { _ in "?" }.joined(separator: ",")
+            return try Row.fetchAll(db, sql: "SELECT * FROM changeSet WHERE state IN (\(placeholders)) ORDER BY sequence",
+                                    arguments: StatementArguments(states.map(\.rawValue))).map { row in
+                OutboxEntry(changeSet: try JSONDecoder().decode(ChangeSet.self, from: Data((row["body"] as String).utf8)),
+                            state: OutboxEntry.State(rawValue: row["state"])!, serverSequence: row["serverSequence"], reason: row["reason"])
+            }
+        }
+    }
+
+    /// Stores a policy version locally (from the shipped files or, later, from sync).
+    public func installPolicy(_ policy: PolicyVersion) throws {
+        try database.writer.write { db in try policy.save(db) }
+    }
+
+    /// The policy versions stored locally.
+    public func policyBook() throws -> PolicyBook {
+        let versions = try database.writer.read { db in try PolicyVersion.fetchAll(db) }
+        do { return try PolicyBook(versions) } catch { throw FieldError(error) }
+    }
+}
+
+extension PolicyVersion: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "policyVersion"
+}

@@ -1,0 +1,197 @@
+import DoudiModel
+import DoudiSync
+import Foundation
+import GRDB
+
+/// The field library: a village cadre's (or town approver's) local store.
+///
+/// Every user action goes through ``perform(_:)``, which validates it with
+/// DoudiModel and writes, in one transaction, the records, their history and
+/// exactly one change set in the outbox. A refused action writes nothing.
+///
+/// ```swift
+/// let store = try FieldStore(database: .open(path: "village.sqlite"))
+/// try store.setUp(DeviceSetup(name: "五星村笔记本", user: "李会计", org: village))
+/// let changeSet = try store.perform(.registerHousehold(household, members: members))
+/// ```
+public struct FieldStore: Sendable {
+    public let database: FieldDatabase
+    /// Physical time in milliseconds since 1970 (the store's only clock).
+    let now: @Sendable () -> Int64
+    /// Makes change-set ids.
+    let makeID: @Sendable () -> UUID
+
+    public init(database: FieldDatabase,
+                now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
+                makeID: @escaping @Sendable () -> UUID = { UUID() }) {
+        self.database = database; self.now = now; self.makeID = makeID
+    }
+
+    /// Sets the store up for a device (once).
+    ///
+    /// - Throws: ``FieldError`` when the store is already set up or the org code does not fit the role.
+    @discardableResult
+    public func setUp(_ setup: DeviceSetup, deviceID: String? = nil) throws -> Device {
+        guard setup.org.level == setup.role.level || setup.role == .auditor else {
+            throw FieldError(.validation, field: "org", "a \(setup.role.rawValue) works at a \(setup.role.level.rawValue): give a \(setup.role.level == .village ? "12" : setup.role.level == .town ? "9" : "6")-digit code, not \(setup.org)")
+        }
+        for (value, field) in [(setup.name, "name"), (setup.user, "user")] where value.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw FieldError(.validation, field: field, "must not be empty")
+        }
+        let id = deviceID ?? "dev-" + makeID().uuidString.prefix(8).lowercased()
+        return try database.writer.write { db in
+            if try Device.fetchCount(db) > 0 {
+                throw FieldError(.duplicate, "this store is already set up; use another --store to set up a new one")
+            }
+            let clock = HybridLogicalClock(node: id)
+            let device = Device(id: id, name: setup.name, user: setup.user, role: setup.role, org: setup.org,
+                                nextSequence: 1, clock: clock.last.text, createdAt: String(now()))
+            try device.insert(db)
+            return device
+        }
+    }
+
+    /// The device the store is set up for.
+    ///
+    /// - Throws: ``FieldError`` `not-initialised` before ``setUp(_:deviceID:)``.
+    public func device() throws -> Device {
+        guard let device = try database.writer.read({ db in try Device.fetchOne(db) }) else {
+            throw FieldError(.notInitialised, "this store is not set up: run `doudi init --village CODE --device NAME --user NAME` first")
+        }
+        return device
+    }
+
+    /// Validates and records one user action, with exactly one change set, atomically.
+    ///
+    /// - Returns: the change set written to the outbox.
+    /// - Throws: ``FieldError`` saying what to fix; nothing is written then.
+    @discardableResult
+    public func perform(_ action: FieldAction) throws -> ChangeSet {
+        do {
+            return try database.writer.write { db in try perform(action, db) }
+        } catch let error as FieldError {
+            throw error
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw FieldError(.duplicate, "\(error.message ?? "a unique value is already used")")
+        }
+    }
+
+    private func perform(_ action: FieldAction, _ db: Database) throws -> ChangeSet {
+        guard var device = try Device.fetchOne(db) else {
+            throw FieldError(.notInitialised, "this store is not set up: run `doudi init` first")
+        }
+        var clock = HybridLogicalClock(last: HLCStamp(text: device.clock) ?? HLCStamp(wallMillis: 0, counter: 0, node: device.id))
+        let stamp = clock.tick(now: now())
+        let id = makeID()
+        var recorder = ChangeRecorder(db: db, changeSetID: id, stamp: stamp, author: device.actor)
+        try apply(action, &recorder, device: device)
+        try recorder.writeHistory()
+        let changeSet = ChangeSet(id: id, device: device.id, sequence: device.nextSequence, author: device.actor,
+                                  action: action.name, stamp: stamp, changes: recorder.changes)
+        try db.execute(sql: """
+            INSERT INTO changeSet(id, device, sequence, action, author, stamp, body, state)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')
+            """, arguments: [id.uuidString, device.id, changeSet.sequence, action.name,
+                             try RecordFields.canonicalJSON(device.actor), stamp.text, try RecordFields.canonicalJSON(changeSet)])
+        device.nextSequence += 1
+        device.clock = clock.last.text
+        try device.update(db)
+        return changeSet
+    }
+
+    private func apply(_ action: FieldAction, _ r: inout ChangeRecorder, device: Device) throws {
+        let db = r.db
+        switch action {
+        case .registerHousehold(let household, let members):
+            guard household.status.isActive else { throw FieldError(.validation, field: "status", "a new household is registered as active") }
+            guard !members.isEmpty else { throw FieldError(.validation, field: "members", "register at least one member (the head of household)") }
+            try r.create(household)
+            for m in members {
+                guard m.household == household.id else {
+                    throw FieldError(.validation, field: "household", "member \(m.name) names another household")
+                }
+                try requireUniqueResidentID(m, db)
+                try r.create(m)
+            }
+        case .editHousehold(let household):
+            try r.update(household)
+        case .addMember(let m):
+            try requireActiveHousehold(m.household, db)
+            try requireUniqueResidentID(m, db)
+            try r.create(m)
+        case .editMember(let m):
+            try requireActiveHousehold(m.household, db)
+            try requireUniqueResidentID(m, db)
+            try r.update(m)
+        case .recordObligor(let o):
+            try requireActiveHousehold(o.household, db)
+            guard let member = try Member.active(db, id: o.member), member.household == o.household else {
+                throw FieldError(.notFound, field: "member", "the obligor's member is not in household \(o.household)")
+            }
+            if try SupportObligor.exists(db, key: o.id) { try r.update(o) } else { try r.create(o) }
+        case .recordVisit(let v):
+            try requireActiveHousehold(v.household, db)
+            try r.create(v)
+        case .recordSurvey(let s):
+            try requireActiveHousehold(s.household, db)
+            for (i, item) in s.incomes.enumerated() { try requireMember(item.member, of: s.household, "incomes[\(i)].member", db) }
+            for (i, item) in s.deductions.enumerated() { try requireMember(item.member, of: s.household, "deductions[\(i)].member", db) }
+            try r.create(s)
+        case .draftApplication(let a):
+            try requireActiveHousehold(a.household, db)
+            try requireMember(a.member, of: a.household, "member", db)
+            try r.create(a)
+            let village = try a.village(db)
+            let workflow: ApplicationWorkflow
+            do { workflow = try ApplicationWorkflow(for: a, village: village) } catch { throw FieldError(error) }
+            try r.create(workflow)
+        case .advanceApplication(let id, let event, let day, let policy):
+            guard var workflow = try ApplicationWorkflow.active(db, id: id) else {
+                throw FieldError(.notFound, field: "application", "no open application \(id)")
+            }
+            do { try workflow.apply(event, by: device.actor, on: day, policy: policy) } catch {
+                throw FieldError(.workflow, "\(error)")
+            }
+            try r.update(workflow)
+        case .void(let entity, let id, let reason):
+            switch entity {
+            case .household: try r.void(Household.self, id: id, reason: reason)
+            case .member: try r.void(Member.self, id: id, reason: reason)
+            case .obligor: try r.void(SupportObligor.self, id: id, reason: reason)
+            case .visit: try r.void(Visit.self, id: id, reason: reason)
+            case .survey: try r.void(Survey.self, id: id, reason: reason)
+            case .application: try r.void(Application.self, id: id, reason: reason)
+            default: throw FieldError(.forbidden, "\(entity.rawValue) records are voided at the town or district, not here")
+            }
+        }
+    }
+
+    private func requireActiveHousehold(_ id: UUID, _ db: Database) throws {
+        if let reason = try Household.voidReason(db, id: id) {
+            throw FieldError(.voided, field: "household", "household \(id) was voided (\(reason))")
+        }
+        guard try Household.exists(db, key: id) else {
+            throw FieldError(.notFound, field: "household", "no household \(id) in this store: register it first or check the id")
+        }
+    }
+
+    private func requireMember(_ id: UUID?, of household: UUID, _ field: String, _ db: Database) throws {
+        guard let id else { return }
+        guard let m = try Member.active(db, id: id), m.household == household else {
+            throw FieldError(.notFound, field: field, "\(id) is not a member of household \(household)")
+        }
+    }
+
+    /// One resident ID number registers one person, in one household.
+    private func requireUniqueResidentID(_ m: Member, _ db: Database) throws {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT m.id, m.name, m.household, h.village FROM member m JOIN household h ON h.id = m.household
+            WHERE m.residentID = ? AND m.voidReason IS NULL AND m.id != ?
+            """, arguments: [m.residentID.value, m.id.uuidString])
+        if let row {
+            let name: String = row["name"], household: String = row["household"], village: String = row["village"]
+            throw FieldError(.duplicate, field: "residentID",
+                             "\(m.residentID.masked) is already registered as \(name) in household \(household) (village \(village)): one ID number is one person; edit that member instead")
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import DoudiModel
+import DoudiSync
+import Foundation
+import GRDB
+
+/// A model record kept in its own table, with what change capture needs to know of it.
+///
+/// The model's `Codable` form is the row: each top-level field is a column, nested
+/// values are JSON text. Every table also has a store-level `voidReason` column:
+/// records are voided, never deleted.
+protocol StoredRecord: Codable, Sendable, FetchableRecord, PersistableRecord, ValidatedRecord {
+    static var entity: EntityKind { get }
+    /// The record's id (for a workflow, its application's id).
+    var recordID: UUID { get }
+    /// The household the record belongs to, if any.
+    var householdID: UUID? { get }
+    /// The village whose jurisdiction the record falls in.
+    func village(_ db: Database) throws -> OrgCode
+}
+
+extension StoredRecord {
+    public static func databaseUUIDEncodingStrategy(for column: String) -> DatabaseUUIDEncodingStrategy { .uppercaseString }
+    public static var databaseTableName: String { entity.rawValue }
+
+    /// Finds a record that has not been voided.
+    static func active(_ db: Database, id: UUID) throws -> Self? {
+        try Self.filter(sql: "\(Self.primaryKeyColumn) = ? AND voidReason IS NULL", arguments: [id.uuidString]).fetchOne(db)
+    }
+
+    static var primaryKeyColumn: String { entity == .workflow ? "application" : "id" }
+
+    /// The void reason, when the record is voided.
+    static func voidReason(_ db: Database, id: UUID) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT voidReason FROM \"\(databaseTableName)\" WHERE \(primaryKeyColumn) = ?", arguments: [id.uuidString])
+    }
+
+    /// The village whose jurisdiction the record falls in.
+    func village(_ db: Database) throws -> OrgCode {
+        guard let household = householdID else {
+            throw FieldError(.notFound, "a \(Self.entity.rawValue) record must belong to a household")
+        }
+        guard let code = try String.fetchOne(db, sql: "SELECT village FROM household WHERE id = ?", arguments: [household.uuidString]) else {
+            throw FieldError(.notFound, field: "household", "household \(household) is not in this store: register it first")
+        }
+        return try OrgCode(code)
+    }
+}
+
+extension Household: StoredRecord {
+    static let entity = EntityKind.household
+    var recordID: UUID { id }
+    var householdID: UUID? { id }
+    func village(_ db: Database) throws -> OrgCode { village }
+}
+
+extension Member: StoredRecord {
+    static let entity = EntityKind.member
+    var recordID: UUID { id }
+    var householdID: UUID? { household }
+}
+
+extension SupportObligor: StoredRecord {
+    static let entity = EntityKind.obligor
+    var recordID: UUID { id }
+    var householdID: UUID? { household }
+}
+
+extension Visit: StoredRecord {
+    static let entity = EntityKind.visit
+    var recordID: UUID { id }
+    var householdID: UUID? { household }
+}
+
+extension Survey: StoredRecord {
+    static let entity = EntityKind.survey
+    var recordID: UUID { id }
+    var householdID: UUID? { household }
+}
+
+extension Application: StoredRecord {
+    static let entity = EntityKind.application
+    var recordID: UUID { id }
+    var householdID: UUID? { household }
+}
+
+extension ApplicationWorkflow: StoredRecord {
+    static let entity = EntityKind.workflow
+    var recordID: UUID { application }
+    var householdID: UUID? { nil }
+    func village(_ db: Database) throws -> OrgCode { village }
+    public func validate() throws(ModelError) {}
+}
+
+extension Enrolment: StoredRecord {
+    static let entity = EntityKind.enrolment
+    var recordID: UUID { id }
+    var householdID: UUID? { household }
+}
+
+extension Payment: StoredRecord {
+    static let entity = EntityKind.payment
+    var recordID: UUID { id }
+    var householdID: UUID? { household }
+}
