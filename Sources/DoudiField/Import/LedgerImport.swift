@@ -1,0 +1,158 @@
+import DoudiModel
+import DoudiSync
+import Foundation
+
+/// Bulk-loads households and members from an existing ledger spreadsheet (台账),
+/// saved as CSV (UTF-8, with or without BOM). One row per member; rows with the
+/// same 户编号 form one household, whose fields come from its first good row.
+///
+/// Every row is validated; a bad row is reported with its line number and reason
+/// and written nowhere; good rows land, each through the normal change capture.
+/// The column layout is documented in `docs/LEDGER-CSV.md` with a sample file.
+public struct LedgerImport: Sendable {
+    /// The columns, by their header text.
+    public enum Column: String, CaseIterable, Sendable {
+        case householdKey = "户编号"
+        case village = "村(社区)代码"
+        case hukou = "户籍地代码"
+        case address = "家庭住址"
+        case categories = "户类别"
+        case name = "姓名"
+        case residentID = "身份证号"
+        case relation = "与户主关系"
+        case labourCapacity = "劳动能力"
+        case employment = "就业状况"
+        case health = "健康状况"
+        case disabilityCategory = "残疾类别"
+        case disabilityGrade = "残疾等级"
+        case phone = "联系电话"
+
+        static let required: [Column] = [.householdKey, .village, .address, .name, .residentID, .relation]
+    }
+
+    /// What an import did.
+    public struct Report: Sendable, Codable, Hashable {
+        public var households = 0
+        public var members = 0
+        public var rejected: [Rejection] = []
+        public var rows: Int { members + rejected.count }
+    }
+
+    /// A row that was not imported.
+    public struct Rejection: Sendable, Codable, Hashable, CustomStringConvertible {
+        public var line: Int
+        public var reason: String
+        public var description: String { "line \(line): \(reason)" }
+    }
+
+    public let store: FieldStore
+
+    public init(store: FieldStore) { self.store = store }
+
+    /// Imports a CSV file's contents.
+    ///
+    /// - Throws: ``FieldError`` for a file that cannot be read at all (not UTF-8,
+    ///   a missing required column); row problems are reported, not thrown.
+    public func run(_ data: Data, makeID: () -> UUID = { UUID() }) throws -> Report {
+        let records: [CSVReader.Record]
+        do { records = try CSVReader.records(data) } catch { throw FieldError(.validation, "\(error)") }
+        guard let header = records.first else { throw FieldError(.validation, "the file is empty: the first line must be the column headers") }
+        var index: [Column: Int] = [:]
+        for (i, title) in header.fields.enumerated() {
+            let t = title.trimmingCharacters(in: .whitespaces)
+            if let c = Column(rawValue: t) ?? Column.allCases.first(where: { $0.rawValue.replacingOccurrences(of: "(社区)", with: "") == t }) {
+                index[c] = i
+            }
+        }
+        let missing = Column.required.filter { index[$0] == nil }
+        guard missing.isEmpty else {
+            throw FieldError(.validation, "the header lacks \(missing.map(\.rawValue).joined(separator: "、")); see docs/LEDGER-CSV.md for the columns")
+        }
+        var report = Report()
+        var households: [String: UUID] = [:]  // 户编号 → registered household
+        for record in records.dropFirst() {
+            func value(_ c: Column) -> String {
+                guard let i = index[c], i < record.fields.count else { return "" }
+                return record.fields[i].trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            do {
+                let key = value(.householdKey)
+                guard !key.isEmpty else { throw FieldError(.validation, field: Column.householdKey.rawValue, "is empty") }
+                if let household = households[key] {
+                    let member = try Self.member(value, household: household, id: makeID())
+                    try store.perform(.addMember(member))
+                } else {
+                    let household = try Self.household(value, id: makeID())
+                    let member = try Self.member(value, household: household.id, id: makeID())
+                    try store.perform(.registerHousehold(household, members: [member]))
+                    households[key] = household.id
+                    report.households += 1
+                }
+                report.members += 1
+            } catch let error as FieldError {
+                report.rejected.append(Rejection(line: record.line, reason: error.description))
+            } catch {
+                report.rejected.append(Rejection(line: record.line, reason: "\(error)"))
+            }
+        }
+        return report
+    }
+
+    static func household(_ value: (Column) -> String, id: UUID) throws -> Household {
+        let village: OrgCode
+        do { village = try OrgCode(value(.village)) } catch { throw FieldError(.validation, field: Column.village.rawValue, "\(error)") }
+        let hukouText = value(.hukou)
+        let hukou: OrgCode
+        do { hukou = hukouText.isEmpty ? village : try OrgCode(hukouText) } catch { throw FieldError(.validation, field: Column.hukou.rawValue, "\(error)") }
+        var categories = Set<HouseholdCategory>()
+        for part in value(.categories).split(whereSeparator: { "；;、,/ ".contains($0) }) where !part.isEmpty {
+            guard let c = HouseholdCategory.allCases.first(where: { $0.chineseName == part || $0.chineseName.hasPrefix(part) }) else {
+                throw FieldError(.validation, field: Column.categories.rawValue,
+                                 "\(part) is not a category: use \(HouseholdCategory.allCases.map(\.chineseName).joined(separator: "、"))")
+            }
+            categories.insert(c)
+        }
+        let phone = value(.phone)
+        return Household(id: id, village: village, hukou: hukou, address: value(.address), phone: phone.isEmpty ? nil : phone, categories: categories)
+    }
+
+    static func member(_ value: (Column) -> String, household: UUID, id: UUID) throws -> Member {
+        let residentID: ResidentID
+        do { residentID = try ResidentID(value(.residentID)) } catch { throw FieldError(.validation, field: Column.residentID.rawValue, error.reason) }
+        let relation: Relation = try pick(value(.relation), .relation, aliases: ["户主": .head, "本人": .head, "子女": .son, "孙子": .grandchild, "孙女": .grandchild])
+        let labour: LabourCapacity = try pick(value(.labourCapacity), .labourCapacity, default: .full,
+                                              aliases: ["有": .full, "部分丧失": .partial, "完全丧失": .none, "无": .none, "无劳动能力": .none])
+        let employment: Employment = try pick(value(.employment), .employment, default: .other, aliases: ["失业": .unemployed, "无业": .unemployed])
+        let health: Health = try pick(value(.health), .health, default: .healthy, aliases: [:])
+        var disability: Disability?
+        let category = value(.disabilityCategory), gradeText = value(.disabilityGrade)
+        if !category.isEmpty || !gradeText.isEmpty {
+            let kind: DisabilityCategory = try pick(category.replacingOccurrences(of: "残疾", with: ""), .disabilityCategory, aliases: [:])
+            let grades = ["一级": 1, "二级": 2, "三级": 3, "四级": 4, "1": 1, "2": 2, "3": 3, "4": 4]
+            guard let grade = grades[gradeText] else {
+                throw FieldError(.validation, field: Column.disabilityGrade.rawValue, "\"\(gradeText)\" is not a grade: use 一级–四级 or 1–4")
+            }
+            disability = try Disability(category: kind, grade: grade)
+        }
+        let name = value(.name)
+        guard !name.isEmpty else { throw FieldError(.validation, field: Column.name.rawValue, "is empty") }
+        return Member(id: id, household: household, name: name, residentID: residentID, relation: relation, employment: employment,
+                      labourCapacity: labour, health: health, disability: disability)
+    }
+
+    /// Reads a Chinese label as one of an enum's cases (its `chineseName`, or an alias).
+    static func pick<E: CaseIterable & ChineseNamed>(_ text: String, _ column: Column, default fallback: E? = nil, aliases: [String: E]) throws -> E {
+        if text.isEmpty, let fallback { return fallback }
+        if let e = aliases[text] ?? E.allCases.first(where: { $0.chineseName == text }) { return e }
+        let allowed = E.allCases.map(\.chineseName) + aliases.keys.sorted()
+        throw FieldError(.validation, field: column.rawValue, "\"\(text)\" is not one of \(allowed.joined(separator: "、"))")
+    }
+}
+
+/// Enums with an official Chinese label.
+protocol ChineseNamed { var chineseName: String { get } }
+extension Relation: ChineseNamed {}
+extension LabourCapacity: ChineseNamed {}
+extension Employment: ChineseNamed {}
+extension Health: ChineseNamed {}
+extension DisabilityCategory: ChineseNamed {}
