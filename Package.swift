@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "DoudiServer", targets: ["DoudiServer"]),
         .executable(name: "doudi", targets: ["doudi"]),
         .executable(name: "doudi-server", targets: ["doudi-server"]),
+        .executable(name: "doudi-bench", targets: ["doudi-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,6 +51,12 @@ let package = Package(
                 "DoudiServer", "DoudiModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The bench tool: run it in release mode (`swift run -c release doudi-bench`); figures go to BENCHMARKS.md.
+        .executableTarget(
+            name: "doudi-bench",
+            dependencies: ["DoudiModel", "DoudiSync", "DoudiField", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

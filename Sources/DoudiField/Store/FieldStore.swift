@@ -76,6 +76,34 @@ public struct FieldStore: Sendable {
         }
     }
 
+    /// Records many actions in one database transaction, each still atomic on its own
+    /// (a savepoint per action) with its own change set: a refused action is reported
+    /// and leaves no trace, the others land. Used by imports and bulk loads.
+    ///
+    /// - Returns: one result per action, in order.
+    public func performEach(_ actions: [FieldAction]) throws -> [Result<ChangeSet, FieldError>] {
+        try database.writer.write { db in
+            var results: [Result<ChangeSet, FieldError>] = []
+            results.reserveCapacity(actions.count)
+            for action in actions {
+                var outcome: Result<ChangeSet, FieldError>!
+                try db.inSavepoint {
+                    do {
+                        outcome = .success(try perform(action, db))
+                        return .commit
+                    } catch let error as FieldError {
+                        outcome = .failure(error)
+                    } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                        outcome = .failure(FieldError(.duplicate, error.message ?? "a unique value is already used"))
+                    }
+                    return .rollback
+                }
+                results.append(outcome)
+            }
+            return results
+        }
+    }
+
     private func perform(_ action: FieldAction, _ db: Database) throws -> ChangeSet {
         guard var device = try Device.fetchOne(db) else {
             throw FieldError(.notInitialised, "this store is not set up: run `doudi init` first")

@@ -1,0 +1,26 @@
+import ArgumentParser
+import DoudiModel
+
+/// `doudi`: the command line of the village cadre, the town approver and the district bureau.
+///
+/// One file per command. Commands are grouped by who uses them as they arrive
+/// (village: `init`, `household`, `visit`, `survey`; town: `review`, `notice`,
+/// `approve`; district: `file`, `roll`; everyone: `sync`); `assess` serves every tier.
+@main
+struct Doudi: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "doudi",
+            abstract: "兜底：社会救助兜底保障 — the social-assistance safety net, village → town → district.",
+            discussion: """
+                村(社区)采集、镇(街道)审批、区民政局备案共用同一套政策规则。
+                Village cadres, town approvers and the district bureau share one set of policy rules \
+                (ServerConfig/policy, docs/POLICY-FILE.md).
+
+                Errors are printed as one line, `doudi: error: …`, with exit status 1.
+                """,
+            version: "0.1.0",
+            subcommands: [AssessCommand.self]
+        )
+    }
+}

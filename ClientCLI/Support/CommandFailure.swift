@@ -1,0 +1,63 @@
+import ArgumentParser
+import DoudiModel
+import Foundation
+
+/// A failure the CLI reports as **one line** on standard error — `doudi: error: …` —
+/// followed by exit status 1. Never a stack trace.
+///
+/// Model errors (``DocumentError``, ``ModelError``, ``ResidentIDError``, ``DayError``)
+/// already say which document and field is at fault and what to do; they are
+/// printed as they describe themselves.
+struct CommandFailure: Error, CustomStringConvertible {
+    var message: String
+
+    init(_ message: String) { self.message = message }
+
+    var description: String { message }
+
+    /// Writes `doudi: error: <description>` for each error, one line each, and
+    /// returns the exit code to throw.
+    static func report(_ errors: [any Error]) -> ExitCode {
+        for error in errors {
+            StandardError.writeLine("doudi: error: \(oneLine(error))")
+        }
+        return ExitCode(1)
+    }
+
+    /// The error's own description, on one line.
+    static func oneLine(_ error: any Error) -> String {
+        let text: String = switch error {
+        case let e as DocumentError: e.description
+        case let e as ModelError: e.description
+        case let e as ResidentIDError: e.description
+        case let e as DayError: e.description
+        case let e as CommandFailure: e.description
+        case let e as any CustomStringConvertible: e.description
+        default: String(describing: error)
+        }
+        return text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+}
+
+extension ParsableCommand {
+    /// Runs `body`, turning any error into one line on standard error and exit status 1.
+    /// Exit requests of ArgumentParser (``ExitCode``, ``CleanExit``) pass through.
+    func reportingFailures(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch let exit as CleanExit {
+            throw exit
+        } catch {
+            throw CommandFailure.report([error])
+        }
+    }
+}
+
+/// Standard error, unbuffered.
+enum StandardError {
+    static func writeLine(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
