@@ -71,6 +71,37 @@ public struct DocumentError: Error, Hashable, Sendable, CustomStringConvertible 
         }
     }
 
+    /// Finds keys in a document that the decoded value does not have, at any depth:
+    /// re-encoding the value yields every key it knows, so anything else in the file
+    /// was misspelt or is unknown, and is refused rather than silently ignored.
+    ///
+    /// - Throws: ``DocumentError`` naming the first unknown field.
+    public static func rejectUnknownFields<T: Encodable>(in data: Data, decoded value: T, document: String, reference: String) throws(DocumentError) {
+        guard let original = try? JSONSerialization.jsonObject(with: data),
+              let reencoded = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(value))
+        else { return }
+        if let path = firstUnknownKey(original, reencoded, path: "") {
+            throw DocumentError(document: document, field: path, message: "is not a known field: check its spelling against \(reference)")
+        }
+    }
+
+    private static func firstUnknownKey(_ a: Any, _ b: Any, path: String) -> String? {
+        if let a = a as? [String: Any] {
+            let b = b as? [String: Any] ?? [:]
+            for key in a.keys.sorted() {
+                let sub = path.isEmpty ? key : "\(path).\(key)"
+                if a[key] is NSNull { continue }
+                guard let bv = b[key] else { return sub }
+                if let found = firstUnknownKey(a[key]!, bv, path: sub) { return found }
+            }
+        } else if let a = a as? [Any], let b = b as? [Any] {
+            for (i, pair) in zip(a, b).enumerated() {
+                if let found = firstUnknownKey(pair.0, pair.1, path: "\(path)[\(i)]") { return found }
+            }
+        }
+        return nil
+    }
+
     /// Decodes a JSON document, translating every failure into a ``DocumentError``.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, document: String) throws(DocumentError) -> T {
         do {
@@ -91,18 +122,4 @@ struct AnyCodingKey: CodingKey {
     var intValue: Int?
     init(stringValue: String) { self.stringValue = stringValue }
     init?(intValue: Int) { self.stringValue = "\(intValue)"; self.intValue = intValue }
-}
-
-extension Decoder {
-    /// Refuses keys the type does not know, so that a misspelt setting is an error
-    /// naming it rather than a silent default.
-    func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type) throws {
-        let known = Set(Keys.allCases.map(\.stringValue))
-        let container = try self.container(keyedBy: AnyCodingKey.self)
-        for key in container.allKeys where !known.contains(key.stringValue) {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: codingPath + [key],
-                debugDescription: "is not a known setting; known here: \(known.sorted().joined(separator: ", "))"))
-        }
-    }
 }

@@ -208,3 +208,43 @@ struct HouseholdDocumentTests {
         #expect(throws: Never.self) { try d.validate() }
     }
 }
+
+@Suite("Document strictness")
+struct DocumentStrictnessTests {
+    typealias F = Fixtures
+
+    static func text() -> String {
+        let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]
+        let c = F.household(DibaoTests.three, survey: F.survey(incomes: [F.wage(2, "600.00")]))
+        return String(decoding: try! e.encode(c), as: UTF8.self)
+    }
+
+    @Test("A misspelt field anywhere in a household document is refused, not ignored")
+    func nestedUnknownField() {
+        let bad = Self.text().replacingOccurrences(of: "\"labourCapacity\":\"full\"", with: "\"labourCapcity\":\"none\"")
+        #expect { try HouseholdCase.load(json: Data(bad.utf8), document: "h.json") } throws: {
+            let e = $0 as? DocumentError
+            return e?.field == "members[0].labourCapcity" && e?.message.contains("HOUSEHOLD-DOCUMENT.md") == true
+        }
+    }
+
+    @Test("A wrong enum value lists the values allowed")
+    func enumValues() {
+        let bad = Self.text().replacingOccurrences(of: "\"relation\":\"spouse\"", with: "\"relation\":\"wife\"")
+        #expect { try HouseholdCase.load(json: Data(bad.utf8), document: "h.json") } throws: {
+            ($0 as? DocumentError)?.message == "\"wife\" is not one of: head, spouse, son, daughter, grandchild, parent, grandparent, sibling, other"
+        }
+    }
+
+    @Test("Record rules run on documents too: village codes, temporary-aid type, absurd amounts")
+    func recordRules() {
+        let short = Self.text().replacingOccurrences(of: "\"village\":\"511011101201\"", with: "\"village\":\"511011\"")
+        #expect { try HouseholdCase.load(json: Data(short.utf8), document: "h.json") } throws: { ($0 as? DocumentError)?.field == "household.village" }
+        var c = F.household(DibaoTests.three)
+        c.applications = [Application(id: F.uuid(80), household: F.uuid(1), programme: .temporaryAid, summary: "x", date: F.day("2020-06-01"))]
+        #expect { try c.validate() } throws: { ($0 as? ModelError)?.field == "applications[0].temporaryAidType" }
+        c.applications[0].temporaryAidType = .emergency
+        c.applications[0].persons = 1_000_000
+        #expect { try c.validate() } throws: { ($0 as? ModelError)?.field == "applications[0].persons" }
+    }
+}

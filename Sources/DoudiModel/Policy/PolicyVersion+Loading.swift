@@ -14,7 +14,7 @@ extension PolicyVersion {
     /// - Throws: ``DocumentError`` naming the field and the problem.
     public static func load(json data: Data, document: String) throws(DocumentError) -> PolicyVersion {
         let version = try DocumentError.decode(PolicyVersion.self, from: data, document: document)
-        try rejectUnknownFields(in: data, known: version, document: document)
+        try DocumentError.rejectUnknownFields(in: data, decoded: version, document: document, reference: "docs/POLICY-FILE.md")
         do { try version.validate() } catch { throw DocumentError(error, document: document) }
         return version
     }
@@ -71,33 +71,5 @@ extension PolicyVersion {
             try require(s.amountPerPerson.fen > 0, "priceSubsidies[\(i)].amountPerPerson", "must be above zero")
             try require(!s.groups.isEmpty, "priceSubsidies[\(i)].groups", "must name at least one programme")
         }
-    }
-
-    /// Finds keys in the file that the decoded value does not have: re-encoding the
-    /// value yields every known key, so anything else was misspelt or unknown.
-    private static func rejectUnknownFields(in data: Data, known version: PolicyVersion, document: String) throws(DocumentError) {
-        guard let original = try? JSONSerialization.jsonObject(with: data),
-              let reencoded = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(version))
-        else { return }
-        if let path = firstUnknownKey(original, reencoded, path: "") {
-            throw DocumentError(document: document, field: path, message: "is not a known setting: check its spelling against docs/POLICY-FILE.md")
-        }
-    }
-
-    private static func firstUnknownKey(_ a: Any, _ b: Any, path: String) -> String? {
-        if let a = a as? [String: Any] {
-            let b = b as? [String: Any] ?? [:]
-            for key in a.keys.sorted() {
-                let sub = path.isEmpty ? key : "\(path).\(key)"
-                if a[key] is NSNull { continue }
-                guard let bv = b[key] else { return sub }
-                if let found = firstUnknownKey(a[key]!, bv, path: sub) { return found }
-            }
-        } else if let a = a as? [Any], let b = b as? [Any] {
-            for (i, pair) in zip(a, b).enumerated() {
-                if let found = firstUnknownKey(pair.0, pair.1, path: "\(path)[\(i)]") { return found }
-            }
-        }
-        return nil
     }
 }

@@ -67,7 +67,7 @@ public struct DibaoStandards: Hashable, Sendable, Codable {
 }
 
 /// How the §3.1.0 income test compares.
-public enum IncomeTest: String, Hashable, Sendable, Codable {
+public enum IncomeTest: String, Hashable, Sendable, CaseIterable, Codable {
     /// 低于: income must be below the standard; at the standard does not qualify.
     case strictlyBelow
     /// 不高于: at the standard qualifies too (some other districts).
@@ -75,7 +75,7 @@ public enum IncomeTest: String, Hashable, Sendable, Codable {
 }
 
 /// How the household's monthly dibao is computed.
-public enum DibaoFormula: String, Hashable, Sendable, Codable {
+public enum DibaoFormula: String, Hashable, Sendable, CaseIterable, Codable {
     /// 差额补助: (standard − per-capita countable income) × covered persons.
     case difference
     /// Full standard for each covered person (some places for categorical cases).

@@ -58,7 +58,7 @@ public struct Decision: Identifiable, Hashable, Sendable, Codable {
 }
 
 /// 同意 / 不同意
-public enum DecisionOutcome: String, Codable, Sendable {
+public enum DecisionOutcome: String, Codable, Sendable, CaseIterable {
     case approved, rejected
     public var chineseName: String { self == .approved ? "同意" : "不同意" }
 }

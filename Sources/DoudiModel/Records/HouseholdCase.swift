@@ -41,7 +41,6 @@ public struct HouseholdCase: Hashable, Sendable, Codable {
     enum CodingKeys: String, CodingKey, CaseIterable { case household, members, obligors, surveys, enrolments, applications }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         household = try c.decode(Household.self, forKey: .household)
         members = try c.decode([Member].self, forKey: .members)
@@ -58,6 +57,7 @@ public struct HouseholdCase: Hashable, Sendable, Codable {
     ///   mistyped field, an invalid resident ID number, or a broken reference.
     public static func load(json data: Data, document: String) throws(DocumentError) -> HouseholdCase {
         let value = try DocumentError.decode(HouseholdCase.self, from: data, document: document)
+        try DocumentError.rejectUnknownFields(in: data, decoded: value, document: document, reference: "docs/HOUSEHOLD-DOCUMENT.md")
         do { try value.validate() } catch { throw DocumentError(error, document: document) }
         return value
     }
@@ -66,6 +66,17 @@ public struct HouseholdCase: Hashable, Sendable, Codable {
     ///
     /// - Throws: ``ModelError`` naming the field.
     public func validate() throws(ModelError) {
+        func check(_ record: some ValidatedRecord, _ prefix: String) throws(ModelError) {
+            do { try record.validate() } catch {
+                throw ModelError(error.code, field: error.field.map { "\(prefix).\($0)" } ?? prefix, error.message)
+            }
+        }
+        try check(household, "household")
+        for (i, m) in members.enumerated() { try check(m, "members[\(i)]") }
+        for (i, o) in obligors.enumerated() { try check(o, "obligors[\(i)]") }
+        for (i, s) in surveys.enumerated() { try check(s, "surveys[\(i)]") }
+        for (i, e) in enrolments.enumerated() { try check(e, "enrolments[\(i)]") }
+        for (i, a) in applications.enumerated() { try check(a, "applications[\(i)]") }
         guard !members.isEmpty else { throw ModelError(.missingValue, field: "members", "a household needs at least one member") }
         var ids = Set<UUID>(), numbers = [String: Int]()
         func mine(_ id: UUID, _ field: String) throws(ModelError) {

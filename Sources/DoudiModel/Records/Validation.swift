@@ -64,9 +64,20 @@ extension Visit: ValidatedRecord {
 }
 
 extension Application: ValidatedRecord {
+    /// Sanity bounds (not policy): no household has more persons, no grant is larger.
+    public static let maximumPersons = 100
+    public static let maximumPerPerson = Money(yuan: 10_000_000)
+
     public func validate() throws(ModelError) {
-        if let amount = amountPerPerson { try requireNonNegative(amount, "amountPerPerson") }
-        if let n = persons, n < 1 { throw ModelError(.invalidValue, field: "persons", "must be at least 1") }
+        if let amount = amountPerPerson {
+            try requireNonNegative(amount, "amountPerPerson")
+            if amount > Self.maximumPerPerson {
+                throw ModelError(.invalidValue, field: "amountPerPerson", "\(amount.yuanText) is beyond any assistance amount (at most \(Self.maximumPerPerson.yuanText)): check the figure")
+            }
+        }
+        if let n = persons, !(1...Self.maximumPersons).contains(n) {
+            throw ModelError(.invalidValue, field: "persons", "must be 1–\(Self.maximumPersons), not \(n)")
+        }
         if programme == .temporaryAid, temporaryAidType == nil {
             throw ModelError(.missingValue, field: "temporaryAidType", "temporary aid needs a type: emergency (急难型) or expenditure (支出型)")
         }
