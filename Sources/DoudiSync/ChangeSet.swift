@@ -24,41 +24,31 @@ public struct ChangeSet: Identifiable, Hashable, Sendable, Codable {
     /// When (the device's hybrid-logical-clock stamp for the whole action).
     public var stamp: HLCStamp
     public var changes: [Change]
+    /// Conflicts this change set resolves (a resolution is a change set like any other).
+    public var resolves: [UUID]
 
-    public init(id: UUID, device: String, sequence: Int64, author: Actor, action: String, stamp: HLCStamp, changes: [Change]) {
+    public init(id: UUID, device: String, sequence: Int64, author: Actor, action: String, stamp: HLCStamp, changes: [Change], resolves: [UUID] = []) {
         self.id = id; self.protocolVersion = DoudiSync.protocolVersion; self.device = device; self.sequence = sequence
-        self.author = author; self.action = action; self.stamp = stamp; self.changes = changes
-    }
-}
-
-/// The kinds of record that sync.
-public enum EntityKind: String, Hashable, Sendable, Codable, CaseIterable {
-    case household, member, obligor, visit, survey, application, workflow, decision, enrolment, payment, reserveFundEntry, policyVersion
-
-    /// 户, 成员 … for history listings.
-    public var chineseName: String {
-        switch self {
-        case .household: "家庭"
-        case .member: "家庭成员"
-        case .obligor: "赡养(抚养、扶养)义务人"
-        case .visit: "入户调查"
-        case .survey: "家庭经济状况调查"
-        case .application: "申请"
-        case .workflow: "审核审批流程"
-        case .decision: "审批决定"
-        case .enrolment: "保障"
-        case .payment: "发放"
-        case .reserveFundEntry: "备用金"
-        case .policyVersion: "政策标准"
-        }
+        self.author = author; self.action = action; self.stamp = stamp; self.changes = changes; self.resolves = resolves
     }
 
-    /// Append-only kinds: each record is written once and never edited (only voided).
-    public var isAppendOnly: Bool {
-        switch self {
-        case .visit, .survey, .decision, .payment, .reserveFundEntry: true
-        default: false
+    enum CodingKeys: String, CodingKey { case id, protocolVersion, device, sequence, author, action, stamp, changes, resolves }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        protocolVersion = try c.decode(Int.self, forKey: .protocolVersion)
+        guard protocolVersion == DoudiSync.protocolVersion else {
+            throw DecodingError.dataCorruptedError(forKey: .protocolVersion, in: c,
+                debugDescription: "protocol version \(protocolVersion) is not spoken here (this side speaks \(DoudiSync.protocolVersion)): upgrade doudi")
         }
+        id = try c.decode(UUID.self, forKey: .id)
+        device = try c.decode(String.self, forKey: .device)
+        sequence = try c.decode(Int64.self, forKey: .sequence)
+        author = try c.decode(Actor.self, forKey: .author)
+        action = try c.decode(String.self, forKey: .action)
+        stamp = try c.decode(HLCStamp.self, forKey: .stamp)
+        changes = try c.decode([Change].self, forKey: .changes)
+        resolves = try c.decodeIfPresent([UUID].self, forKey: .resolves) ?? []
     }
 }
 
@@ -82,10 +72,15 @@ public struct Change: Hashable, Sendable, Codable {
     /// The household it belongs to, if any.
     public var household: UUID?
     public var fields: [FieldChange]
+    /// For an update or a void: the latest stamp of any field of the record as the
+    /// author's device held it. Edits stamped later were made without the author
+    /// seeing them (a void must not silently beat them).
+    public var base: HLCStamp?
 
-    public init(entity: EntityKind, record: UUID, operation: ChangeOperation, village: OrgCode, household: UUID?, fields: [FieldChange]) {
+    public init(entity: EntityKind, record: UUID, operation: ChangeOperation, village: OrgCode, household: UUID?,
+                fields: [FieldChange], base: HLCStamp? = nil) {
         self.entity = entity; self.record = record; self.operation = operation; self.village = village
-        self.household = household; self.fields = fields
+        self.household = household; self.fields = fields; self.base = base
     }
 }
 

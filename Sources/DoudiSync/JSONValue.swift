@@ -15,10 +15,11 @@ public enum JSONValue: Hashable, Sendable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
+        // most values are strings: try the likely types first (each miss costs an error)
         if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? c.decode(Int64.self) { self = .int(i) }
         else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let i = try? c.decode(Int64.self) { self = .int(i) }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
         else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
         else if let o = try? c.decode([String: JSONValue].self) { self = .object(o) }
         else {
@@ -51,7 +52,7 @@ public enum RecordFields {
     /// The record's top-level fields.
     public static func fields<R: Encodable>(of record: R) throws -> [String: JSONValue] {
         let data = try encoder.encode(record)
-        guard case .object(let o) = try JSONDecoder().decode(JSONValue.self, from: data) else {
+        guard case .object(let o) = try JSONValue.parse(data) else {
             throw EncodingError.invalidValue(record, .init(codingPath: [], debugDescription: "a record must encode as a JSON object"))
         }
         return o
@@ -60,6 +61,16 @@ public enum RecordFields {
     /// Rebuilds a record from its fields (validating it as any document is validated).
     public static func record<R: Decodable>(_ type: R.Type, from fields: [String: JSONValue]) throws -> R {
         try JSONDecoder().decode(R.self, from: encoder.encode(JSONValue.object(fields)))
+    }
+
+    /// Any encodable value as a JSON value.
+    public static func value<T: Encodable>(of value: T) throws -> JSONValue {
+        try JSONValue.parse(encoder.encode(value))
+    }
+
+    /// A JSON value as a decodable type.
+    public static func value<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
+        try JSONDecoder().decode(T.self, from: encoder.encode(value))
     }
 
     /// Canonical JSON text of a value (sorted keys), for storage and hashing.

@@ -12,7 +12,7 @@ struct ChangeRecorder {
     let stamp: HLCStamp
     let author: Actor
     private(set) var changes: [Change] = []
-    private var history: [(EntityKind, UUID, ChangeOperation, [String], String)] = []
+    private var history: [(EntityKind, UUID, ChangeOperation, String)] = []
 
     init(db: Database, changeSetID: UUID, stamp: HLCStamp, author: Actor) {
         self.db = db; self.changeSetID = changeSetID; self.stamp = stamp; self.author = author
@@ -21,14 +21,14 @@ struct ChangeRecorder {
     /// Inserts a new record: every field is part of the change.
     mutating func create<R: StoredRecord>(_ record: R) throws {
         do { try record.validate() } catch { throw FieldError(error) }
-        if try R.voidReason(db, id: record.recordID) != nil || R.exists(db, key: record.recordID) {
+        if try R.exists(db, id: record.recordID) {
             throw FieldError(.duplicate, field: "id", "a \(R.entity.rawValue) with id \(record.recordID) already exists")
         }
         let village = try record.village(db)
         try record.insert(db)
         let fields = try RecordFields.fields(of: record)
         let changed = fields.keys.sorted().map { FieldChange(name: $0, value: fields[$0]!, stamp: stamp, previous: nil) }
-        try note(R.entity, record.recordID, .create, village: village, household: record.householdID, fields: changed, snapshot: fields)
+        try note(R.entity, record.recordID, .create, village: village, household: record.householdID, fields: changed)
     }
 
     /// Updates a record: only the fields that differ are part of the change, each with
@@ -38,7 +38,7 @@ struct ChangeRecorder {
         if let reason = try R.voidReason(db, id: record.recordID) {
             throw FieldError(.voided, "this \(R.entity.rawValue) was voided (\(reason)) and cannot change")
         }
-        guard let old = try R.fetchOne(db, key: record.recordID) else {
+        guard let old = try R.find(db, id: record.recordID) else {
             throw FieldError(.notFound, field: "id", "no \(R.entity.rawValue) with id \(record.recordID)")
         }
         let before = try RecordFields.fields(of: old), after = try RecordFields.fields(of: record)
@@ -46,11 +46,11 @@ struct ChangeRecorder {
         guard !names.isEmpty else { throw FieldError(.noChange, "nothing changed: give at least one new value") }
         let village = try record.village(db)
         let oldVillage = try old.village(db)
+        let base = try latestStamp(record.recordID)
         try record.update(db)
         var changed: [FieldChange] = []
         for name in names {
-            let previousStamp = try String.fetchOne(db, sql: "SELECT stamp FROM fieldStamp WHERE record = ? AND field = ?",
-                                                    arguments: [record.recordID.uuidString, name]).flatMap(HLCStamp.init(text:))
+            let previousStamp = try stamp(of: name, record.recordID)
             let previous = previousStamp.map { FieldVersion(value: before[name] ?? .null, stamp: $0) }
             changed.append(FieldChange(name: name, value: after[name] ?? .null, stamp: stamp, previous: previous))
         }
@@ -58,7 +58,7 @@ struct ChangeRecorder {
             // moving between villages: the old village must see the record leave
             try requireJurisdiction(over: oldVillage)
         }
-        try note(R.entity, record.recordID, .update, village: village, household: record.householdID, fields: changed, snapshot: after)
+        try note(R.entity, record.recordID, .update, village: village, household: record.householdID, fields: changed, base: base)
     }
 
     /// Voids a record with a reason; it stays, with its history.
@@ -69,15 +69,15 @@ struct ChangeRecorder {
         if let existing = try R.voidReason(db, id: id) {
             throw FieldError(.voided, "this \(R.entity.rawValue) is already voided (\(existing))")
         }
-        guard var record = try R.fetchOne(db, key: id) else {
+        guard var record = try R.find(db, id: id) else {
             throw FieldError(.notFound, field: "id", "no \(R.entity.rawValue) with id \(id)")
         }
         let village = try record.village(db)
+        let base = try latestStamp(id)
         var fields = try RecordFields.fields(of: record)
         var changed: [FieldChange] = []
         func previous(_ name: String) throws -> FieldVersion? {
-            try String.fetchOne(db, sql: "SELECT stamp FROM fieldStamp WHERE record = ? AND field = ?", arguments: [id.uuidString, name])
-                .flatMap(HLCStamp.init(text:)).map { FieldVersion(value: fields[name] ?? .null, stamp: $0) }
+            try stamp(of: name, id).map { FieldVersion(value: fields[name] ?? .null, stamp: $0) }
         }
         if var household = record as? Household {
             household.status = .voided(reason: reason)
@@ -90,7 +90,18 @@ struct ChangeRecorder {
         try db.execute(sql: "UPDATE \"\(R.databaseTableName)\" SET voidReason = ? WHERE \(R.primaryKeyColumn) = ?", arguments: [reason, id.uuidString])
         changed.append(FieldChange(name: "voidReason", value: .string(reason), stamp: stamp, previous: try previous("voidReason")))
         fields["voidReason"] = .string(reason)
-        try note(R.entity, id, .void, village: village, household: record.householdID, fields: changed, snapshot: fields)
+        try note(R.entity, id, .void, village: village, household: record.householdID, fields: changed, base: base)
+    }
+
+    /// The stamp a field was last written with: its own, else the record's creation stamp.
+    func stamp(of field: String, _ id: UUID) throws -> HLCStamp? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT stamp FROM fieldStamp WHERE record = ? AND field IN (?, '*') ORDER BY field = '*' LIMIT 1"),
+                            arguments: [id.uuidString, field]).flatMap(HLCStamp.init(text:))
+    }
+
+    /// The latest stamp any field of the record carries here (the base of an update or void).
+    func latestStamp(_ id: UUID) throws -> HLCStamp? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT MAX(stamp) FROM fieldStamp WHERE record = ?"), arguments: [id.uuidString]).flatMap(HLCStamp.init(text:))
     }
 
     /// Checks the author may act on a record of `village`.
@@ -101,25 +112,27 @@ struct ChangeRecorder {
     }
 
     private mutating func note(_ entity: EntityKind, _ id: UUID, _ op: ChangeOperation, village: OrgCode, household: UUID?,
-                               fields: [FieldChange], snapshot: [String: JSONValue]) throws {
+                               fields: [FieldChange], base: HLCStamp? = nil) throws {
         try requireJurisdiction(over: village)
-        changes.append(Change(entity: entity, record: id, operation: op, village: village, household: household, fields: fields))
-        for f in fields {
-            try db.execute(sql: "INSERT INTO fieldStamp(entity, record, field, stamp) VALUES (?, ?, ?, ?) ON CONFLICT(record, field) DO UPDATE SET stamp = excluded.stamp",
-                           arguments: [entity.rawValue, id.uuidString, f.name, stamp.text])
+        changes.append(Change(entity: entity, record: id, operation: op, village: village, household: household, fields: fields, base: base))
+        let upsert = try db.cachedStatement(sql: "INSERT INTO fieldStamp(entity, record, field, stamp) VALUES (?, ?, ?, ?) ON CONFLICT(record, field) DO UPDATE SET stamp = excluded.stamp")
+        if op == .create {
+            try upsert.execute(arguments: [entity.rawValue, id.uuidString, "*", stamp.text])
+        } else {
+            for f in fields { try upsert.execute(arguments: [entity.rawValue, id.uuidString, f.name, stamp.text]) }
         }
-        history.append((entity, id, op, fields.map(\.name), try RecordFields.canonicalJSON(JSONValue.object(snapshot))))
+        let values = JSONValue.object(Dictionary(uniqueKeysWithValues: fields.map { ($0.name, $0.value) }))
+        history.append((entity, id, op, values.canonicalText))
     }
 
     /// Writes the history rows for everything recorded.
     func writeHistory() throws {
-        let author = try RecordFields.canonicalJSON(self.author)
-        for (entity, id, op, names, snapshot) in history {
-            try db.execute(sql: """
-                INSERT INTO history(entity, record, operation, changeSet, author, stamp, fields, snapshot)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [entity.rawValue, id.uuidString, op.rawValue, changeSetID.uuidString, author, stamp.text,
-                                 try RecordFields.canonicalJSON(names), snapshot])
+        let author = self.author.jsonValue.canonicalText
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO history(entity, record, operation, changeSet, author, stamp, "values") VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (entity, id, op, values) in history {
+            try insert.execute(arguments: [entity.rawValue, id.uuidString, op.rawValue, changeSetID.uuidString, author, stamp.text, values])
         }
     }
 }

@@ -218,7 +218,8 @@ public struct FieldDatabase: Sendable {
                 t.column("reason", .text)
                 t.uniqueKey(["device", "sequence"])
             }
-            // every version of every record, oldest first
+            // every version of every record, oldest first: the values each version wrote
+            // (a version's whole record is the fold of the versions up to it)
             try db.create(table: "history") { t in
                 t.autoIncrementedPrimaryKey("seq")
                 t.column("entity", .text).notNull()
@@ -227,11 +228,11 @@ public struct FieldDatabase: Sendable {
                 t.column("changeSet", .text).notNull()
                 t.column("author", .text).notNull()
                 t.column("stamp", .text).notNull()
-                t.column("fields", .text).notNull()
-                t.column("snapshot", .text).notNull()
+                t.column("values", .text).notNull()
             }
             try db.create(index: "history_record", on: "history", columns: ["record", "seq"])
-            // the stamp each field of each record was last written with (merge base)
+            // the stamp each field of each record was last written with (merge base);
+            // field "*" holds the stamp of the record's creation, for fields not edited since
             try db.create(table: "fieldStamp") { t in
                 t.column("entity", .text).notNull()
                 t.column("record", .text).notNull()

@@ -132,18 +132,21 @@ extension FieldStore {
         try database.writer.read { db in try ApplicationWorkflow.fetchOne(db, key: application) }
     }
 
-    /// Every version of a record, oldest first: who changed what and when.
+    /// Every version of a record, oldest first: who changed what and when, and the whole
+    /// record as it stood after each version.
     public func history(of record: UUID) throws -> [HistoryEntry] {
         try database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM history WHERE record = ? ORDER BY seq", arguments: [record.uuidString]).map { row in
-                let decoder = JSONDecoder()
+            var snapshot: [String: JSONValue] = [:]
+            return try Row.fetchAll(db, sql: "SELECT * FROM history WHERE record = ? ORDER BY seq", arguments: [record.uuidString]).map { row in
+                guard case .object(let values) = try JSONValue.parse(Data((row["values"] as String).utf8)) else {
+                    throw FieldError(.validation, "history of \(record) is damaged")
+                }
+                snapshot.merge(values) { _, new in new }
                 return HistoryEntry(
                     entity: EntityKind(rawValue: row["entity"])!, record: record,
                     operation: ChangeOperation(rawValue: row["operation"])!, changeSet: UUID(uuidString: row["changeSet"])!,
-                    author: try decoder.decode(Actor.self, from: Data((row["author"] as String).utf8)),
-                    stamp: HLCStamp(text: row["stamp"])!,
-                    fields: try decoder.decode([String].self, from: Data((row["fields"] as String).utf8)),
-                    snapshot: try decoder.decode([String: JSONValue].self, from: Data((row["snapshot"] as String).utf8)))
+                    author: try JSONDecoder().decode(Actor.self, from: Data((row["author"] as String).utf8)),
+                    stamp: HLCStamp(text: row["stamp"])!, fields: values.keys.sorted(), snapshot: snapshot)
             }
         }
     }

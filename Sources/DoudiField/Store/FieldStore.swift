@@ -105,7 +105,7 @@ public struct FieldStore: Sendable {
     }
 
     private func perform(_ action: FieldAction, _ db: Database) throws -> ChangeSet {
-        guard var device = try Device.fetchOne(db) else {
+        guard var device = try Device.fetchOne(db.cachedStatement(sql: "SELECT * FROM device LIMIT 1")) else {
             throw FieldError(.notInitialised, "this store is not set up: run `doudi init` first")
         }
         var clock = HybridLogicalClock(last: HLCStamp(text: device.clock) ?? HLCStamp(wallMillis: 0, counter: 0, node: device.id))
@@ -116,11 +116,11 @@ public struct FieldStore: Sendable {
         try recorder.writeHistory()
         let changeSet = ChangeSet(id: id, device: device.id, sequence: device.nextSequence, author: device.actor,
                                   action: action.name, stamp: stamp, changes: recorder.changes)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO changeSet(id, device, sequence, action, author, stamp, body, state)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')
-            """, arguments: [id.uuidString, device.id, changeSet.sequence, action.name,
-                             try RecordFields.canonicalJSON(device.actor), stamp.text, try RecordFields.canonicalJSON(changeSet)])
+            """).execute(arguments: [id.uuidString, device.id, changeSet.sequence, action.name,
+                                     device.actor.jsonValue.canonicalText, stamp.text, changeSet.jsonValue.canonicalText])
         device.nextSequence += 1
         device.clock = clock.last.text
         try device.update(db)
@@ -156,7 +156,7 @@ public struct FieldStore: Sendable {
             guard let member = try Member.active(db, id: o.member), member.household == o.household else {
                 throw FieldError(.notFound, field: "member", "the obligor's member is not in household \(o.household)")
             }
-            if try SupportObligor.exists(db, key: o.id) { try r.update(o) } else { try r.create(o) }
+            if try SupportObligor.exists(db, id: o.id) { try r.update(o) } else { try r.create(o) }
         case .recordVisit(let v):
             try requireActiveHousehold(v.household, db)
             try r.create(v)
@@ -198,7 +198,7 @@ public struct FieldStore: Sendable {
         if let reason = try Household.voidReason(db, id: id) {
             throw FieldError(.voided, field: "household", "household \(id) was voided (\(reason))")
         }
-        guard try Household.exists(db, key: id) else {
+        guard try Household.exists(db, id: id) else {
             throw FieldError(.notFound, field: "household", "no household \(id) in this store: register it first or check the id")
         }
     }

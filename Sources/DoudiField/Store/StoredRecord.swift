@@ -24,14 +24,25 @@ extension StoredRecord {
 
     /// Finds a record that has not been voided.
     static func active(_ db: Database, id: UUID) throws -> Self? {
-        try Self.filter(sql: "\(Self.primaryKeyColumn) = ? AND voidReason IS NULL", arguments: [id.uuidString]).fetchOne(db)
+        try Self.fetchOne(db.cachedStatement(sql: "SELECT * FROM \"\(databaseTableName)\" WHERE \(primaryKeyColumn) = ? AND voidReason IS NULL"),
+                          arguments: [id.uuidString])
+    }
+
+    /// Finds a record, voided or not.
+    static func find(_ db: Database, id: UUID) throws -> Self? {
+        try Self.fetchOne(db.cachedStatement(sql: "SELECT * FROM \"\(databaseTableName)\" WHERE \(primaryKeyColumn) = ?"), arguments: [id.uuidString])
+    }
+
+    /// Whether a record with this id exists, voided or not.
+    static func exists(_ db: Database, id: UUID) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM \"\(databaseTableName)\" WHERE \(primaryKeyColumn) = ?"), arguments: [id.uuidString]) ?? false
     }
 
     static var primaryKeyColumn: String { entity == .workflow ? "application" : "id" }
 
     /// The void reason, when the record is voided.
     static func voidReason(_ db: Database, id: UUID) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT voidReason FROM \"\(databaseTableName)\" WHERE \(primaryKeyColumn) = ?", arguments: [id.uuidString])
+        try String.fetchOne(db.cachedStatement(sql: "SELECT voidReason FROM \"\(databaseTableName)\" WHERE \(primaryKeyColumn) = ?"), arguments: [id.uuidString])
     }
 
     /// The village whose jurisdiction the record falls in.
@@ -39,7 +50,7 @@ extension StoredRecord {
         guard let household = householdID else {
             throw FieldError(.notFound, "a \(Self.entity.rawValue) record must belong to a household")
         }
-        guard let code = try String.fetchOne(db, sql: "SELECT village FROM household WHERE id = ?", arguments: [household.uuidString]) else {
+        guard let code = try String.fetchOne(db.cachedStatement(sql: "SELECT village FROM household WHERE id = ?"), arguments: [household.uuidString]) else {
             throw FieldError(.notFound, field: "household", "household \(household) is not in this store: register it first")
         }
         return try OrgCode(code)

@@ -104,3 +104,11 @@ extension ReserveFundEntry: ValidatedRecord {
         try requireNonNegative(amount, "amount")
     }
 }
+
+extension Decision: ValidatedRecord {
+    public func validate() throws(ModelError) {
+        if let amount { try requireNonNegative(amount, "amount") }
+        if outcome == .rejected { try requireText(reason, "reason", "a rejection's reason") }
+        try requireText(decidedBy, "decidedBy", "who decided")
+    }
+}

@@ -1,0 +1,274 @@
+import DoudiModel
+import Foundation
+
+/// The merge engine: applies one change set to what a store holds, by the rules
+/// DoudiModel gives each record kind (``EntityKind/mergeRule``), and says what to
+/// write and which conflicts to record — or refuses the change set whole.
+///
+/// Pure: the store passes its state in (``MergeState``), the clock and id maker too.
+/// Nothing is trusted because a client sent it: every resulting record is decoded
+/// and validated with DoudiModel, every workflow step replayed against the policy.
+///
+/// ```swift
+/// let outcome = try MergeEngine(policies: book).merge(changeSet, by: tokenActor, state: store, now: nowMillis, makeID: UUID.init)
+/// ```
+public struct MergeEngine: Sendable {
+    public let policies: PolicyBook
+    /// Stamps further ahead of the server clock than this are refused.
+    public var maxDriftMillis: Int64 = 5 * 60 * 1000
+
+    public init(policies: PolicyBook) { self.policies = policies }
+
+    /// Merges a change set made by `actor` (the token's, not what the change set claims).
+    ///
+    /// - Throws: ``MergeRejection`` with a protocol code; the caller writes nothing then.
+    public func merge(_ changeSet: ChangeSet, by actor: Actor, state: some MergeState, now: Int64,
+                      makeID: @escaping () -> UUID) throws(MergeRejection) -> MergeOutcome {
+        guard changeSet.protocolVersion == DoudiSync.protocolVersion else {
+            throw MergeRejection(.protocolVersion, "protocol version \(changeSet.protocolVersion) is not spoken here (\(DoudiSync.protocolVersion)): upgrade doudi")
+        }
+        guard changeSet.author == actor else {
+            throw MergeRejection(.scope, "the change set says it was made by \(changeSet.author.user) (\(changeSet.author.role.rawValue) at \(changeSet.author.org)) but the token is \(actor.user)'s (\(actor.role.rawValue) at \(actor.org))")
+        }
+        let stamps = [changeSet.stamp] + changeSet.changes.flatMap { $0.fields.map(\.stamp) }
+        if let ahead = stamps.max(), ahead.wallMillis > now + maxDriftMillis {
+            throw MergeRejection(.clock, "change set stamped \((ahead.wallMillis - now) / 1000) s ahead of the server clock: set the device's date and time correctly and sync again")
+        }
+        guard !changeSet.changes.isEmpty || !changeSet.resolves.isEmpty else {
+            throw MergeRejection(.validation, "the change set changes nothing")
+        }
+        var run = MergeRun(engine: self, changeSet: changeSet, actor: actor, state: state, makeID: makeID)
+        do {
+            for change in changeSet.changes { try run.apply(change) }
+        } catch let rejection as MergeRejection {
+            throw rejection
+        } catch {
+            throw MergeRejection(.validation, "the store could not be read: \(error)")
+        }
+        run.outcome.resolved = changeSet.resolves
+        return run.outcome
+    }
+}
+
+/// One merge in progress: the change set's own writes overlay the store.
+struct MergeRun<State: MergeState> {
+    let engine: MergeEngine
+    let changeSet: ChangeSet
+    let actor: Actor
+    let state: State
+    let makeID: () -> UUID
+    var outcome = MergeOutcome()
+    var overlay: [String: RecordVersion] = [:]
+
+    init(engine: MergeEngine, changeSet: ChangeSet, actor: Actor, state: State, makeID: @escaping () -> UUID) {
+        self.engine = engine; self.changeSet = changeSet; self.actor = actor; self.state = state; self.makeID = makeID
+    }
+
+    func key(_ entity: EntityKind, _ id: UUID) -> String { "\(entity.rawValue)/\(id.uuidString)" }
+
+    func lookup(_ entity: EntityKind, _ id: UUID) throws -> RecordVersion? {
+        try overlay[key(entity, id)] ?? state.current(entity, id)
+    }
+
+    func reject(_ code: MergeRejection.Code, _ change: Change, _ message: String) -> MergeRejection {
+        MergeRejection(code, "\(change.entity.rawValue) \(change.record): \(message)")
+    }
+
+    mutating func apply(_ change: Change) throws {
+        let entity = change.entity
+        guard entity.writers.contains(actor.role) else {
+            throw reject(.authority, change, "a \(actor.role.rawValue) may not write \(entity.rawValue) records")
+        }
+        guard actor.hasJurisdiction(over: change.village) else {
+            throw reject(.scope, change, "\(change.village) is outside \(actor.org), the jurisdiction of \(actor.user)")
+        }
+        if let household = change.household, entity != .household {
+            guard let h = try lookup(.household, household) else {
+                throw reject(.validation, change, "household \(household) is unknown: push the change set that registers it first")
+            }
+            guard h.village == change.village else {
+                throw reject(.scope, change, "household \(household) belongs to \(h.village), not \(change.village)")
+            }
+        }
+        let existing = try lookup(entity, change.record)
+        if let existing, existing.village != change.village, !actor.hasJurisdiction(over: existing.village) {
+            throw reject(.scope, change, "the record belongs to \(existing.village), outside \(actor.org)")
+        }
+        var fields: [String: FieldVersion]
+        switch change.operation {
+        case .create:
+            if let existing {
+                guard existing.values == Dictionary(uniqueKeysWithValues: change.fields.map { ($0.name, $0.value) }) else {
+                    throw reject(.validation, change, "a record with this id already exists")
+                }
+                return // the same record again: nothing to do
+            }
+            fields = Dictionary(uniqueKeysWithValues: change.fields.map { ($0.name, FieldVersion(value: $0.value, stamp: $0.stamp)) })
+            if entity == .workflow { fields = try replayNewWorkflow(change, fields) }
+        case .update:
+            guard let existing else { throw reject(.validation, change, "no such record to update") }
+            switch entity.mergeRule {
+            case .appendOnly, .ledger:
+                throw reject(.validation, change, "\(entity.rawValue) records are append-only: record a new one instead of editing")
+            case .workflow:
+                fields = try mergeWorkflow(change, existing)
+            case .fieldByField:
+                fields = mergeFields(change, existing)
+                if existing.isVoided {
+                    conflict(.voidVersusEdit, change, field: nil, kept: .string("voided"), other: .object(change.fields.reduce(into: [:]) { $0[$1.name] = $1.value }),
+                             "edited while voided elsewhere: the record stays voided and the edit is kept here; restore it or confirm the void")
+                }
+            }
+        case .void:
+            guard let existing else { throw reject(.validation, change, "no such record to void") }
+            guard change.fields.contains(where: { $0.name == "voidReason" && $0.value != .null && $0.value != .string("") }) else {
+                throw reject(.validation, change, "a void needs a reason")
+            }
+            fields = existing.fields
+            for f in change.fields { fields[f.name] = FieldVersion(value: f.value, stamp: f.stamp) }
+            let unseen = existing.fields.filter { name, v in name != "voidReason" && change.base.map { v.stamp > $0 } ?? false }
+            if !existing.isVoided, !unseen.isEmpty {
+                conflict(.voidVersusEdit, change, field: nil, kept: .string("voided"),
+                         other: .object(unseen.mapValues(\.value)),
+                         "voided without seeing later edits of \(unseen.keys.sorted().joined(separator: ", ")): confirm the void or restore the record")
+            }
+        }
+        var version = RecordVersion(entity: entity, record: change.record, village: change.village, household: change.household,
+                                    fields: fields, serverSequence: 0)
+        try validate(version, change)
+        try checkInvariants(&version, change)
+        overlay[key(entity, change.record)] = version
+        outcome.writes.removeAll { $0.entity == entity && $0.record == change.record }
+        outcome.writes.append(version)
+    }
+
+    /// Field by field: an edit based on the current version wins; a concurrent edit of the
+    /// same field (another base) is decided by clock and the losing value kept in a conflict.
+    mutating func mergeFields(_ change: Change, _ existing: RecordVersion) -> [String: FieldVersion] {
+        var fields = existing.fields
+        for f in change.fields {
+            guard let current = fields[f.name] else {
+                fields[f.name] = FieldVersion(value: f.value, stamp: f.stamp)
+                continue
+            }
+            if f.previous?.stamp == current.stamp {
+                fields[f.name] = FieldVersion(value: f.value, stamp: max(f.stamp, current.stamp))
+            } else if f.value == current.value {
+                fields[f.name] = FieldVersion(value: f.value, stamp: max(f.stamp, current.stamp))
+            } else if f.stamp > current.stamp {
+                fields[f.name] = FieldVersion(value: f.value, stamp: f.stamp)
+                conflict(.concurrentEdit, change, field: f.name, kept: f.value, other: current.value,
+                         "\(f.name) was edited on two devices from different versions; the later edit stands")
+            } else {
+                conflict(.concurrentEdit, change, field: f.name, kept: current.value, other: f.value,
+                         "\(f.name) was edited on two devices from different versions; the later edit stands")
+            }
+        }
+        return fields
+    }
+
+    mutating func conflict(_ kind: ConflictRecord.Kind, _ change: Change, field: String?, kept: JSONValue, other: JSONValue, _ message: String) {
+        outcome.conflicts.append(ConflictRecord(id: makeID(), kind: kind, entity: change.entity, record: change.record, village: change.village,
+                                                field: field, kept: kept, other: other, changeSets: [changeSet.id], message: message))
+    }
+
+    // MARK: validation and invariants
+
+    /// Decodes the resulting record with DoudiModel and checks its rules.
+    func validate(_ version: RecordVersion, _ change: Change) throws {
+        let values = version.values
+        func check<R: Decodable & ValidatedRecord>(_ type: R.Type) throws {
+            let record: R
+            do { record = try RecordFields.record(R.self, from: values) } catch let error as DecodingError {
+                throw reject(.validation, change, DocumentError(error, document: change.entity.rawValue).description)
+            }
+            do { try record.validate() } catch { throw reject(.validation, change, error.description) }
+            if let id = (record as? any Identifiable)?.id as? UUID, id != change.record {
+                throw reject(.validation, change, "the record's id field does not match the change's record id")
+            }
+        }
+        switch change.entity {
+        case .household:
+            try check(Household.self)
+            if case .string(let v) = values["village"] ?? .null, v != change.village.value {
+                throw reject(.scope, change, "the household's village \(v) differs from the change's village \(change.village)")
+            }
+        case .member: try check(Member.self)
+        case .obligor: try check(SupportObligor.self)
+        case .visit: try check(Visit.self)
+        case .survey: try check(Survey.self)
+        case .application: try check(Application.self)
+        case .decision: try check(Decision.self)
+        case .enrolment: try check(Enrolment.self)
+        case .payment: try check(Payment.self)
+        case .reserveFundEntry: try check(ReserveFundEntry.self)
+        case .policyVersion:
+            do { try RecordFields.record(PolicyVersion.self, from: values).validate() } catch {
+                throw reject(.validation, change, "\(error)")
+            }
+        case .workflow:
+            do { _ = try RecordFields.record(ApplicationWorkflow.self, from: values) } catch {
+                throw reject(.validation, change, "\(error)")
+            }
+        }
+        for (name, v) in version.fields where name == "household" {
+            if case .string(let h) = v.value, let household = change.household, h != household.uuidString {
+                throw reject(.validation, change, "the record's household field does not match the change's household")
+            }
+        }
+    }
+
+    /// One person is one person; one person in one active dibao enrolment; a town's reserve
+    /// fund is not overdrawn. A violation parks the record (voided with the reason, nothing
+    /// lost) or flags it, and records a conflict holding both versions.
+    mutating func checkInvariants(_ version: inout RecordVersion, _ change: Change) throws {
+        guard !version.isVoided else { return }
+        switch change.entity {
+        case .member:
+            guard case .string(let number) = version.fields["residentID"]?.value ?? .null else { return }
+            let clash = try overlay.values.first { $0.entity == .member && $0.record != change.record && !$0.isVoided && $0.fields["residentID"]?.value == .string(number) }
+                ?? state.activeMember(residentID: number, excluding: change.record)
+            if let clash {
+                park(&version, reason: "重复登记待核实：身份证号与成员 \(clash.record) 相同")
+                conflict(.duplicatePerson, change, field: "residentID", kept: .object(clash.values), other: .object(version.values),
+                         "resident ID number already registered as member \(clash.record) in household \(clash.household?.uuidString ?? "?"): one ID number is one person; the new registration is kept voided until someone decides")
+            }
+        case .enrolment:
+            guard version.fields["programme"]?.value == .string(Programme.dibao.rawValue),
+                  version.fields["end"]?.value ?? .null == .null, let household = change.household else { return }
+            var member: UUID?
+            if case .string(let m) = version.fields["member"]?.value ?? .null { member = UUID(uuidString: m) }
+            let others = try state.activeDibaoEnrolments(household: household, member: member, excluding: change.record)
+                + overlay.values.filter { $0.entity == .enrolment && $0.record != change.record && !$0.isVoided && $0.household == household
+                    && $0.fields["programme"]?.value == .string("dibao") && ($0.fields["end"]?.value ?? .null) == .null
+                    && ($0.fields["member"]?.value ?? .null) == (version.fields["member"]?.value ?? .null) }
+            if let other = others.first {
+                park(&version, reason: "重复享受低保待核实：已有低保保障 \(other.record)")
+                conflict(.duplicateEnrolment, change, field: nil, kept: .object(other.values), other: .object(version.values),
+                         "already in an active dibao enrolment \(other.record): one person, one dibao")
+            }
+        case .reserveFundEntry:
+            guard change.operation == .create, version.fields["kind"]?.value == .string("draw"),
+                  case .string(let amountText) = version.fields["amount"]?.value ?? .null,
+                  let amount = try? Money(yuanString: amountText),
+                  case .string(let townText) = version.fields["town"]?.value ?? .null, let town = try? OrgCode(townText)
+            else { return }
+            var balance = try state.reserveFundBalance(town: town)
+            for other in outcome.writes where other.entity == .reserveFundEntry && other.fields["town"]?.value == .string(townText) {
+                if case .string(let a) = other.fields["amount"]?.value ?? .null, let m = try? Money(yuanString: a) {
+                    balance += other.fields["kind"]?.value == .string("draw") ? -m : m
+                }
+            }
+            if balance - amount < .zero {
+                conflict(.reserveFundOverdrawn, change, field: "amount", kept: .string(amountText), other: .string(balance.yuanText),
+                         "this draw of \(amount.yuanText) overdraws town \(town)'s reserve fund (balance before it \(balance.yuanText)); both payments are kept: replenish the fund or recover the payment")
+            }
+        default:
+            return
+        }
+    }
+
+    func park(_ version: inout RecordVersion, reason: String) {
+        version.fields["voidReason"] = FieldVersion(value: .string(reason), stamp: changeSet.stamp)
+    }
+}

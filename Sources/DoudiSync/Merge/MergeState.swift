@@ -1,0 +1,50 @@
+import DoudiModel
+import Foundation
+
+/// What the merge engine may ask of the store it merges into. The server store
+/// implements it inside the transaction that applies the change set.
+public protocol MergeState {
+    /// The record as the store holds it now.
+    func current(_ entity: EntityKind, _ id: UUID) throws -> RecordVersion?
+    /// An active (not voided) member with this resident ID number, other than `excluding`.
+    func activeMember(residentID: String, excluding: UUID) throws -> RecordVersion?
+    /// Active dibao enrolments of a member (or of the household, when `member` is nil), other than `excluding`.
+    func activeDibaoEnrolments(household: UUID, member: UUID?, excluding: UUID) throws -> [RecordVersion]
+    /// A town's reserve-fund balance derived from its ledger entries.
+    func reserveFundBalance(town: OrgCode) throws -> Money
+}
+
+/// Why a change set was refused. The store is left as it was.
+public struct MergeRejection: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Stable codes of the protocol (see `Protocol/SPEC.md`).
+    public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+        /// A record breaks a rule of the model, or the change is malformed.
+        public static let validation = Code(rawValue: "validation")
+        /// The role may not do this, or the amount exceeds its authority.
+        public static let authority = Code(rawValue: "authority")
+        /// A record outside the caller's jurisdiction.
+        public static let scope = Code(rawValue: "scope")
+        /// The client speaks another protocol version.
+        public static let protocolVersion = Code(rawValue: "protocol-version")
+        /// A clock stamp too far ahead of the server.
+        public static let clock = Code(rawValue: "clock")
+    }
+
+    public var code: Code
+    public var message: String
+    public init(_ code: Code, _ message: String) { self.code = code; self.message = message }
+    public var description: String { "\(code): \(message)" }
+}
+
+/// What applying one change set produces: the records' new versions and the
+/// conflicts recorded. The store writes them all in one transaction.
+public struct MergeOutcome: Hashable, Sendable {
+    /// New versions of records (``RecordVersion/serverSequence`` is set by the store).
+    public var writes: [RecordVersion] = []
+    public var conflicts: [ConflictRecord] = []
+    /// Conflicts the change set resolves.
+    public var resolved: [UUID] = []
+}
