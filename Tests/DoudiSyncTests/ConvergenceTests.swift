@@ -70,6 +70,19 @@ struct ConvergenceTests {
     @Test("Random edits on several replicas, random sync order and lost responses → all replicas converge; no edit lost; nothing applied twice",
           arguments: Array(1...60))
     func converge(seed: Int) {
+        let stats = Self.scenario(seed: seed)
+        #expect(stats.applied > 0)
+    }
+
+    @Test("The scenarios are not vacuous: they produce concurrent-edit conflicts, lost responses and retries")
+    func scenariosExerciseConflicts() {
+        let all = (1...60).map { Self.scenario(seed: $0) }
+        #expect(all.map(\.conflicts).reduce(0, +) >= 20)
+        #expect(all.map(\.applied).reduce(0, +) >= 300)
+    }
+
+    /// Runs one random scenario, checking the properties; returns what happened.
+    static func scenario(seed: Int) -> (conflicts: Int, applied: Int) {
         var rng = SplitMixRNG(seed: UInt64(seed))
         let server = MemoryState(policy: F.policy)
         var replicas = [
@@ -132,6 +145,7 @@ struct ConvergenceTests {
             let superseded = server.records[e.key]?.fields[e.field].map { $0.stamp > e.stamp } ?? false
             #expect(inState || inConflict || superseded, "edit of \(e.field) to \(e.value) by \(e.device) was lost")
         }
+        return (server.conflicts.count, server.applications.count)
     }
 }
 
