@@ -38,10 +38,12 @@ extension Change {
 extension ChangeSet {
     /// The change set as JSON, identical to its `Codable` encoding.
     public var jsonValue: JSONValue {
-        .object([
+        var o: [String: JSONValue] = [
             "id": .string(id.uuidString), "protocolVersion": .int(Int64(protocolVersion)), "device": .string(device),
             "sequence": .int(sequence), "author": author.jsonValue, "action": .string(action), "stamp": stamp.jsonValue,
             "changes": .array(changes.map(\.jsonValue)), "resolves": .array(resolves.map { .string($0.uuidString) }),
-        ])
+        ]
+        if let note { o["note"] = .string(note) }
+        return .object(o)
     }
 }

@@ -26,13 +26,16 @@ public struct ChangeSet: Identifiable, Hashable, Sendable, Codable {
     public var changes: [Change]
     /// Conflicts this change set resolves (a resolution is a change set like any other).
     public var resolves: [UUID]
+    /// The person's note on the resolution (or on the action), if any.
+    public var note: String?
 
-    public init(id: UUID, device: String, sequence: Int64, author: Actor, action: String, stamp: HLCStamp, changes: [Change], resolves: [UUID] = []) {
+    public init(id: UUID, device: String, sequence: Int64, author: Actor, action: String, stamp: HLCStamp, changes: [Change], resolves: [UUID] = [], note: String? = nil) {
         self.id = id; self.protocolVersion = DoudiSync.protocolVersion; self.device = device; self.sequence = sequence
         self.author = author; self.action = action; self.stamp = stamp; self.changes = changes; self.resolves = resolves
+        self.note = note
     }
 
-    enum CodingKeys: String, CodingKey { case id, protocolVersion, device, sequence, author, action, stamp, changes, resolves }
+    enum CodingKeys: String, CodingKey { case id, protocolVersion, device, sequence, author, action, stamp, changes, resolves, note }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -49,6 +52,7 @@ public struct ChangeSet: Identifiable, Hashable, Sendable, Codable {
         stamp = try c.decode(HLCStamp.self, forKey: .stamp)
         changes = try c.decode([Change].self, forKey: .changes)
         resolves = try c.decodeIfPresent([UUID].self, forKey: .resolves) ?? []
+        note = try c.decodeIfPresent(String.self, forKey: .note)
     }
 }
 

@@ -89,9 +89,14 @@ public struct RecordVersion: Hashable, Sendable, Codable {
     public var fields: [String: FieldVersion]
     /// The server sequence of the change set that last wrote it.
     public var serverSequence: Int64
-    public init(entity: EntityKind, record: UUID, village: OrgCode, household: UUID?, fields: [String: FieldVersion], serverSequence: Int64) {
+    /// Who made the change set that last wrote it (for history on other devices).
+    public var author: Actor?
+    /// That change set's id.
+    public var changeSet: UUID?
+    public init(entity: EntityKind, record: UUID, village: OrgCode, household: UUID?, fields: [String: FieldVersion], serverSequence: Int64,
+                author: Actor? = nil, changeSet: UUID? = nil) {
         self.entity = entity; self.record = record; self.village = village; self.household = household
-        self.fields = fields; self.serverSequence = serverSequence
+        self.fields = fields; self.serverSequence = serverSequence; self.author = author; self.changeSet = changeSet
     }
 
     /// The record's values without stamps.

@@ -25,6 +25,9 @@ public enum FieldAction: Sendable {
     case advanceApplication(UUID, WorkflowEvent, on: Day, policy: PolicyVersion)
     /// Void a record with a reason (nothing is ever deleted).
     case void(EntityKind, UUID, reason: String)
+    /// Resolve conflicts the server recorded: optionally with an action that puts things
+    /// right (e.g. restore the losing value), recorded in the same change set.
+    indirect case resolveConflicts([UUID], note: String, with: FieldAction?)
 
     /// The action's name in change sets and history, e.g. `household.register`.
     public var name: String {
@@ -39,6 +42,7 @@ public enum FieldAction: Sendable {
         case .draftApplication: "application.draft"
         case .advanceApplication(_, let event, _, _): "application.\(event.kind.rawValue)"
         case .void(let entity, _, _): "\(entity.rawValue).void"
+        case .resolveConflicts: "conflict.resolve"
         }
     }
 }

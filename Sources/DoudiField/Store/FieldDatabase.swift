@@ -241,6 +241,7 @@ public struct FieldDatabase: Sendable {
                 t.primaryKey(["record", "field"])
             }
         }
+        registerSyncMigration(&migrator)
         return migrator
     }
 }

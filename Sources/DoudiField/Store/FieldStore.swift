@@ -114,8 +114,10 @@ public struct FieldStore: Sendable {
         var recorder = ChangeRecorder(db: db, changeSetID: id, stamp: stamp, author: device.actor)
         try apply(action, &recorder, device: device)
         try recorder.writeHistory()
+        var resolves: [UUID] = [], note: String?
+        if case .resolveConflicts(let ids, let text, _) = action { resolves = ids; note = text }
         let changeSet = ChangeSet(id: id, device: device.id, sequence: device.nextSequence, author: device.actor,
-                                  action: action.name, stamp: stamp, changes: recorder.changes)
+                                  action: action.name, stamp: stamp, changes: recorder.changes, resolves: resolves, note: note)
         try db.cachedStatement(sql: """
             INSERT INTO changeSet(id, device, sequence, action, author, stamp, body, state)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')
@@ -181,6 +183,19 @@ public struct FieldStore: Sendable {
                 throw FieldError(.workflow, "\(error)")
             }
             try r.update(workflow)
+        case .resolveConflicts(let ids, let note, let inner):
+            guard !ids.isEmpty else { throw FieldError(.validation, field: "conflict", "name the conflict to resolve") }
+            guard !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw FieldError(.validation, field: "note", "say how the conflict was resolved: the note is the audit trail")
+            }
+            for conflict in ids {
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM conflict WHERE id = ? AND NOT resolved", arguments: [conflict.uuidString]) == true else {
+                    throw FieldError(.notFound, field: "conflict", "no open conflict \(conflict): sync to see the server's conflicts, then list them")
+                }
+            }
+            if let inner { try apply(inner, &r, device: device) }
+            try db.execute(sql: "UPDATE conflict SET resolved = 1 WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))",
+                           arguments: StatementArguments(ids.map(\.uuidString)))
         case .void(let entity, let id, let reason):
             switch entity {
             case .household: try r.void(Household.self, id: id, reason: reason)

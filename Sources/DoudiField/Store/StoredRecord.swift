@@ -113,3 +113,30 @@ extension Payment: StoredRecord {
     var recordID: UUID { id }
     var householdID: UUID? { household }
 }
+
+extension Decision: StoredRecord {
+    static let entity = EntityKind.decision
+    var recordID: UUID { id }
+    var householdID: UUID? { nil }
+    func village(_ db: Database) throws -> OrgCode { org }
+}
+
+extension ReserveFundEntry: StoredRecord {
+    static let entity = EntityKind.reserveFundEntry
+    var recordID: UUID { id }
+    var householdID: UUID? { nil }
+    func village(_ db: Database) throws -> OrgCode { town }
+}
+
+/// A record written together with its store-level `voidReason` column, in one statement
+/// (so that a voided duplicate never trips the unique index on the way in).
+struct VoidableRow<R: StoredRecord>: PersistableRecord {
+    static var databaseTableName: String { R.databaseTableName }
+    var record: R
+    var voidReason: String?
+
+    func encode(to container: inout PersistenceContainer) throws {
+        try record.encode(to: &container)
+        container["voidReason"] = voidReason
+    }
+}

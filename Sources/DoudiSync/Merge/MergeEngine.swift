@@ -134,7 +134,7 @@ struct MergeRun<State: MergeState> {
             }
         }
         var version = RecordVersion(entity: entity, record: change.record, village: change.village, household: change.household,
-                                    fields: fields, serverSequence: 0)
+                                    fields: fields, serverSequence: 0, author: changeSet.author, changeSet: changeSet.id)
         try validate(version, change)
         try checkInvariants(&version, change)
         overlay[key(entity, change.record)] = version

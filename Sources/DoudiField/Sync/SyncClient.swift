@@ -1,0 +1,174 @@
+import DoudiModel
+import DoudiSync
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The field library's side of the sync protocol (`Protocol/SPEC.md`), over HTTP
+/// through `URLSession` (libcurl on Linux), so the field library never links the
+/// server stack.
+///
+/// A sync pushes the outbox in batches (each change set acknowledged on its own: a
+/// rejected one is set aside with its reason and never blocks the others), then
+/// pulls to the end page by page, each page applied in one transaction with its
+/// cursor, so an interrupted sync resumes where it stopped. Network failures and
+/// 5xx answers are retried with backoff.
+public struct SyncClient: Sendable {
+    public let store: FieldStore
+    public var configuration: Configuration
+
+    /// Tuning of a sync.
+    public struct Configuration: Sendable {
+        /// Change sets per push request.
+        public var pushBatch = 200
+        /// Records per pull page and bytes per page.
+        public var pullLimit = 1_000
+        public var pullMaxBytes = 4 * 1_048_576
+        /// Attempts per request and the first backoff delay (doubling).
+        public var attempts = 4
+        public var backoffMillis: UInt64 = 300
+        /// Per-request timeout.
+        public var timeoutSeconds: Double = 60
+        public init() {}
+    }
+
+    /// What a sync did.
+    public struct Report: Sendable, Codable, Hashable {
+        public var pushed = 0
+        public var accepted = 0
+        public var acceptedWithConflicts = 0
+        public var rejected: [Rejected] = []
+        public var pulledRecords = 0
+        public var pulledConflicts = 0
+        public var cursor: Int64 = 0
+    }
+
+    /// A change set the server refused, with its reason.
+    public struct Rejected: Sendable, Codable, Hashable {
+        public var changeSet: UUID
+        public var action: String
+        public var code: String
+        public var message: String
+    }
+
+    /// Progress for the user.
+    public enum Progress: Sendable {
+        case pushed(done: Int, of: Int)
+        case pulled(records: Int, cursor: Int64)
+    }
+
+    public init(store: FieldStore, configuration: Configuration = Configuration()) {
+        self.store = store; self.configuration = configuration
+    }
+
+    /// Signs this device in and keeps the token in the store.
+    ///
+    /// - Throws: ``SyncError`` with the server's code and message (wrong password, unknown user …).
+    @discardableResult
+    public func login(server: String, user: String, password: String) async throws -> LoginResponse {
+        let device = try store.device()
+        let response: LoginResponse = try await send("POST", server: server, path: "/v1/login", token: nil,
+                                                     body: LoginRequest(user: user, password: password, device: device.id))
+        guard response.actor.role == device.role, response.actor.org == device.org else {
+            throw SyncError(code: "scope", message: "\(user) is a \(response.actor.role.rawValue) at \(response.actor.org), but this store is set up for a \(device.role.rawValue) at \(device.org): log in as the store's user")
+        }
+        try store.saveLogin(server: server, token: response.token)
+        return response
+    }
+
+    /// Pushes the outbox, then pulls to the end.
+    public func sync(progress: @Sendable (Progress) -> Void = { _ in }) async throws -> Report {
+        guard let state = try store.syncState(), let token = state.token else {
+            throw SyncError(code: "not-logged-in", message: "this store has not logged in: run `doudi login --server URL --user NAME` first")
+        }
+        var report = Report()
+        let total = try store.outboxCounts().pending
+        while true {
+            let batch = try store.pendingChangeSets(limit: configuration.pushBatch)
+            if batch.isEmpty { break }
+            let response: PushResponse = try await send("POST", server: state.server, path: "/v1/push", token: token, body: PushRequest(changeSets: batch))
+            guard Set(response.acknowledgements.map(\.changeSet)) == Set(batch.map(\.id)) else {
+                throw SyncError(code: "protocol", message: "the server did not acknowledge every change set sent; nothing was marked, sync again")
+            }
+            try store.record(response.acknowledgements)
+            for ack in response.acknowledgements {
+                switch ack.status {
+                case .accepted: report.accepted += 1
+                case .acceptedWithConflicts: report.acceptedWithConflicts += 1
+                case .rejected:
+                    let action = batch.first { $0.id == ack.changeSet }?.action ?? "?"
+                    report.rejected.append(Rejected(changeSet: ack.changeSet, action: action, code: ack.code ?? "rejected", message: ack.message ?? ""))
+                }
+            }
+            report.pushed += batch.count
+            progress(.pushed(done: report.pushed, of: total))
+        }
+        var cursor = try store.syncState()?.cursor ?? 0
+        while true {
+            let path = "/v1/pull?after=\(cursor)&limit=\(configuration.pullLimit)&maxBytes=\(configuration.pullMaxBytes)"
+            let page: PullResponse = try await send("GET", server: state.server, path: path, token: token, body: Optional<PushRequest>.none)
+            try store.apply(page)
+            report.pulledRecords += page.records.count
+            report.pulledConflicts += page.conflicts.count
+            cursor = page.cursor
+            progress(.pulled(records: report.pulledRecords, cursor: cursor))
+            if !page.hasMore { break }
+        }
+        report.cursor = cursor
+        try store.markSynced()
+        return report
+    }
+
+    /// One request with retries: network errors and 5xx answers are retried with backoff;
+    /// 4xx answers are the server's word and are thrown at once.
+    func send<Body: Encodable, Answer: Decodable>(_ method: String, server: String, path: String, token: String?, body: Body?) async throws -> Answer {
+        guard let url = URL(string: server + path) else { throw SyncError(code: "config", message: "\(server) is not a server URL: use http://HOST:PORT") }
+        var request = URLRequest(url: url, timeoutInterval: configuration.timeoutSeconds)
+        request.httpMethod = method
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            request.httpBody = try encoder.encode(body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        var delay = configuration.backoffMillis
+        var lastError: any Error = SyncError(code: "network", message: "no attempt made")
+        for attempt in 1...max(1, configuration.attempts) {
+            do {
+                let (data, response) = try await URLSession.shared.data(for: request)
+                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                if (200..<300).contains(status) {
+                    do { return try JSONDecoder().decode(Answer.self, from: data) } catch {
+                        throw SyncError(code: "protocol", message: "the server's answer to \(path) cannot be read: \(error)")
+                    }
+                }
+                let body = try? JSONDecoder().decode(ErrorBody.self, from: data)
+                let error = SyncError(code: body?.code ?? "http-\(status)", message: body?.message ?? "HTTP \(status) from \(path)", status: status)
+                if status < 500 { throw error }
+                lastError = error
+            } catch let error as SyncError where (error.status ?? 500) < 500 || error.code == "protocol" {
+                throw error
+            } catch {
+                lastError = error is SyncError ? error : SyncError(code: "network", message: "cannot reach \(server): \(error.localizedDescription)")
+            }
+            if attempt < configuration.attempts {
+                try await Task.sleep(nanoseconds: delay * 1_000_000)
+                delay *= 2
+            }
+        }
+        throw lastError
+    }
+}
+
+/// A sync that could not complete; nothing already applied is lost, sync again.
+public struct SyncError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var code: String
+    public var message: String
+    /// The HTTP status, when the server answered.
+    public var status: Int?
+    public init(code: String, message: String, status: Int? = nil) { self.code = code; self.message = message; self.status = status }
+    public var description: String { "\(message) (\(code))" }
+}

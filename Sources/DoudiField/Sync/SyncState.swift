@@ -1,0 +1,119 @@
+import DoudiModel
+import DoudiSync
+import Foundation
+import GRDB
+
+/// Where this store syncs to and how far it got.
+public struct SyncState: Hashable, Sendable, Codable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "syncState"
+    /// Always 1: one row.
+    public var id: Int = 1
+    /// The server's base URL, e.g. `http://127.0.0.1:8080`.
+    public var server: String
+    /// The bearer token from `doudi login` (kept only in this store file).
+    public var token: String?
+    /// The server sequence pulled up to (the pull cursor).
+    public var cursor: Int64
+    /// Milliseconds since 1970 of the last complete sync.
+    public var lastSync: Int64?
+
+    public init(server: String, token: String? = nil, cursor: Int64 = 0, lastSync: Int64? = nil) {
+        self.server = server; self.token = token; self.cursor = cursor; self.lastSync = lastSync
+    }
+}
+
+/// A conflict the server recorded in this store's scope, as pulled.
+public struct StoredConflict: Hashable, Sendable, Codable {
+    public var conflict: ConflictRecord
+    /// The server sequence it was last written with.
+    public var serverSequence: Int64
+}
+
+extension FieldDatabase {
+    /// Tables the sync client needs (migration `v2-sync`).
+    static func registerSyncMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v2-sync") { db in
+            try db.create(table: "syncState") { t in
+                t.primaryKey("id", .integer)
+                t.column("server", .text).notNull()
+                t.column("token", .text)
+                t.column("cursor", .integer).notNull()
+                t.column("lastSync", .integer)
+            }
+            try db.create(table: "conflict") { t in
+                t.primaryKey("id", .text)
+                t.column("kind", .text).notNull()
+                t.column("record", .text).notNull().indexed()
+                t.column("resolved", .boolean).notNull()
+                t.column("serverSequence", .integer).notNull()
+                t.column("body", .text).notNull()
+            }
+        }
+    }
+}
+
+extension FieldStore {
+    /// The sync settings, if `doudi login` was run.
+    public func syncState() throws -> SyncState? {
+        try database.writer.read { db in try SyncState.fetchOne(db) }
+    }
+
+    /// Saves the server and token after a login.
+    public func saveLogin(server: String, token: String) throws {
+        try database.writer.write { db in
+            var state = try SyncState.fetchOne(db) ?? SyncState(server: server)
+            if state.server != server { state.cursor = 0 }
+            state.server = server
+            state.token = token
+            try state.save(db)
+        }
+    }
+
+    /// Conflicts pulled from the server, unresolved first.
+    public func conflicts(includeResolved: Bool = false) throws -> [StoredConflict] {
+        try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT body, serverSequence FROM conflict \(includeResolved ? "" : "WHERE NOT resolved") ORDER BY resolved, serverSequence")
+                .map { row in
+                    StoredConflict(conflict: try JSONDecoder().decode(ConflictRecord.self, from: Data((row["body"] as String).utf8)),
+                                   serverSequence: row["serverSequence"])
+                }
+        }
+    }
+
+    /// Counts for `doudi status`.
+    public func outboxCounts() throws -> (pending: Int, rejected: Int, accepted: Int) {
+        try database.writer.read { db in
+            func count(_ state: String) throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM changeSet WHERE state = ?", arguments: [state]) ?? 0 }
+            return (try count("pending"), try count("rejected"), try count("accepted"))
+        }
+    }
+
+    /// Notes the time of a complete sync.
+    func markSynced() throws {
+        try database.writer.write { db in try db.execute(sql: "UPDATE syncState SET lastSync = ?", arguments: [now()]) }
+    }
+
+    /// Records what the server said of pushed change sets.
+    func record(_ acknowledgements: [Acknowledgement]) throws {
+        try database.writer.write { db in
+            let update = try db.cachedStatement(sql: "UPDATE changeSet SET state = ?, serverSequence = ?, reason = ? WHERE id = ?")
+            for ack in acknowledgements {
+                switch ack.status {
+                case .accepted, .acceptedWithConflicts:
+                    let note = ack.conflicts.isEmpty ? nil : "conflicts: " + ack.conflicts.map(\.uuidString).joined(separator: ", ")
+                    try update.execute(arguments: ["accepted", ack.serverSequence, note, ack.changeSet.uuidString])
+                case .rejected:
+                    try update.execute(arguments: ["rejected", nil, "\(ack.code ?? "rejected"): \(ack.message ?? "")", ack.changeSet.uuidString])
+                }
+            }
+        }
+    }
+
+    /// Change sets waiting to be pushed, in order, at most `limit`.
+    func pendingChangeSets(limit: Int) throws -> [ChangeSet] {
+        try database.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT body FROM changeSet WHERE state = 'pending' ORDER BY sequence LIMIT ?", arguments: [limit])
+                .map { try JSONDecoder().decode(ChangeSet.self, from: Data($0.utf8)) }
+        }
+    }
+}
