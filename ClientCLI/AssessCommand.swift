@@ -3,21 +3,25 @@ import DoudiField
 import DoudiModel
 import Foundation
 
-/// `doudi assess FILE... [--as-of YYYY-MM-DD] [--policy PATH] [--json]`
+/// `doudi assess FILE|HOUSEHOLD... [--as-of YYYY-MM-DD] [--policy PATH] [--store PATH] [--json]`
 ///
-/// Reads household documents, assesses each under the policy version in force on
-/// the as-of day, and prints every determination with its explanation: in Chinese
-/// for people, or as JSON for scripts.
+/// Reads household documents, or households from the store, assesses each under the
+/// policy version in force on the as-of day, and prints every determination with its
+/// explanation: in Chinese for people, or as JSON for scripts.
 struct AssessCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: "assess",
             abstract: "测算救助待遇 Assess households: what each programme pays, and why.",
             discussion: """
-                Each FILE is a household document (JSON): see docs/HOUSEHOLD-DOCUMENT.md and \
-                Samples/households/. For every programme the household or a member may receive, \
-                the result (结果) is printed with its monthly amount and the explanation, step by \
-                step, citing the clauses (§) of the policy.
+                Each argument is a household document (JSON; see docs/HOUSEHOLD-DOCUMENT.md and \
+                Samples/households/) or a household in the store (--store, else $DOUDI_HOME): its \
+                short id, or a member's resident ID number. For every programme the household or a \
+                member may receive, the result (结果) is printed with its monthly amount and the \
+                explanation, step by step, citing the clauses (§) of the policy.
+
+                A household in the store is assessed with the policy versions installed in the store \
+                (by doudi init) unless --policy is given, and with its latest survey.
 
                 项目 Programmes:
                 \(programmeList)
@@ -25,8 +29,9 @@ struct AssessCommand: ParsableCommand {
                 结果 Results:
                 \(statusList)
 
-                A malformed document, an invalid ID number or a bad policy file is reported as one \
-                line naming the file and the field, with exit status 1.
+                A malformed document, an invalid ID number, an unknown household or a bad policy \
+                file is reported as one line naming the file (or household) and the field, with \
+                exit status 1.
                 """
         )
     }
@@ -52,17 +57,13 @@ struct AssessCommand: ParsableCommand {
 
     /// Rows in aligned columns; a Chinese character is two columns wide on a terminal.
     static func table(_ rows: [[String]]) -> String {
-        func width(_ s: String) -> Int { s.unicodeScalars.reduce(0) { $0 + ($1.value < 0x1100 ? 1 : 2) } }
-        let columns = rows.map(\.count).max() ?? 0
-        let widths = (0..<columns).map { c in rows.map { c < $0.count ? width($0[c]) : 0 }.max() ?? 0 }
-        return rows.map { row in
-            "  " + row.enumerated().map { c, cell in
-                c == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[c] - width(cell) + 2)
-            }.joined()
-        }.joined(separator: "\n")
+        var table = Table([], indent: 2)
+        table.rows = rows
+        return String(table.render().dropLast())
     }
 
-    @Argument(help: ArgumentHelp("户档案 Household documents (JSON).", valueName: "file"))
+    @Argument(help: ArgumentHelp("户档案或户 Household documents (JSON), or households in the store (short id or a member's ID number).",
+                                 valueName: "file|household"))
     var files: [String]
 
     @Option(name: .customLong("as-of"),
@@ -72,12 +73,15 @@ struct AssessCommand: ParsableCommand {
     @OptionGroup(title: "Policy")
     var policyOptions: PolicyOptions
 
+    @OptionGroup(title: "Store")
+    var storeOptions: StoreOptions
+
     @Flag(help: "输出 JSON: one object per household, amounts in fen, for scripts.")
     var json = false
 
     func validate() throws {
         guard !files.isEmpty else {
-            throw ValidationError("give at least one household document, e.g. doudi assess Samples/households/*.json")
+            throw ValidationError("give at least one household document or household, e.g. doudi assess Samples/households/*.json, or doudi assess 1a2b3c4d with a store")
         }
         if let asOf {
             do { _ = try Day(iso: asOf) } catch { throw ValidationError("--as-of \(error.description)") }
@@ -87,8 +91,15 @@ struct AssessCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let day = try asOf.map { try Day(iso: $0) } ?? SystemClock.today()
-            let policy = try policyOptions.loadBook().inForce(on: day)
-            let documents = try loadDocuments()
+            var store: FieldStore?
+            if let household = files.first(where: { !Self.isDocument($0) }) {
+                guard storeOptions.isConfigured() else {
+                    throw CommandFailure("\(Labels.echo(household)): no such file, and no store to look for it in as a household: pass --store PATH or set \(StoreOptions.environmentVariable)")
+                }
+                store = try storeOptions.open()
+            }
+            let policy = try policyBook(store: store).inForce(on: day)
+            let documents = try loadDocuments(store: store)
             let assessor = Assessor(policy: policy)
             let results = documents.map { document in
                 AssessedHousehold(document: document.path, householdCase: document.householdCase,
@@ -102,13 +113,40 @@ struct AssessCommand: ParsableCommand {
         }
     }
 
-    /// Reads every document first, so that nothing is printed unless all are valid;
-    /// each bad document is reported on its own line.
-    private func loadDocuments() throws -> [(path: String, householdCase: HouseholdCase)] {
+    /// An argument names a household document when it is an existing file or looks
+    /// like a path (a `/` or a `.json` ending); otherwise it names a household in the store.
+    static func isDocument(_ argument: String) -> Bool {
+        argument.contains("/") || argument.lowercased().hasSuffix(".json") || FileManager.default.fileExists(atPath: argument)
+    }
+
+    /// `--policy` when given; else the store's versions when a household comes from the
+    /// store; else `$DOUDI_POLICY` or `./ServerConfig/policy`.
+    private func policyBook(store: FieldStore?) throws -> PolicyBook {
+        guard let store, policyOptions.policy == nil else { return try policyOptions.loadBook() }
+        let book = try store.policyBook()
+        guard !book.versions.isEmpty else {
+            throw CommandFailure("the store holds no policy versions: pass --policy with a policy file or directory (in the repository: --policy \(PolicyOptions.repositoryDirectory))")
+        }
+        return book
+    }
+
+    /// Reads every document and household first, so that nothing is printed unless all
+    /// are valid; each bad one is reported on its own line.
+    private func loadDocuments(store: FieldStore?) throws -> [(path: String, householdCase: HouseholdCase)] {
         var documents: [(path: String, householdCase: HouseholdCase)] = []
         var errors: [any Error] = []
-        for path in files {
-            do { documents.append((path, try HouseholdDocumentFile.load(path))) } catch { errors.append(error) }
+        for argument in files {
+            do {
+                if Self.isDocument(argument) {
+                    documents.append((argument, try HouseholdDocumentFile.load(argument)))
+                } else if let store {
+                    // named by its short id, never by the ID number it may have been given as
+                    let id = try store.resolveHouseholdReference(argument)
+                    documents.append((Labels.short(id), try store.householdCase(id)))
+                }
+            } catch {
+                errors.append(Self.isDocument(argument) ? error : CommandFailure("\(Labels.echo(argument)): \(CommandFailure.oneLine(error))"))
+            }
         }
         if !errors.isEmpty { throw CommandFailure.report(errors) }
         return documents

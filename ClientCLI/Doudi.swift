@@ -4,8 +4,9 @@ import DoudiModel
 /// `doudi`: the command line of the village cadre, the town approver and the district bureau.
 ///
 /// One file per command. Commands are grouped by who uses them as they arrive
-/// (village: `init`, `household`, `visit`, `survey`; town: `review`, `notice`,
-/// `approve`; district: `file`, `roll`; everyone: `sync`); `assess` serves every tier.
+/// (village: `init`, `household`, `member`, `visit`, `survey`, `apply`, `import`,
+/// `outbox`, `history`; town: `review`, `notice`, `approve`; district: `file`, `roll`;
+/// everyone: `sync`); `assess` serves every tier.
 @main
 struct Doudi: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
@@ -17,10 +18,21 @@ struct Doudi: AsyncParsableCommand {
                 Village cadres, town approvers and the district bureau share one set of policy rules \
                 (ServerConfig/policy, docs/POLICY-FILE.md).
 
+                The laptop's records live in one store: --store PATH, else $DOUDI_HOME/doudi.sqlite; \
+                set it up once with `doudi init`. Records are named by their short id (8 characters, \
+                any 4 or more will do) or, for people, by resident ID number. Read commands take \
+                --json for scripts.
+
                 Errors are printed as one line, `doudi: error: …`, with exit status 1.
                 """,
             version: "0.1.0",
-            subcommands: [AssessCommand.self]
+            subcommands: [AssessCommand.self],
+            groupedSubcommands: [
+                CommandGroup(name: "村(社区) Village cadre", subcommands: [
+                    InitCommand.self, HouseholdCommand.self, MemberCommand.self, VisitCommand.self, SurveyCommand.self,
+                    ApplyCommand.self, ImportCommand.self, OutboxCommand.self, HistoryCommand.self,
+                ]),
+            ]
         )
     }
 }

@@ -16,10 +16,10 @@ struct CommandFailure: Error, CustomStringConvertible {
     var description: String { message }
 
     /// Writes `doudi: error: <description>` for each error, one line each, and
-    /// returns the exit code to throw.
+    /// returns the exit code to throw. Resident ID numbers in it are masked.
     static func report(_ errors: [any Error]) -> ExitCode {
         for error in errors {
-            StandardError.writeLine("doudi: error: \(oneLine(error))")
+            StandardError.writeLine("doudi: error: \(Labels.maskingResidentIDs(oneLine(error)))")
         }
         return ExitCode(1)
     }

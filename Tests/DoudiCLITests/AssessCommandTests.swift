@@ -220,7 +220,7 @@ struct AssessCommandTests {
               }, mentions: ["policy.json", "workflow.publicNoticeDays", "missing"]),
         .init(name: "policy file with an unknown field", household: { nil }, policy: {
                   try Doudi.replacing(Doudi.shippedPolicy(), [("\"incomeTest\"", "\"incomeTset\": \"strictlyBelow\", \"incomeTest\"")])
-              }, mentions: ["policy.json", "dibao.incomeTset", "not a known setting"]),
+              }, mentions: ["policy.json", "dibao.incomeTset", "is not a known"]),
         .init(name: "policy file with a classified-aid tier below 10% of the standard", household: { nil }, policy: {
                   try Doudi.replacing(Doudi.shippedPolicy(), [("\"40.00\"", "\"30.00\"")])
               }, mentions: ["policy.json", "dibao.classifiedAid.tiers[2]", "10%"]),

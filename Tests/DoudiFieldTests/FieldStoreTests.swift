@@ -164,6 +164,17 @@ struct FieldStoreTests {
         try f.store.perform(.addMember(S.member(h.id, name: "张大山", born: "1975-03-04", sequence: 11)))
     }
 
+    @Test("An edit that changes nothing is refused, even for sets (categories encode in a stable order)")
+    func stableSets() throws {
+        let f = try S()
+        var h = S.household()
+        h.categories = [.registeredPoor, .elderlyHousehold, .marginal, .specialHardship]
+        try f.store.perform(.registerHousehold(h, members: [S.member(h.id)]))
+        for _ in 0..<5 {
+            #expect { try f.store.perform(.editHousehold(h)) } throws: { ($0 as? FieldError)?.code == .noChange }
+        }
+    }
+
     @Test("A change's previous version carries the stamp the field had, for merging")
     func previousStamps() throws {
         let f = try S()

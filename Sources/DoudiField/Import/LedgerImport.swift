@@ -70,32 +70,75 @@ public struct LedgerImport: Sendable {
         }
         var report = Report()
         var households: [String: UUID] = [:]  // 户编号 → registered household
-        for record in records.dropFirst() {
-            func value(_ c: Column) -> String {
-                guard let i = index[c], i < record.fields.count else { return "" }
-                return record.fields[i].trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            do {
-                let key = value(.householdKey)
-                guard !key.isEmpty else { throw FieldError(.validation, field: Column.householdKey.rawValue, "is empty") }
-                if let household = households[key] {
-                    let member = try Self.member(value, household: household, id: makeID())
-                    try store.perform(.addMember(member))
-                } else {
-                    let household = try Self.household(value, id: makeID())
-                    let member = try Self.member(value, household: household.id, id: makeID())
-                    try store.perform(.registerHousehold(household, members: [member]))
-                    households[key] = household.id
-                    report.households += 1
+        var pending = Array(records.dropFirst())[...]
+        while !pending.isEmpty {
+            // a chunk of rows in one transaction, each row still atomic on its own (FieldStore.performEach)
+            let chunk = pending.prefix(Self.chunkSize)
+            pending = pending.dropFirst(chunk.count)
+            var planned: [(record: CSVReader.Record, key: String, registers: UUID?, dependsOnChunk: Bool)] = []
+            var actions: [FieldAction] = []
+            var registeredInChunk: [String: UUID] = [:]
+            for record in chunk {
+                func value(_ c: Column) -> String {
+                    guard let i = index[c], i < record.fields.count else { return "" }
+                    return record.fields[i].trimmingCharacters(in: .whitespacesAndNewlines)
                 }
-                report.members += 1
-            } catch let error as FieldError {
-                report.rejected.append(Rejection(line: record.line, reason: error.description))
-            } catch {
-                report.rejected.append(Rejection(line: record.line, reason: "\(error)"))
+                do {
+                    let key = value(.householdKey)
+                    guard !key.isEmpty else { throw FieldError(.validation, field: Column.householdKey.rawValue, "is empty") }
+                    if let household = households[key] ?? registeredInChunk[key] {
+                        actions.append(.addMember(try Self.member(value, household: household, id: makeID())))
+                        planned.append((record, key, nil, households[key] == nil))
+                    } else {
+                        let household = try Self.household(value, id: makeID())
+                        let member = try Self.member(value, household: household.id, id: makeID())
+                        actions.append(.registerHousehold(household, members: [member]))
+                        planned.append((record, key, household.id, false))
+                        registeredInChunk[key] = household.id
+                    }
+                } catch {
+                    report.rejected.append(Rejection(line: record.line, reason: Self.reason(error)))
+                }
             }
+            var failedKeys = Set<String>()
+            var retry: [CSVReader.Record] = []
+            for (plan, result) in zip(planned, try store.performEach(actions)) {
+                switch result {
+                case .success:
+                    if let household = plan.registers {
+                        households[plan.key] = household
+                        report.households += 1
+                    }
+                    report.members += 1
+                case .failure(var error):
+                    if let field = error.field, let column = Self.columns[field] { error.field = column.rawValue }
+                    if plan.registers != nil { failedKeys.insert(plan.key) }
+                    if plan.dependsOnChunk, failedKeys.contains(plan.key) {
+                        // its household's first row was refused: the next row of the household registers it
+                        retry.append(plan.record)
+                    } else {
+                        report.rejected.append(Rejection(line: plan.record.line, reason: error.description))
+                    }
+                }
+            }
+            pending = retry[...] + pending
         }
+        report.rejected.sort { $0.line < $1.line }
         return report
+    }
+
+    /// The column each record field the store may complain of comes from.
+    static let columns: [String: Column] = [
+        "village": .village, "hukou": .hukou, "address": .address, "categories": .categories, "phone": .phone,
+        "name": .name, "residentID": .residentID, "relation": .relation, "labourCapacity": .labourCapacity,
+        "employment": .employment, "health": .health, "disability": .disabilityCategory, "disability.grade": .disabilityGrade,
+    ]
+
+    /// Rows written per transaction.
+    static let chunkSize = 500
+
+    static func reason(_ error: any Error) -> String {
+        (error as? FieldError)?.description ?? "\(error)"
     }
 
     static func household(_ value: (Column) -> String, id: UUID) throws -> Household {

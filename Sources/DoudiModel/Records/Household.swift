@@ -64,6 +64,24 @@ public struct Household: Identifiable, Hashable, Sendable, Codable {
         benefitAccount = try c.decodeIfPresent(BenefitAccount.self, forKey: .benefitAccount)
         status = try c.decodeIfPresent(RecordStatus.self, forKey: .status) ?? .active
     }
+
+    /// Encodes with the categories sorted, so that the same household always encodes
+    /// to the same bytes (a `Set`'s order is not stable, and change capture compares encodings).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(village, forKey: .village)
+        try c.encode(hukou, forKey: .hukou)
+        try c.encode(hukouType, forKey: .hukouType)
+        try c.encode(address, forKey: .address)
+        try c.encodeIfPresent(phone, forKey: .phone)
+        try c.encode(categories.sorted(), forKey: .categories)
+        try c.encodeIfPresent(housing, forKey: .housing)
+        try c.encode(povertyCauses, forKey: .povertyCauses)
+        try c.encode(employmentSupportExhausted, forKey: .employmentSupportExhausted)
+        try c.encodeIfPresent(benefitAccount, forKey: .benefitAccount)
+        try c.encode(status, forKey: .status)
+    }
 }
 
 /// 户籍类别

@@ -1,0 +1,34 @@
+import ArgumentParser
+import DoudiField
+import DoudiModel
+
+/// `doudi household void HOUSEHOLD --reason TEXT`
+///
+/// Voids (注销) a household: it stays in the store with its history and the reason.
+struct HouseholdVoidCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "void",
+            abstract: "注销家庭 Void a household, with the reason (nothing is deleted).",
+            discussion: "Example: doudi household void 1a2b3c4d --reason 全户迁出本村"
+        )
+    }
+
+    @Argument(help: ArgumentHelp("户 The household: short id, or a member's resident ID number.", valueName: "household"))
+    var reference: String
+
+    @Option(help: ArgumentHelp("注销原因 Why the household is voided (required).", valueName: "text"))
+    var reason: String?
+
+    @OptionGroup(title: "Store")
+    var storeOptions: StoreOptions
+
+    func run() throws {
+        try reportingFailures(options: ["reason": "--reason"]) {
+            let store = try storeOptions.open()
+            let id = try store.resolveHouseholdReference(reference)
+            let changeSet = try store.perform(.void(.household, id, reason: reason ?? ""))
+            print("已注销家庭 Voided household \(Labels.short(id))：\(reason ?? "")；变更集 #\(changeSet.sequence) 待同步")
+        }
+    }
+}

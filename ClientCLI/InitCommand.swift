@@ -1,0 +1,127 @@
+import ArgumentParser
+import DoudiField
+import DoudiModel
+import Foundation
+
+/// `doudi init --village CODE --device NAME --user NAME [--store PATH] [--policy PATH]`
+///
+/// Creates the laptop's store, sets it up for one device and user at a village (or,
+/// for a town approver, a town), and installs the policy versions it computes with.
+struct InitCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "init",
+            abstract: "初始化本地数据库 Set up this laptop's store for a village (or town) and a user.",
+            discussion: """
+                Creates the store (--store PATH, else $DOUDI_HOME/doudi.sqlite, creating the directory), \
+                records this device, its user and the village it works for, and installs the policy \
+                versions (--policy, else $DOUDI_POLICY, else ./ServerConfig/policy) that later commands \
+                assess with. A store is set up once: run it again on the same store and it refuses.
+
+                Example:
+                  export DOUDI_HOME=~/doudi
+                  doudi init --village 511011101201 --device 五星村笔记本 --user 李会计
+                """
+        )
+    }
+
+    @Option(help: ArgumentHelp("村(社区) The 12-digit code of the village or community this device works for.", valueName: "code"))
+    var village: String?
+
+    @Option(help: ArgumentHelp("镇(街道) The 9-digit town code, for a town approver (with --role townApprover).", valueName: "code"))
+    var town: String?
+
+    @Option(help: ArgumentHelp("角色 collector (村干部, the default with --village) or townApprover (with --town).", valueName: "role"))
+    var role: String?
+
+    @Option(help: ArgumentHelp("设备名称 A name for this laptop, e.g. 五星村笔记本.", valueName: "name"))
+    var device: String
+
+    @Option(help: ArgumentHelp("用户 Who uses it, e.g. 李会计.", valueName: "name"))
+    var user: String
+
+    @OptionGroup(title: "Store")
+    var storeOptions: StoreOptions
+
+    @OptionGroup(title: "Policy")
+    var policyOptions: PolicyOptions
+
+    func validate() throws {
+        _ = try setup()
+    }
+
+    /// The device setup the options describe.
+    func setup() throws -> DeviceSetup {
+        let chosenRole: Role
+        if let role {
+            guard let r = Role(rawValue: role), r == .collector || r == .townApprover else {
+                throw ValidationError("--role \(role) is not collector or townApprover")
+            }
+            chosenRole = r
+        } else {
+            chosenRole = town != nil && village == nil ? .townApprover : .collector
+        }
+        let org: OrgCode
+        switch (village, town) {
+        case (let v?, nil):
+            org = try Parse.orgCode(v, option: "--village")
+            guard org.level == .village else { throw ValidationError("--village \(v) is not a village: give the 12-digit code, e.g. 511011101201") }
+        case (nil, let t?):
+            org = try Parse.orgCode(t, option: "--town")
+            guard org.level == .town else { throw ValidationError("--town \(t) is not a town: give the 9-digit code, e.g. 511011101") }
+        case (nil, nil):
+            throw ValidationError("give --village CODE (12 digits) for a village cadre, or --town CODE (9 digits) with --role townApprover")
+        default:
+            throw ValidationError("give either --village or --town, not both")
+        }
+        guard chosenRole.level == org.level else {
+            throw ValidationError(chosenRole == .collector
+                ? "a collector works for a village: give --village CODE (12 digits), not --town"
+                : "a town approver works for a town: give --town CODE (9 digits), not --village")
+        }
+        for (value, option) in [(device, "--device"), (user, "--user")] where value.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("\(option) must not be empty")
+        }
+        return DeviceSetup(name: device, user: user, role: chosenRole, org: org)
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let setup = try setup()
+            // read the policy first: a bad policy leaves no half-made store behind
+            let book = try policyOptions.loadBook()
+            let path = try storeOptions.resolvedPath()
+            let fm = FileManager.default
+            if fm.fileExists(atPath: path) {
+                // an existing store: refuses below if it is set up
+            } else {
+                let directory = (path as NSString).deletingLastPathComponent
+                if !directory.isEmpty, !fm.fileExists(atPath: directory) {
+                    do { try fm.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+                        throw CommandFailure("cannot create the directory \(directory) for the store: \(error.localizedDescription)")
+                    }
+                }
+            }
+            let existed = fm.fileExists(atPath: path)
+            do {
+                let store = try StoreOptions.open(path)
+                let device: Device
+                do { device = try store.setUp(setup) } catch let e as FieldError where e.code == .duplicate {
+                    throw CommandFailure("\(path) is already set up (\(try store.device().name), \(try store.device().org)): a store is set up once; use another --store or DOUDI_HOME for a new one")
+                }
+                for version in book.versions { try store.installPolicy(version) }
+                print("已初始化本地数据库 Store set up: \(path)")
+                var table = Table(["设备", "用户", "角色", setup.role == .collector ? "村(社区)" : "镇(街道)"], indent: 2)
+                table.append(["\(device.name)（\(device.id)）", device.user, device.role.chineseName, device.org.value])
+                print(table.render(), terminator: "")
+                print("政策版本 Policy versions: " + book.versions.map { "\($0.id)《\($0.title)》\($0.effectiveFrom) 起施行" }.joined(separator: "；"))
+                print("下一步 Next: doudi household add …, or doudi import --csv FILE")
+            } catch {
+                if !existed {
+                    for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
+                }
+                throw error
+            }
+        }
+    }
+}

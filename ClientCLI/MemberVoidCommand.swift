@@ -1,0 +1,32 @@
+import ArgumentParser
+import DoudiField
+import DoudiModel
+
+/// `doudi member void MEMBER --reason TEXT`
+struct MemberVoidCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "void",
+            abstract: "注销家庭成员 Void a member (moved out, died, registered twice …), with the reason.",
+            discussion: "Example: doudi member void 511011195803040114 --reason 重复登记"
+        )
+    }
+
+    @Argument(help: ArgumentHelp("成员 The member: resident ID number or short id.", valueName: "member"))
+    var reference: String
+
+    @Option(help: ArgumentHelp("注销原因 Why (required).", valueName: "text"))
+    var reason: String?
+
+    @OptionGroup(title: "Store")
+    var storeOptions: StoreOptions
+
+    func run() throws {
+        try reportingFailures(options: ["reason": "--reason"]) {
+            let store = try storeOptions.open()
+            let id = try store.resolveMember(reference)
+            let changeSet = try store.perform(.void(.member, id, reason: reason ?? ""))
+            print("已注销家庭成员 Voided member \(Labels.short(id))：\(reason ?? "")；变更集 #\(changeSet.sequence) 待同步")
+        }
+    }
+}

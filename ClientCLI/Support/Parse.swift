@@ -1,0 +1,86 @@
+import ArgumentParser
+import DoudiField
+import DoudiModel
+import Foundation
+
+/// Reading option values: days, amounts of yuan, org codes, members named within a
+/// household. Each failure is a `ValidationError` naming the option and what to write.
+enum Parse {
+    /// `YYYY-MM-DD`, or today when not given.
+    static func day(_ text: String?, option: String = "--date") throws -> Day {
+        guard let text else { return try SystemClock.today() }
+        do { return try Day(iso: text) } catch { throw ValidationError("\(option) \(error.description)") }
+    }
+
+    /// A string of yuan with at most two decimals, e.g. `360`, `1080.50`. A minus sign
+    /// is read (the record's validation refuses a negative amount with its own message).
+    static func money(_ text: String, option: String) throws -> Money {
+        do { return try Money(yuanString: text) } catch { throw ValidationError("\(option) \(error.description)") }
+    }
+
+    /// A 6-, 9- or 12-digit administrative code.
+    static func orgCode(_ text: String, option: String) throws -> OrgCode {
+        do { return try OrgCode(text) } catch { throw ValidationError("\(option) \(error.description)") }
+    }
+
+    /// An 18-character resident ID number.
+    static func residentID(_ text: String, option: String) throws -> ResidentID {
+        do { return try ResidentID(text.trimmingCharacters(in: .whitespaces)) } catch {
+            throw ValidationError("\(option) \(error.description)")
+        }
+    }
+
+    /// A whole number ≥ `minimum`.
+    static func count(_ text: String, option: String, minimum: Int = 0) throws -> Int {
+        guard let n = Int(text.trimmingCharacters(in: .whitespaces)), n >= minimum else {
+            throw ValidationError("\(option) \(text) is not a whole number of \(minimum) or more")
+        }
+        return n
+    }
+
+    /// `无`, `none` or an empty value: clear the field.
+    static func isNone(_ text: String) -> Bool {
+        ["", "无", "none", "-"].contains(text.trimmingCharacters(in: .whitespaces).lowercased())
+    }
+
+    /// Splits a repeatable list value on `,` `、` `;` `；` as well.
+    static func list(_ values: [String]) -> [String] {
+        values.flatMap { $0.split(whereSeparator: { ",，、;；".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) } }
+            .filter { !$0.isEmpty }
+    }
+
+    /// A member of `householdCase` named by name, resident ID number or short id.
+    ///
+    /// - Throws: ``CommandFailure`` when no member, or several, match.
+    static func member(_ text: String, in householdCase: HouseholdCase, option: String) throws -> Member {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let members = householdCase.members
+        var found = members.filter { $0.name == t || $0.residentID.value == t.uppercased() }
+        if found.isEmpty, t.count >= FieldStore.shortIDMinimum {
+            found = members.filter { $0.id.uuidString.lowercased().hasPrefix(t.lowercased()) }
+        }
+        guard let only = found.first else {
+            let names = members.map(\.name).joined(separator: "、")
+            throw CommandFailure("\(option): \(Labels.echo(text)) is not a member of this household (its members: \(names.isEmpty ? "none" : names)); name one by name, ID number or short id")
+        }
+        guard found.count == 1 else {
+            throw CommandFailure("\(option): \(Labels.echo(text)) names several members of this household: use the ID number or the short id instead")
+        }
+        return only
+    }
+}
+
+extension ParsableCommand {
+    /// Like ``reportingFailures(_:)``, and a store error about a field is reported
+    /// under the option that set it (e.g. `residentID` → `--id`).
+    func reportingFailures(options: [String: String], _ body: () throws -> Void) throws {
+        try reportingFailures {
+            do {
+                try body()
+            } catch var error as FieldError {
+                if let field = error.field, let option = options[field] { error.field = option }
+                throw error
+            }
+        }
+    }
+}
