@@ -26,6 +26,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         .target(name: "DoudiModel", swiftSettings: swiftSettings),
@@ -35,7 +38,18 @@ let package = Package(
             dependencies: ["DoudiModel", "DoudiSync", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "DoudiServer", dependencies: ["DoudiModel", "DoudiSync"], swiftSettings: swiftSettings),
+        .target(
+            name: "DoudiServer",
+            dependencies: [
+                "DoudiModel", "DoudiSync",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "doudi",
             dependencies: [
@@ -70,6 +84,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "DoudiServerTests",
+            dependencies: [
+                "DoudiServer", "DoudiSync",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DoudiFieldTests",
             dependencies: ["DoudiField", "DoudiSync", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
@@ -78,7 +101,7 @@ let package = Package(
         // executable target makes `swift test` build it first.
         .testTarget(
             name: "DoudiCLITests",
-            dependencies: ["doudi"],
+            dependencies: ["doudi", "doudi-server"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,94 @@
+import DoudiModel
+import DoudiSync
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Builds the Doudi server from its configuration: opens (and migrates) the store,
+/// seeds it from the bootstrap files, and sets up the routes under `/v1`.
+///
+/// ```swift
+/// let app = try await buildApplication(configuration: try .load(path: "ServerConfig/server.json")) { host, port in
+///     print("doudi-server listening on \(host):\(port)")
+/// }
+/// try await app.runService()   // stops gracefully on SIGINT and SIGTERM
+/// ```
+/// - Parameters:
+///   - configuration: the server configuration.
+///   - clock: where time comes from (tests pass their own).
+///   - logger: the logger; by default one labelled `doudi-server` at the configured level.
+///   - onServerRunning: called once the server listens, with the address and the real port.
+/// - Throws: ``DocumentError`` for bootstrap files that cannot be used; a `DatabaseError`
+///   when the store cannot be opened.
+public func buildApplication(
+    configuration: ServerConfiguration,
+    clock: ServerClock = .system,
+    logger: Logger? = nil,
+    onServerRunning: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
+) async throws -> some ApplicationProtocol {
+    let database = try ServerDatabase.open(path: configuration.resolve(configuration.database.path))
+    let store = SQLiteServerStore(database: database, clock: clock, maxDriftMillis: configuration.sync.maxClockDriftSeconds * 1000)
+    return try await buildApplication(configuration: configuration, store: store, clock: clock, logger: logger, onServerRunning: onServerRunning)
+}
+
+/// Builds the server and runs it until SIGINT or SIGTERM, then shuts down gracefully
+/// (requests in flight are answered; the store is closed).
+///
+/// - Throws: what ``buildApplication(configuration:clock:logger:onServerRunning:)`` throws,
+///   or the server's failure to bind.
+public func runServer(
+    configuration: ServerConfiguration,
+    logger: Logger? = nil,
+    onServerRunning: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
+) async throws {
+    let app = try await buildApplication(configuration: configuration, logger: logger, onServerRunning: onServerRunning)
+    try await app.runService()
+    app.logger.info("doudi-server stopped")
+}
+
+/// Builds the Doudi server on a store made by the caller (tests, another store kind).
+public func buildApplication(
+    configuration: ServerConfiguration,
+    store: any ServerStore,
+    clock: ServerClock = .system,
+    logger: Logger? = nil,
+    onServerRunning: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
+) async throws -> some ApplicationProtocol {
+    var logger = logger ?? Logger(label: "doudi-server")
+    if logger.logLevel == .info, let level = Logger.Level(rawValue: configuration.logLevel) { logger.logLevel = level }
+    let hasher = PasswordHasher(rounds: configuration.auth.pbkdf2Rounds)
+    if configuration.auth.pbkdf2Rounds < 210_000 {
+        logger.warning("auth.pbkdf2Rounds is below 210000: fine for tests, too weak for real passwords",
+                       metadata: ["rounds": "\(configuration.auth.pbkdf2Rounds)"])
+    }
+    try await ServerSeed.load(configuration).apply(to: store, hasher: hasher, logger: logger)
+
+    let router = buildRouter(configuration: configuration, store: store, hasher: hasher, clock: clock)
+    let host = configuration.http.host
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(host, port: configuration.http.port), serverName: "doudi-server"),
+        onServerRunning: { channel in await onServerRunning(host, channel.localAddress?.port ?? configuration.http.port) },
+        logger: logger
+    )
+}
+
+/// The routes: `/v1/health` and `/v1/login` without a token, the rest behind ``TokenMiddleware``.
+func buildRouter(configuration: ServerConfiguration, store: any ServerStore, hasher: PasswordHasher, clock: ServerClock) -> Router<DoudiRequestContext> {
+    let router = Router(context: DoudiRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    let reader = BodyReader(maxBytes: configuration.http.maxBodyBytes)
+    let api = router.group("v1")
+    let service = ServiceController(store: store)
+    let auth = AuthController(store: store, hasher: hasher, clock: clock, tokenLifetimeSeconds: configuration.auth.tokenLifetimeSeconds, reader: reader)
+    service.addPublicRoutes(to: api)
+    auth.addPublicRoutes(to: api)
+    let authenticated = api.group().add(middleware: TokenMiddleware(store: store, clock: clock))
+    auth.addRoutes(to: authenticated)
+    service.addRoutes(to: authenticated)
+    SyncController(store: store, reader: reader, sync: configuration.sync).addRoutes(to: authenticated)
+    ConflictController(store: store, reader: reader).addRoutes(to: authenticated)
+    return router
+}

@@ -1,0 +1,25 @@
+import Crypto
+import Foundation
+
+/// Bearer tokens: 32 random bytes, base64url; the store keeps only their SHA-256.
+public enum BearerToken {
+    /// A new token.
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The hex SHA-256 of a token: what the store keeps and looks tokens up by.
+    public static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Short, stable, non-reversible tags for log lines (a user name may be a person's name).
+enum LogTag {
+    static func of(_ text: String) -> String { String(BearerToken.hash(text).prefix(12)) }
+}

@@ -1,0 +1,71 @@
+import DoudiModel
+import DoudiSync
+import Foundation
+import Hummingbird
+import Logging
+
+/// Push and pull.
+///
+/// - `POST /v1/push`: ``PushRequest`` → ``PushResponse``, one acknowledgement per change
+///   set in the order sent. A body of another protocol version is refused whole (400
+///   `protocol-version`); a single change set of another version, or one that cannot be
+///   read but has an id, is `rejected` on its own.
+/// - `GET /v1/pull?after=&limit=&maxBytes=` → ``PullResponse`` within the token's scope.
+struct SyncController {
+    let store: any ServerStore
+    let reader: BodyReader
+    let sync: ServerConfiguration.Sync
+
+    func addRoutes(to group: RouterGroup<DoudiRequestContext>) {
+        group.post("push") { request, context in try await self.push(request, context) }
+        group.get("pull") { request, context in try await self.pull(request, context) }
+    }
+
+    func push(_ request: Request, _ context: DoudiRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let envelope = try await reader.decode(PushEnvelope.self, from: request)
+        guard envelope.changeSets.count <= sync.maxChangeSetsPerPush else {
+            throw ServerError(.badParameter, "\(envelope.changeSets.count) change sets in one push; at most \(sync.maxChangeSetsPerPush): push the rest next")
+        }
+        // every change set must at least have an id before any is applied: an answer names its change set
+        for (i, entry) in envelope.changeSets.enumerated() {
+            if case .unreadable(nil, _, let problem) = entry {
+                throw ServerError(.malformedRequest, "changeSets[\(i)] has no readable id, so it cannot be acknowledged: \(problem)")
+            }
+        }
+        var acknowledgements: [Acknowledgement] = []
+        for entry in envelope.changeSets {
+            switch entry {
+            case .readable(let changeSet):
+                acknowledgements.append(try await store.apply(changeSet, by: identity, note: nil))
+            case .unreadable(let id, _, _):
+                let rejection = entry.rejection!
+                acknowledgements.append(Acknowledgement(changeSet: id!, status: .rejected, code: rejection.code, message: rejection.message))
+            }
+        }
+        var counts: [String: Int] = [:]
+        for ack in acknowledgements { counts[ack.status == .rejected ? "rejected.\(ack.code ?? "?")" : ack.status.rawValue, default: 0] += 1 }
+        context.logger.info("push", metadata: ["changeSets": "\(acknowledgements.count)",
+                                               "outcome": .dictionary(counts.mapValues { .stringConvertible($0) })])
+        return try WireJSON.response(PushResponse(acknowledgements: acknowledgements), compressingFor: request)
+    }
+
+    func pull(_ request: Request, _ context: DoudiRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let query = request.uri.queryParameters
+        func integer(_ name: String, default value: Int64, in range: ClosedRange<Int64>) throws -> Int64 {
+            guard let text = query[Substring(name)] else { return value }
+            guard let number = Int64(text), range.contains(number) else {
+                throw ServerError(.badParameter, "\(name) must be a whole number in \(range.lowerBound)…\(range.upperBound)")
+            }
+            return number
+        }
+        let after = try integer("after", default: 0, in: 0...Int64.max)
+        let limit = try integer("limit", default: Int64(sync.defaultPullLimit), in: 1...Int64(sync.maxPullLimit))
+        let maxBytes = try integer("maxBytes", default: Int64(sync.defaultPullBytes), in: 1024...Int64(sync.maxPullBytes))
+        let page = try await store.pull(scope: identity.actor.org, after: after, limit: Int(limit), maxBytes: Int(maxBytes))
+        context.logger.info("pull", metadata: ["after": "\(after)", "cursor": "\(page.cursor)", "records": "\(page.records.count)",
+                                               "conflicts": "\(page.conflicts.count)", "hasMore": "\(page.hasMore)"])
+        return try WireJSON.response(page, compressingFor: request)
+    }
+}

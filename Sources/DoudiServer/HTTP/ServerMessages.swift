@@ -1,0 +1,121 @@
+import DoudiModel
+import DoudiSync
+import Foundation
+
+// Messages of the endpoints beyond push, pull and login (those are DoudiSync's).
+
+/// `GET /v1/health`: no token needed.
+public struct HealthResponse: Hashable, Sendable, Codable {
+    /// `ok`.
+    public var status: String
+    public var protocolVersion: Int
+    /// The highest server sequence: how far the store has come.
+    public var serverSequence: Int64
+    public init(status: String, protocolVersion: Int, serverSequence: Int64) {
+        self.status = status; self.protocolVersion = protocolVersion; self.serverSequence = serverSequence
+    }
+}
+
+/// `POST /v1/tokens/revoke`: a district officer revokes the tokens of a user, of a
+/// device, or of a user on one device (lost laptop, staff change).
+public struct RevokeRequest: Hashable, Sendable, Codable {
+    public var user: String?
+    public var device: String?
+    public init(user: String? = nil, device: String? = nil) { self.user = user; self.device = device }
+}
+
+/// The answer to a logout or a revocation.
+public struct RevokeResponse: Hashable, Sendable, Codable {
+    /// How many tokens were revoked now.
+    public var revoked: Int
+    public init(revoked: Int) { self.revoked = revoked }
+}
+
+/// `POST /v1/password`: a user replaces their password (the initial ones in
+/// `ServerConfig/users.json` must be replaced on first use).
+public struct PasswordChangeRequest: Hashable, Sendable, Codable {
+    public var currentPassword: String
+    public var newPassword: String
+    public init(currentPassword: String, newPassword: String) { self.currentPassword = currentPassword; self.newPassword = newPassword }
+}
+
+/// The answer to a password change: the user's other tokens are revoked.
+public struct PasswordChangeResponse: Hashable, Sendable, Codable {
+    public var revokedTokens: Int
+    public init(revokedTokens: Int) { self.revokedTokens = revokedTokens }
+}
+
+/// `GET /v1/conflicts`: conflicts within the caller's scope, oldest first.
+public struct ConflictList: Hashable, Sendable, Codable {
+    public var conflicts: [ConflictRecord]
+    public init(conflicts: [ConflictRecord]) { self.conflicts = conflicts }
+}
+
+/// `POST /v1/conflicts/{id}/resolve`: a person's decision on a conflict, with an
+/// optional change set that carries it out (which must list the conflict in `resolves`).
+public struct ResolveRequest: Hashable, Sendable, Codable {
+    public var note: String
+    public var changeSet: ChangeSet?
+    public init(note: String, changeSet: ChangeSet? = nil) { self.note = note; self.changeSet = changeSet }
+}
+
+/// The answer to a resolution: the conflict as it now stands, and what became of the
+/// change set when one was given.
+public struct ResolveResponse: Hashable, Sendable, Codable {
+    public var conflict: ConflictRecord
+    public var acknowledgement: Acknowledgement?
+    public init(conflict: ConflictRecord, acknowledgement: Acknowledgement? = nil) {
+        self.conflict = conflict; self.acknowledgement = acknowledgement
+    }
+}
+
+/// `GET /v1/org-units`: the org units of the district (names and populations; the
+/// reserve fund is computed from them, §3.6.5).
+public struct OrgUnitList: Hashable, Sendable, Codable {
+    public var units: [OrgUnit]
+    public init(units: [OrgUnit]) { self.units = units }
+}
+
+/// A change set as it arrives in a push or a resolution: read on its own, so that one
+/// change set of another protocol version (or malformed) is rejected on its own.
+enum IncomingChangeSet: Decodable {
+    case readable(ChangeSet)
+    /// Cannot be read; `id` when at least that could be, so it can be acknowledged.
+    case unreadable(id: UUID?, protocolVersion: Int?, problem: String)
+
+    private enum Key: String, CodingKey { case id, protocolVersion }
+
+    init(from decoder: any Decoder) throws {
+        do {
+            self = .readable(try ChangeSet(from: decoder))
+        } catch let error as DecodingError {
+            let c = try? decoder.container(keyedBy: Key.self)
+            self = .unreadable(id: (try? c?.decode(UUID.self, forKey: .id)) ?? nil,
+                               protocolVersion: (try? c?.decode(Int.self, forKey: .protocolVersion)) ?? nil,
+                               problem: WireJSON.describe(error))
+        }
+    }
+
+    /// The rejection of an unreadable change set: `protocol-version` when it speaks
+    /// another version, `validation` otherwise.
+    var rejection: (code: String, message: String)? {
+        guard case .unreadable(_, let version, let problem) = self else { return nil }
+        if let version, version != DoudiSync.protocolVersion {
+            return (ServerError.Code.protocolVersion.rawValue,
+                    "protocol version \(version) is not spoken here (this server speaks \(DoudiSync.protocolVersion)): upgrade doudi")
+        }
+        return (MergeRejection.Code.validation.rawValue, "the change set cannot be read: \(problem)")
+    }
+}
+
+/// The body of a push, read change set by change set.
+struct PushEnvelope: Decodable {
+    var protocolVersion: Int
+    var changeSets: [IncomingChangeSet]
+}
+
+/// The body of a resolution, its change set read on its own.
+struct ResolveEnvelope: Decodable {
+    var note: String
+    var changeSet: IncomingChangeSet?
+}

@@ -1,0 +1,193 @@
+import DoudiModel
+import DoudiServer
+import DoudiSync
+import Foundation
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+/// A clock the test moves by hand; starts 2020-07-01T00:00:00Z.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var millis: Int64 = 1_593_561_600_000
+
+    var now: Int64 { lock.lock(); defer { lock.unlock() }; return millis }
+    func advance(seconds: Int64) { lock.lock(); millis += seconds * 1000; lock.unlock() }
+    var serverClock: ServerClock { ServerClock { [self] in self.now } }
+}
+
+/// The shipped bootstrap users (ServerConfig/users.json) and their initial passwords.
+enum Users {
+    static let officer = ("district.officer", "Dongxing-MZJ-change-me-1")
+    static let approver = ("beimu.approver", "Beimu-SP-change-me-2")
+    static let wuxing = ("wuxing.collector", "Wuxing-CJ-change-me-3")
+    static let tuanjie = ("tuanjie.collector", "Tuanjie-CJ-change-me-4")
+    static let auditor = ("district.auditor", "Dongxing-SJ-change-me-5")
+}
+
+enum Org {
+    static let district = try! OrgCode("511011")
+    static let beimu = try! OrgCode("511011101")
+    static let wuxing = try! OrgCode("511011101201")
+    static let tuanjie = try! OrgCode("511011101202")
+    static let xinmin = try! OrgCode("511011102201") // in another town (高梁镇)
+}
+
+/// A fresh server per test: the shipped ServerConfig bootstrap files, a fresh in-memory
+/// store, a hand-moved clock, cheap password hashing, and the router driven without sockets.
+struct ServerFixture: Sendable {
+    static let configDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("ServerConfig").path
+
+    let store: SQLiteServerStore
+    let clock: TestClock
+    let client: any TestClientProtocol
+
+    static func configuration() -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.baseDirectory = configDirectory
+        configuration.database.path = ":memory:"
+        configuration.http.port = 0
+        configuration.auth.pbkdf2Rounds = 1000
+        configuration.auth.tokenLifetimeSeconds = 3600
+        return configuration
+    }
+
+    /// Runs `body` against a new server.
+    static func run(_ setup: TestingSetup = .router, configure: (inout ServerConfiguration) -> Void = { _ in },
+                    _ body: @Sendable (ServerFixture) async throws -> Void) async throws {
+        var configuration = Self.configuration()
+        configure(&configuration)
+        let clock = TestClock()
+        let store = SQLiteServerStore(database: try .inMemory(), clock: clock.serverClock)
+        let logger = Logger(label: "doudi-server-test") { _ in SwiftLogNoOpLogHandler() }
+        let app = try await buildApplication(configuration: configuration, store: store, clock: clock.serverClock, logger: logger)
+        try await app.test(setup) { client in
+            try await body(ServerFixture(store: store, clock: clock, client: client))
+        }
+    }
+
+    // MARK: HTTP
+
+    func send(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, body: Data? = nil, headers extra: HTTPFields = [:]) async throws -> TestResponse {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        headers.append(contentsOf: extra)
+        return try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) })
+    }
+
+    func send<T: Encodable>(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: T) async throws -> TestResponse {
+        try await send(method, uri, token: token, body: try Self.encoder.encode(json))
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }()
+
+    static func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse, sourceLocation: SourceLocation = #_sourceLocation) throws -> T {
+        do { return try JSONDecoder().decode(T.self, from: Data(response.body.readableBytesView)) } catch {
+            Issue.record("cannot decode \(T.self) from \(response.status): \(String(buffer: response.body))", sourceLocation: sourceLocation)
+            throw error
+        }
+    }
+
+    /// Expects an ErrorBody with this status and code.
+    @discardableResult
+    func expectError(_ response: TestResponse, _ status: HTTPResponse.Status, _ code: String,
+                     sourceLocation: SourceLocation = #_sourceLocation) throws -> ErrorBody {
+        #expect(response.status == status, "\(String(buffer: response.body))", sourceLocation: sourceLocation)
+        let body = try Self.decode(ErrorBody.self, response, sourceLocation: sourceLocation)
+        #expect(body.code == code, "\(body.message)", sourceLocation: sourceLocation)
+        #expect(!body.message.isEmpty, sourceLocation: sourceLocation)
+        return body
+    }
+
+    func login(_ user: (String, String), device: String) async throws -> String {
+        let response = try await send(.post, "/v1/login", json: LoginRequest(user: user.0, password: user.1, device: device))
+        #expect(response.status == .ok, "\(String(buffer: response.body))")
+        return try Self.decode(LoginResponse.self, response).token
+    }
+
+    func push(_ changeSets: [ChangeSet], token: String) async throws -> [Acknowledgement] {
+        let response = try await send(.post, "/v1/push", token: token, json: PushRequest(changeSets: changeSets))
+        #expect(response.status == .ok, "\(String(buffer: response.body))")
+        let acks = try Self.decode(PushResponse.self, response).acknowledgements
+        #expect(acks.map(\.changeSet) == changeSets.map(\.id))
+        return acks
+    }
+
+    func pull(after: Int64, limit: Int? = nil, token: String) async throws -> PullResponse {
+        let response = try await send(.get, "/v1/pull?after=\(after)" + (limit.map { "&limit=\($0)" } ?? ""), token: token)
+        #expect(response.status == .ok, "\(String(buffer: response.body))")
+        return try Self.decode(PullResponse.self, response)
+    }
+
+    // MARK: the store
+
+    /// Everything a change set could write, to prove a refusal wrote nothing.
+    struct Snapshot: Equatable {
+        var serverSequence: Int64
+        var records: [String]
+        var conflicts: [String]
+        var log: Int
+    }
+
+    func snapshot() async throws -> Snapshot {
+        try await store.database.writer.read { db in
+            Snapshot(serverSequence: try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'serverSequence'")!,
+                     records: try String.fetchAll(db, sql: "SELECT body FROM record ORDER BY entity, id"),
+                     conflicts: try String.fetchAll(db, sql: "SELECT body FROM conflict ORDER BY id"),
+                     log: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM changeSetLog")!)
+        }
+    }
+}
+
+/// Change sets as a field device would make them.
+struct Device {
+    let id: String
+    let actor: Actor
+    let clock: TestClock
+    var sequence: Int64 = 0
+    var counter: Int32 = 0
+
+    init(_ id: String, _ user: (String, String), role: Role, org: OrgCode, clock: TestClock) {
+        self.id = id; self.actor = Actor(user: user.0, role: role, org: org); self.clock = clock
+    }
+
+    mutating func stamp() -> HLCStamp {
+        counter += 1
+        return HLCStamp(wallMillis: clock.now - 60_000, counter: counter, node: id)
+    }
+
+    mutating func changeSet(_ action: String, _ changes: (HLCStamp) throws -> [Change], resolves: [UUID] = []) rethrows -> ChangeSet {
+        sequence += 1
+        let stamp = stamp()
+        return ChangeSet(id: UUID(), device: id, sequence: sequence, author: actor, action: action, stamp: stamp,
+                         changes: try changes(stamp), resolves: resolves)
+    }
+
+    static func household(_ id: UUID = UUID(), village: OrgCode, address: String = "3组12号") -> Household {
+        Household(id: id, village: village, hukou: village, address: address, categories: [.registeredPoor])
+    }
+
+    /// `household.register`: every field of a new household.
+    mutating func register(_ household: Household) throws -> ChangeSet {
+        try changeSet("household.register") { stamp in
+            let fields = try RecordFields.fields(of: household)
+            return [Change(entity: .household, record: household.id, operation: .create, village: household.village, household: household.id,
+                           fields: fields.keys.sorted().map { FieldChange(name: $0, value: fields[$0]!, stamp: stamp, previous: nil) })]
+        }
+    }
+
+    /// `household.edit` of the address, from the version the device last saw.
+    mutating func editAddress(_ household: Household, to address: String, from previous: FieldVersion) -> ChangeSet {
+        changeSet("household.edit") { stamp in
+            [Change(entity: .household, record: household.id, operation: .update, village: household.village, household: household.id,
+                    fields: [FieldChange(name: "address", value: .string(address), stamp: stamp, previous: previous)], base: previous.stamp)]
+        }
+    }
+}
