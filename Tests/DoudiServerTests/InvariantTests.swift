@@ -81,7 +81,7 @@ struct InvariantTests {
         }
     }
 
-    @Test("A rejection is remembered: the retry gets the same answer even after the store changed")
+    @Test("A rejection is remembered: the retry gets the same answer; a dependency rejection is not, and succeeds once the dependency is pushed")
     func rejectionRemembered() async throws {
         try await ServerFixture.run { f in
             let wx = try await f.login(Users.wuxing, device: "dev-wx")
@@ -90,13 +90,20 @@ struct InvariantTests {
             let m = Member(id: UUID(), household: h.id, name: "张大山", residentID: Self.residentID, relation: .head)
             let early = try device.changeSet("member.add", Self.create(.member, m.id, m, village: Org.wuxing, household: h.id))
             let first = try await f.push([early], token: wx)[0]
-            #expect(first.status == .rejected && first.code == "validation")
+            #expect(first.status == .rejected && first.code == "dependency")
             #expect(try await f.push([try device.register(h)], token: wx)[0].status == .accepted)
-            #expect(try await f.push([early], token: wx)[0] == first)
+            #expect(try await f.push([early], token: wx)[0].status == .accepted)
+            // a rule broken for good is remembered
+            var nameless = m
+            nameless.id = UUID(); nameless.name = " "
+            let bad = try device.changeSet("member.add", Self.create(.member, nameless.id, nameless, village: Org.wuxing, household: h.id))
+            let refused = try await f.push([bad], token: wx)[0]
+            #expect(refused.status == .rejected && refused.code == "validation")
+            #expect(try await f.push([bad], token: wx)[0] == refused)
             let rejections = try await f.store.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rejection")! }
             #expect(rejections == 1)
             // the same id with other content is not that change set
-            var altered = early
+            var altered = bad
             altered.action = "member.edit"
             let reused = try await f.push([altered], token: wx)[0]
             #expect(reused.status == .rejected && reused.message?.contains("used before") == true)

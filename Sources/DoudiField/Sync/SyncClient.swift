@@ -42,6 +42,7 @@ public struct SyncClient: Sendable {
         public var pulledRecords = 0
         public var pulledConflicts = 0
         public var cursor: Int64 = 0
+        public init() {}
     }
 
     /// A change set the server refused, with its reason.

@@ -66,7 +66,7 @@ extension SQLiteServerStore {
         for id in outcome.resolved {
             // the first resolution stands; a later one (made offline elsewhere) is in the log
             guard var conflict = try StoredRecords.fetchConflict(db, id), conflict.resolution == nil else { continue }
-            conflict.resolution = .init(changeSet: changeSet.id, by: a.identity.actor, note: a.note ?? "resolved by change set \(changeSet.action)")
+            conflict.resolution = .init(changeSet: changeSet.id, by: a.identity.actor, note: a.note ?? changeSet.note ?? "resolved by change set \(changeSet.action)")
             try StoredRecords.save(db, conflict, serverSequence: sequence)
         }
         let ack = Acknowledgement(changeSet: changeSet.id, status: outcome.conflicts.isEmpty ? .accepted : .acceptedWithConflicts,
@@ -130,6 +130,7 @@ extension SQLiteServerStore {
     func remember(_ db: Database, _ error: any Error, _ a: Admission) throws -> Acknowledgement {
         let rejection = error as? MergeRejection ?? MergeRejection(.validation, "\(error)")
         let ack = Acknowledgement(changeSet: a.changeSet.id, status: .rejected, code: rejection.code.rawValue, message: rejection.message)
+        if rejection.code.isRetryable { return ack } // may succeed later: not remembered
         try db.execute(sql: """
             INSERT INTO rejection(id, device, sequence, bodyHash, code, acknowledgement, rejectedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO NOTHING

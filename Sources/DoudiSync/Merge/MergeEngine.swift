@@ -76,6 +76,10 @@ struct MergeRun<State: MergeState> {
 
     mutating func apply(_ change: Change) throws {
         let entity = change.entity
+        var names = Set<String>()
+        for f in change.fields where !names.insert(f.name).inserted {
+            throw reject(.validation, change, "field \(f.name) appears twice in one change")
+        }
         guard entity.writers.contains(actor.role) else {
             throw reject(.authority, change, "a \(actor.role.rawValue) may not write \(entity.rawValue) records")
         }
@@ -84,7 +88,7 @@ struct MergeRun<State: MergeState> {
         }
         if let household = change.household, entity != .household {
             guard let h = try lookup(.household, household) else {
-                throw reject(.validation, change, "household \(household) is unknown: push the change set that registers it first")
+                throw reject(.dependency, change, "household \(household) is unknown here: push the change set that registers it first")
             }
             guard h.village == change.village else {
                 throw reject(.scope, change, "household \(household) belongs to \(h.village), not \(change.village)")
@@ -106,7 +110,7 @@ struct MergeRun<State: MergeState> {
             fields = Dictionary(uniqueKeysWithValues: change.fields.map { ($0.name, FieldVersion(value: $0.value, stamp: $0.stamp)) })
             if entity == .workflow { fields = try replayNewWorkflow(change, fields) }
         case .update:
-            guard let existing else { throw reject(.validation, change, "no such record to update") }
+            guard let existing else { throw reject(.dependency, change, "no such record to update here: push the change set that creates it first") }
             switch entity.mergeRule {
             case .appendOnly, .ledger:
                 throw reject(.validation, change, "\(entity.rawValue) records are append-only: record a new one instead of editing")
@@ -120,7 +124,7 @@ struct MergeRun<State: MergeState> {
                 }
             }
         case .void:
-            guard let existing else { throw reject(.validation, change, "no such record to void") }
+            guard let existing else { throw reject(.dependency, change, "no such record to void here: push the change set that creates it first") }
             guard change.fields.contains(where: { $0.name == "voidReason" && $0.value != .null && $0.value != .string("") }) else {
                 throw reject(.validation, change, "a void needs a reason")
             }
@@ -177,12 +181,18 @@ struct MergeRun<State: MergeState> {
     /// Decodes the resulting record with DoudiModel and checks its rules.
     func validate(_ version: RecordVersion, _ change: Change) throws {
         let values = version.values
-        func check<R: Decodable & ValidatedRecord>(_ type: R.Type) throws {
+        func check<R: Codable & ValidatedRecord>(_ type: R.Type) throws {
             let record: R
             do { record = try RecordFields.record(R.self, from: values) } catch let error as DecodingError {
                 throw reject(.validation, change, DocumentError(error, document: change.entity.rawValue).description)
             }
             do { try record.validate() } catch { throw reject(.validation, change, error.description) }
+            // a field the record does not have is refused, not stored and spread to every device
+            if let known = try? RecordFields.fields(of: record) {
+                for (name, value) in values where value != .null && name != "voidReason" && known[name] == nil {
+                    throw reject(.validation, change, "\(name) is not a field of a \(change.entity.rawValue) record")
+                }
+            }
             if let id = (record as? any Identifiable)?.id as? UUID, id != change.record {
                 throw reject(.validation, change, "the record's id field does not match the change's record id")
             }

@@ -31,6 +31,13 @@ public struct MergeRejection: Error, Hashable, Sendable, CustomStringConvertible
         public static let protocolVersion = Code(rawValue: "protocol-version")
         /// A clock stamp too far ahead of the server.
         public static let clock = Code(rawValue: "clock")
+        /// The change set builds on a record the server does not have yet (push the
+        /// change set that makes it first). Like `clock`, retrying later may succeed.
+        public static let dependency = Code(rawValue: "dependency")
+
+        /// Whether the same change set may succeed when sent again later; the server
+        /// does not remember such rejections.
+        public var isRetryable: Bool { self == .clock || self == .dependency }
     }
 
     public var code: Code
