@@ -6,7 +6,7 @@ import DoudiModel
 /// One file per command. Commands are grouped by who uses them as they arrive
 /// (village: `init`, `household`, `member`, `visit`, `survey`, `apply`, `import`,
 /// `outbox`, `history`; town: `review`, `notice`, `approve`; district: `file`, `roll`;
-/// everyone: `sync`); `assess` serves every tier.
+/// every tier: `login`, `sync`, `status`, `conflicts`); `assess` serves every tier.
 @main
 struct Doudi: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
@@ -31,6 +31,9 @@ struct Doudi: AsyncParsableCommand {
                 CommandGroup(name: "村(社区) Village cadre", subcommands: [
                     InitCommand.self, HouseholdCommand.self, MemberCommand.self, VisitCommand.self, SurveyCommand.self,
                     ApplyCommand.self, ImportCommand.self, OutboxCommand.self, HistoryCommand.self,
+                ]),
+                CommandGroup(name: "同步 Sync (every tier)", subcommands: [
+                    LoginCommand.self, SyncCommand.self, StatusCommand.self, ConflictsCommand.self,
                 ]),
             ]
         )

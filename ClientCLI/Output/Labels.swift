@@ -38,6 +38,7 @@ enum Labels {
         case "visit.record": return "入户调查"
         case "survey.record": return "家庭经济状况调查"
         case "application.draft": return "起草申请"
+        case "conflict.resolve": return "处理冲突"
         default:
             let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
             guard parts.count == 2, let entity = EntityKind(rawValue: parts[0]) else { return name }
@@ -62,11 +63,16 @@ enum Labels {
 
     /// A stamp's wall-clock time where the user is, `2020-07-01 08:00:05`.
     static func time(_ stamp: HLCStamp) -> String {
+        time(Date(timeIntervalSince1970: Double(stamp.wallMillis) / 1000))
+    }
+
+    /// A moment where the user is, `2020-07-01 08:00:05`.
+    static func time(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = .current
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter.string(from: Date(timeIntervalSince1970: Double(stamp.wallMillis) / 1000))
+        return formatter.string(from: date)
     }
 
     /// What the user typed, as messages repeat it: resident ID numbers in it are masked.

@@ -40,8 +40,10 @@ enum Doudi {
 
     static func run(_ arguments: String...) throws -> Run { try run(arguments) }
 
-    /// Runs `doudi` with `arguments` in `directory`; `environment` entries set (or, when nil, remove) variables.
-    static func run(_ arguments: [String], in directory: URL = root, environment: [String: String?] = [:]) throws -> Run {
+    /// Runs `doudi` with `arguments` in `directory`; `environment` entries set (or, when nil, remove) variables;
+    /// `input`, when given, is the process's standard input.
+    static func run(_ arguments: [String], in directory: URL = root, environment: [String: String?] = [:],
+                    input: String? = nil) throws -> Run {
         let process = Process()
         process.executableURL = try executable()
         process.arguments = arguments
@@ -58,7 +60,13 @@ enum Doudi {
         let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
         process.standardOutput = outHandle
         process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
+        if let input {
+            let file = dir.appendingPathComponent("stdin")
+            try Data(input.utf8).write(to: file)
+            process.standardInput = try FileHandle(forReadingFrom: file)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         try process.run()
         process.waitUntilExit()
         try outHandle.close(); try errHandle.close()

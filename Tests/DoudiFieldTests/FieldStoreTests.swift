@@ -212,3 +212,31 @@ struct FieldStoreTests {
         #expect { try store.setUp(DeviceSetup(name: "x", user: "y", org: S.village)) } throws: { ($0 as? FieldError)?.code == .duplicate }
     }
 }
+
+@Suite("Field store: after the server answers")
+struct AcknowledgementTests {
+    typealias S = StoreFixture
+
+    @Test("A rejected change set is set aside and undone here; a retryable one stays pending")
+    func rejectionUndone() throws {
+        let f = try S()
+        let h = S.household()
+        let register = try f.store.perform(.registerHousehold(h, members: [S.member(h.id)]))
+        var edited = h; edited.address = "新址"
+        let edit = try f.store.perform(.editHousehold(edited))
+        let newcomer = S.member(h.id, name: "李四", born: "1990-01-01", sequence: 33, relation: .son)
+        let add = try f.store.perform(.addMember(newcomer))
+        try f.store.record([
+            Acknowledgement(changeSet: register.id, status: .accepted, serverSequence: 1),
+            Acknowledgement(changeSet: edit.id, status: .rejected, code: "validation", message: "地址不符"),
+            Acknowledgement(changeSet: add.id, status: .rejected, code: "dependency", message: "push the household first"),
+        ])
+        #expect(try f.store.householdCase(h.id).household.address == "五星村3组12号")
+        let states = Dictionary(uniqueKeysWithValues: try f.store.outbox(states: [.pending, .rejected, .accepted]).map { ($0.changeSet.id, $0.state) })
+        #expect(states[register.id] == .accepted && states[edit.id] == .rejected && states[add.id] == .pending)
+        #expect(try f.store.householdCase(h.id).members.contains { $0.id == newcomer.id })
+        // a rejected creation is voided here, with the server's reason
+        try f.store.record([Acknowledgement(changeSet: add.id, status: .rejected, code: "validation", message: "不予登记")])
+        #expect(try !f.store.householdCase(h.id).members.contains { $0.id == newcomer.id })
+    }
+}

@@ -35,6 +35,11 @@ public struct FieldDatabase: Sendable {
     }
 
     /// The schema, one named migration per step. Never edit a shipped migration: add one.
+    ///
+    /// Child tables name their household without a foreign key: pulled records arrive as
+    /// the server's latest versions, in server-sequence order, and a household edited after
+    /// its members were registered arrives after them (possibly a page later). The store's
+    /// own actions check references (`requireActiveHousehold`); the server checks them again.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-records") { db in
@@ -55,7 +60,7 @@ public struct FieldDatabase: Sendable {
             }
             try db.create(table: "member") { t in
                 t.primaryKey("id", .text)
-                t.column("household", .text).notNull().indexed().references("household")
+                t.column("household", .text).notNull().indexed()
                 t.column("name", .text).notNull().indexed()
                 t.column("residentID", .text).notNull()
                 t.column("relation", .text).notNull()
@@ -76,8 +81,8 @@ public struct FieldDatabase: Sendable {
             try db.execute(sql: "CREATE UNIQUE INDEX member_residentID ON member(residentID) WHERE voidReason IS NULL")
             try db.create(table: "obligor") { t in
                 t.primaryKey("id", .text)
-                t.column("household", .text).notNull().indexed().references("household")
-                t.column("member", .text).notNull().references("member")
+                t.column("household", .text).notNull().indexed()
+                t.column("member", .text).notNull()
                 t.column("name", .text).notNull()
                 t.column("residentID", .text)
                 t.column("relation", .text).notNull()
@@ -88,7 +93,7 @@ public struct FieldDatabase: Sendable {
             }
             try db.create(table: "visit") { t in
                 t.primaryKey("id", .text)
-                t.column("household", .text).notNull().indexed().references("household")
+                t.column("household", .text).notNull().indexed()
                 t.column("date", .text).notNull()
                 t.column("visitors", .text).notNull()
                 t.column("interviewee", .text).notNull()
@@ -100,7 +105,7 @@ public struct FieldDatabase: Sendable {
             }
             try db.create(table: "survey") { t in
                 t.primaryKey("id", .text)
-                t.column("household", .text).notNull().indexed().references("household")
+                t.column("household", .text).notNull().indexed()
                 t.column("date", .text).notNull()
                 t.column("surveyors", .text).notNull()
                 t.column("incomes", .text).notNull()
@@ -110,7 +115,7 @@ public struct FieldDatabase: Sendable {
             }
             try db.create(table: "application") { t in
                 t.primaryKey("id", .text)
-                t.column("household", .text).notNull().indexed().references("household")
+                t.column("household", .text).notNull().indexed()
                 t.column("member", .text)
                 t.column("programme", .text).notNull()
                 t.column("temporaryAidType", .text)
@@ -122,7 +127,7 @@ public struct FieldDatabase: Sendable {
                 t.column("voidReason", .text)
             }
             try db.create(table: "workflow") { t in
-                t.primaryKey("application", .text).references("application")
+                t.primaryKey("application", .text)
                 t.column("programme", .text).notNull()
                 t.column("village", .text).notNull().indexed()
                 t.column("temporaryAidType", .text)

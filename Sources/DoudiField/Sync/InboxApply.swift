@@ -11,8 +11,9 @@ extension FieldStore {
         try database.writer.write { db in
             let order: [EntityKind] = [.policyVersion, .household, .member, .obligor, .application, .workflow, .visit, .survey,
                                        .decision, .enrolment, .payment, .reserveFundEntry]
+            // each record is the server's latest version: parents first, then by sequence
             let records = page.records.sorted {
-                ($0.serverSequence, order.firstIndex(of: $0.entity)!) < ($1.serverSequence, order.firstIndex(of: $1.entity)!)
+                (order.firstIndex(of: $0.entity)!, $0.serverSequence) < (order.firstIndex(of: $1.entity)!, $1.serverSequence)
             }
             var latest: HLCStamp?
             for r in records {

@@ -71,7 +71,7 @@ public struct SyncClient: Sendable {
         let device = try store.device()
         let response: LoginResponse = try await send("POST", server: server, path: "/v1/login", token: nil,
                                                      body: LoginRequest(user: user, password: password, device: device.id))
-        guard response.actor.role == device.role, response.actor.org == device.org else {
+        guard response.actor.user == device.user, response.actor.role == device.role, response.actor.org == device.org else {
             throw SyncError(code: "scope", message: "\(user) is a \(response.actor.role.rawValue) at \(response.actor.org), but this store is set up for a \(device.role.rawValue) at \(device.org): log in as the store's user")
         }
         try store.saveLogin(server: server, token: response.token)
@@ -84,10 +84,11 @@ public struct SyncClient: Sendable {
             throw SyncError(code: "not-logged-in", message: "this store has not logged in: run `doudi login --server URL --user NAME` first")
         }
         var report = Report()
-        let total = try store.outboxCounts().pending
-        while true {
-            let batch = try store.pendingChangeSets(limit: configuration.pushBatch)
-            if batch.isEmpty { break }
+        // what is pending now is pushed now (a retryable rejection stays pending for the next sync)
+        let pending = try store.pendingChangeSets(limit: Int.max)
+        let total = pending.count
+        for start in stride(from: 0, to: pending.count, by: max(1, configuration.pushBatch)) {
+            let batch = Array(pending[start..<min(start + configuration.pushBatch, pending.count)])
             let response: PushResponse = try await send("POST", server: state.server, path: "/v1/push", token: token, body: PushRequest(changeSets: batch))
             guard Set(response.acknowledgements.map(\.changeSet)) == Set(batch.map(\.id)) else {
                 throw SyncError(code: "protocol", message: "the server did not acknowledge every change set sent; nothing was marked, sync again")
@@ -108,7 +109,15 @@ public struct SyncClient: Sendable {
         var cursor = try store.syncState()?.cursor ?? 0
         while true {
             let path = "/v1/pull?after=\(cursor)&limit=\(configuration.pullLimit)&maxBytes=\(configuration.pullMaxBytes)"
-            let page: PullResponse = try await send("GET", server: state.server, path: path, token: token, body: Optional<PushRequest>.none)
+            let page: PullResponse
+            do {
+                page = try await send("GET", server: state.server, path: path, token: token, body: Optional<PushRequest>.none)
+            } catch let error as SyncError where error.status == 400 && cursor > 0 && error.message.contains("ahead of this server") {
+                // the server was restored from a backup: pull everything again
+                try store.resetCursor()
+                cursor = 0
+                continue
+            }
             try store.apply(page)
             report.pulledRecords += page.records.count
             report.pulledConflicts += page.conflicts.count

@@ -93,7 +93,14 @@ extension FieldStore {
         try database.writer.write { db in try db.execute(sql: "UPDATE syncState SET lastSync = ?", arguments: [now()]) }
     }
 
-    /// Records what the server said of pushed change sets.
+    /// Pulls everything again from the start (the server was restored from a backup).
+    func resetCursor() throws {
+        try database.writer.write { db in try db.execute(sql: "UPDATE syncState SET cursor = 0") }
+    }
+
+    /// Records what the server said of pushed change sets. A rejection for good is set
+    /// aside and its local effects undone (the server never had them); a retryable one
+    /// (`dependency`, `clock`) stays pending with the reason noted, for the next sync.
     func record(_ acknowledgements: [Acknowledgement]) throws {
         try database.writer.write { db in
             let update = try db.cachedStatement(sql: "UPDATE changeSet SET state = ?, serverSequence = ?, reason = ? WHERE id = ?")
@@ -103,8 +110,46 @@ extension FieldStore {
                     let note = ack.conflicts.isEmpty ? nil : "conflicts: " + ack.conflicts.map(\.uuidString).joined(separator: ", ")
                     try update.execute(arguments: ["accepted", ack.serverSequence, note, ack.changeSet.uuidString])
                 case .rejected:
-                    try update.execute(arguments: ["rejected", nil, "\(ack.code ?? "rejected"): \(ack.message ?? "")", ack.changeSet.uuidString])
+                    let reason = "\(ack.code ?? "rejected"): \(ack.message ?? "")"
+                    if MergeRejection.Code(rawValue: ack.code ?? "").isRetryable {
+                        try update.execute(arguments: ["pending", nil, reason, ack.changeSet.uuidString])
+                    } else {
+                        try update.execute(arguments: ["rejected", nil, reason, ack.changeSet.uuidString])
+                        try undo(ack.changeSet, reason: reason, db)
+                    }
                 }
+            }
+        }
+    }
+
+    /// Undoes a rejected change set here: records it created are voided with the reason,
+    /// fields it changed go back to their previous values where nothing changed them since.
+    private func undo(_ id: UUID, reason: String, _ db: Database) throws {
+        guard let body = try String.fetchOne(db, sql: "SELECT body FROM changeSet WHERE id = ?", arguments: [id.uuidString]) else { return }
+        let changeSet = try JSONDecoder().decode(ChangeSet.self, from: Data(body.utf8))
+        for change in changeSet.changes.reversed() {
+            let table = change.entity.rawValue
+            let key = change.entity == .workflow ? "application" : "id"
+            if change.operation == .create {
+                try db.execute(sql: "UPDATE \"\(table)\" SET voidReason = ? WHERE \(key) = ? AND voidReason IS NULL",
+                               arguments: ["服务器拒绝 rejected by the server: \(reason)", change.record.uuidString])
+                continue
+            }
+            for field in change.fields {
+                let current = try String.fetchOne(db, sql: "SELECT stamp FROM fieldStamp WHERE record = ? AND field = ?",
+                                                  arguments: [change.record.uuidString, field.name])
+                guard current == field.stamp.text, let previous = field.previous else { continue }
+                let column: DatabaseValue
+                switch previous.value {
+                case .null: column = .null
+                case .bool(let b): column = b.databaseValue
+                case .int(let i): column = i.databaseValue
+                case .string(let s): column = s.databaseValue
+                case .array, .object: column = previous.value.canonicalText.databaseValue
+                }
+                try db.execute(sql: "UPDATE \"\(table)\" SET \"\(field.name)\" = ? WHERE \(key) = ?", arguments: [column, change.record.uuidString])
+                try db.execute(sql: "UPDATE fieldStamp SET stamp = ? WHERE record = ? AND field = ?",
+                               arguments: [previous.stamp.text, change.record.uuidString, field.name])
             }
         }
     }

@@ -240,7 +240,10 @@ struct MergeRun<State: MergeState> {
                 ?? state.activeMember(residentID: number, excluding: change.record)
             if let clash {
                 park(&version, reason: "重复登记待核实：身份证号与成员 \(clash.record) 相同")
-                conflict(.duplicatePerson, change, field: "residentID", kept: .object(clash.values), other: .object(version.values),
+                // the standing registration may be another village's: name only where it is, not who
+                let standing: JSONValue = .object(["record": .string(clash.record.uuidString), "village": .string(clash.village.value),
+                                                   "household": clash.household.map { .string($0.uuidString) } ?? .null])
+                conflict(.duplicatePerson, change, field: "residentID", kept: standing, other: .object(version.values),
                          "resident ID number already registered as member \(clash.record) in household \(clash.household?.uuidString ?? "?"): one ID number is one person; the new registration is kept voided until someone decides")
             }
         case .enrolment:

@@ -1,0 +1,110 @@
+import ArgumentParser
+import DoudiField
+import DoudiModel
+import DoudiSync
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `doudi login --server URL --user NAME [--password P]`
+///
+/// Signs this store in to the district server; the token is kept in the store, for
+/// `doudi sync`.
+struct LoginCommand: AsyncParsableCommand {
+    /// The environment variable a password may come from (for scripts).
+    static let passwordVariable = "DOUDI_PASSWORD"
+
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "login",
+            abstract: "登录服务器 Sign this store in to the district server, for `doudi sync`.",
+            discussion: """
+                --user is the account on the server, and must be the user the store was set up for \
+                (`doudi init --user`): every change set is signed by the store's user, and the server \
+                accepts only the logged-in user's. The account's role and org unit must match the \
+                store's too (a village collector's store, a town approver's store).
+
+                The password comes from --password, else $\(LoginCommand.passwordVariable), else \
+                standard input (asked for without echo on a terminal). The token is kept in the store \
+                file only; log in again when the server says it expired.
+
+                Example:
+                  doudi login --server http://127.0.0.1:8080 --user wuxing.collector
+                """
+        )
+    }
+
+    @Option(help: ArgumentHelp("服务器 The server's address, e.g. http://127.0.0.1:8080.", valueName: "url"))
+    var server: String
+
+    @Option(help: ArgumentHelp("账号 The account name on the server (the store's user).", valueName: "name"))
+    var user: String
+
+    @Option(help: ArgumentHelp("密码 The password (else $\(LoginCommand.passwordVariable), else standard input).", valueName: "password"))
+    var password: String?
+
+    @OptionGroup(title: "Store")
+    var storeOptions: StoreOptions
+
+    func validate() throws {
+        _ = try Self.normalised(server)
+        guard !user.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--user must not be empty") }
+    }
+
+    /// `http://host:port` without a trailing slash.
+    static func normalised(_ server: String) throws -> String {
+        var s = server.trimmingCharacters(in: .whitespaces)
+        while s.hasSuffix("/") { s.removeLast() }
+        guard let url = URL(string: s), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+            throw ValidationError("--server \(server) is not a server address: write http://HOST:PORT, e.g. http://127.0.0.1:8080")
+        }
+        return s
+    }
+
+    func run() async throws {
+        try await reportingFailures {
+            let store = try storeOptions.open()
+            let device = try store.device()
+            let server = try Self.normalised(self.server)
+            let user = self.user.trimmingCharacters(in: .whitespaces)
+            guard user == device.user else {
+                throw CommandFailure("this store is set up for user \(device.user), not \(user): the server accepts change sets signed by the logged-in user only; log in as \(device.user), or set up a store for \(user) with `doudi init … --user \(user)`")
+            }
+            let password = try readPassword()
+            let response: LoginResponse
+            do {
+                response = try await SyncClient(store: store).login(server: server, user: user, password: password)
+            } catch let error as SyncError {
+                throw CommandFailure(SyncFailure.message(error, server: server))
+            }
+            let actor = response.actor
+            let expires = Date(timeIntervalSince1970: Double(response.expiresAt))
+            print("已登录 Logged in: \(actor.user)，\(actor.role.chineseName)（\(actor.role.rawValue)），\(actor.org.value) → \(server)")
+            print("设备 Device \(device.name)（\(device.id)）；令牌有效至 token valid until \(Labels.time(expires))")
+            let pending = try store.outboxCounts().pending
+            print("下一步 Next: doudi sync" + (pending > 0 ? "（\(pending) 个变更集待同步）" : ""))
+        }
+    }
+
+    /// --password, else $DOUDI_PASSWORD, else a line of standard input (without echo on a terminal).
+    func readPassword() throws -> String {
+        if let password { return password }
+        if let fromEnvironment = ProcessInfo.processInfo.environment[Self.passwordVariable], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        var line: String?
+        if isatty(STDIN_FILENO) != 0 {
+            if let typed = getpass("密码 Password for \(user): ") { line = String(cString: typed) }
+        } else {
+            line = readLine(strippingNewline: true)
+        }
+        guard let line, !line.isEmpty else {
+            throw CommandFailure("no password given: pass --password, set \(Self.passwordVariable), or type it when asked")
+        }
+        return line
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import DoudiField
+import Foundation
+
+/// Turning a ``SyncError`` into one line that says what happened and what to do.
+///
+/// A sync that fails keeps what it already did: change sets the server acknowledged
+/// are marked, pulled pages are applied with their cursor. So the advice is nearly
+/// always "fix this, then sync again".
+enum SyncFailure {
+    /// The one-line message for a failed login or sync.
+    static func message(_ error: SyncError, server: String?) -> String {
+        let place = server.map { " \($0)" } ?? ""
+        switch error.code {
+        case "not-logged-in":
+            return "this store has not logged in to a server: run `doudi login --server URL --user NAME` first"
+        case "unauthenticated", "token-expired", "token-revoked":
+            return "the server\(place) no longer accepts this store's login (\(error.code): \(error.message)): log in again with `doudi login --server URL --user NAME`, then `doudi sync`"
+        case "login-failed":
+            return "login refused by\(place.isEmpty ? " the server" : place): \(error.message): check --user and the password"
+        case "network":
+            return "\(error.message) (tried several times, waiting longer each time): check the network and that the server is running, then run `doudi sync` again; nothing already synced is lost"
+        case "protocol-version":
+            return "the server\(place) speaks another sync protocol (\(error.message)): upgrade doudi"
+        case "config":
+            return error.message
+        case "scope":
+            return error.message
+        default:
+            let status = error.status.map { "HTTP \($0), " } ?? ""
+            return "the sync with\(place.isEmpty ? " the server" : place) stopped (\(status)\(error.code)): \(error.message); run `doudi sync` again: what was already synced is kept"
+        }
+    }
+}
+
+extension AsyncParsableCommand {
+    /// Like ``ParsableCommand/reportingFailures(_:)`` for a body that awaits: any error is
+    /// one line on standard error and exit status 1; a ``SyncError`` says what to do.
+    func reportingFailures(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch let exit as CleanExit {
+            throw exit
+        } catch let error as SyncError {
+            throw CommandFailure.report([CommandFailure(SyncFailure.message(error, server: nil))])
+        } catch {
+            throw CommandFailure.report([error])
+        }
+    }
+}
