@@ -156,3 +156,91 @@ struct MergeEngineTests {
         #expect(try! server.reserveFundBalance(town: F.town) == Money(yuan: -200))
     }
 }
+
+@Suite("Merge engine: workflow")
+struct WorkflowMergeTests {
+    typealias F = MergeFixtures
+    static let policy = F.policy
+
+    /// The change a device makes when it moves a workflow on: only the fields that changed.
+    static func step(_ author: inout Author, _ before: ApplicationWorkflow, _ after: ApplicationWorkflow, household: UUID) -> ChangeSet {
+        let old = try! RecordFields.fields(of: before), new = try! RecordFields.fields(of: after)
+        return author.changeSet("application.step") { s in
+            [Change(entity: .workflow, record: after.application, operation: .update, village: F.village, household: household,
+                    fields: new.keys.sorted().filter { old[$0] != new[$0] }.map { FieldChange(name: $0, value: new[$0]!, stamp: s, previous: nil) })]
+        }
+    }
+
+    /// A temporary-aid case brought to the end of its notice on the server.
+    static func caseOnNotice() -> (MemoryState, Author, ApplicationWorkflow, UUID, Day) {
+        let (server, a0, h, _, _) = MergeEngineTests.seeded()
+        var collector = a0
+        var town = Author(F.approver, device: "dev-t")
+        town.now = collector.now + 10_000
+        let app = Application(id: UUID(), household: h, programme: .temporaryAid, temporaryAidType: .expenditure, hardship: .particular,
+                              amountPerPerson: Money(yuan: 1_500), persons: 1, summary: "重病", date: try! Day(iso: "2020-06-01"))
+        var wf = try! ApplicationWorkflow(for: app, village: F.village)
+        let draft = collector.changeSet("application.draft") { s in
+            [Author.create(.application, app.id, app, village: F.village, household: h, stamp: s),
+             Author.create(.workflow, app.id, wf, village: F.village, household: h, stamp: s)]
+        }
+        #expect(server.push(draft, by: F.collector).status == .accepted)
+        var before = wf
+        try! wf.apply(.submit, by: F.collector, on: Day(iso: "2020-06-01"), policy: policy)
+        #expect(server.push(step(&collector, before, wf, household: h), by: F.collector).status == .accepted)
+        for (event, day) in [(WorkflowEvent.startTownReview, "2020-06-02"),
+                             (.recordCollectiveReview(.init(chair: "周镇长", recorder: "吴干事", agreeing: 7, disagreeing: 0, qualifies: true)), "2020-06-03"),
+                             (.postNotice, "2020-06-04")] {
+            before = wf
+            try! wf.apply(event, by: F.approver, on: Day(iso: day), policy: policy)
+            let ack = server.push(step(&town, before, wf, household: h), by: F.approver)
+            #expect(ack.status == .accepted, "\(ack.message ?? "")")
+        }
+        return (server, town, wf, h, try! Day(iso: "2020-06-11"))
+    }
+
+    @Test("A town approving above its authority is rejected `authority`, and the server keeps the case as it was")
+    func townAboveAuthority() {
+        let (server, town0, wf, h, day) = Self.caseOnNotice()
+        var town = town0
+        let before = server.records
+        // the laptop's own copy of the rules would refuse; a tampered or old client sends it anyway
+        var forged = wf
+        let transition = ApplicationWorkflow.Transition(from: .publicNotice, to: .approved, event: .approve(.init(amount: Money(fen: 108_001))),
+                                                        actor: F.approver, day: day, policy: Self.policy.id)
+        var fields = try! RecordFields.fields(of: forged)
+        guard case .array(var history) = fields["history"]! else { Issue.record("history is a list"); return }
+        history.append(try! RecordFields.value(of: transition))
+        fields["history"] = .array(history)
+        let cs = town.changeSet("application.approve") { s in
+            [Change(entity: .workflow, record: wf.application, operation: .update, village: F.village, household: h,
+                    fields: [FieldChange(name: "history", value: fields["history"]!, stamp: s, previous: nil)])]
+        }
+        let ack = server.push(cs, by: F.approver)
+        #expect(ack.status == .rejected && ack.code == "authority")
+        #expect(ack.message?.contains("refer") == true || ack.message?.contains("district") == true)
+        #expect(server.records == before)
+        // within the authority it passes
+        forged = wf
+        try! forged.apply(.approve(.init(amount: Money(yuan: 1_080))), by: F.approver, on: day, policy: Self.policy)
+        #expect(server.push(Self.step(&town, wf, forged, household: h), by: F.approver).status == .accepted)
+    }
+
+    @Test("A collector cannot approve: the step replayed on the server is refused `authority`")
+    func collectorApproving() {
+        let (server, _, wf, h, day) = Self.caseOnNotice()
+        var collector = Author(F.collector, device: "dev-x")
+        collector.now += 60_000
+        var fields = try! RecordFields.fields(of: wf)
+        guard case .array(var history) = fields["history"]! else { return }
+        history.append(try! RecordFields.value(of: ApplicationWorkflow.Transition(from: .publicNotice, to: .approved, event: .approve(.init(amount: Money(yuan: 500))),
+                                                                                 actor: F.collector, day: day, policy: Self.policy.id)))
+        fields["history"] = .array(history)
+        let cs = collector.changeSet("application.approve") { s in
+            [Change(entity: .workflow, record: wf.application, operation: .update, village: F.village, household: h,
+                    fields: [FieldChange(name: "history", value: fields["history"]!, stamp: s, previous: nil)])]
+        }
+        let ack = server.push(cs, by: F.collector)
+        #expect(ack.status == .rejected && ack.code == "authority")
+    }
+}
