@@ -33,11 +33,17 @@ struct SyncController {
                 throw ServerError(.malformedRequest, "changeSets[\(i)] has no readable id, so it cannot be acknowledged: \(problem)")
             }
         }
+        // the readable change sets are applied together (each atomic on its own); the
+        // unreadable ones are answered in their places
+        let readable = envelope.changeSets.compactMap { entry -> ChangeSet? in
+            if case .readable(let changeSet) = entry { return changeSet } else { return nil }
+        }
+        var applied = try await store.applyAll(readable, by: identity).makeIterator()
         var acknowledgements: [Acknowledgement] = []
         for entry in envelope.changeSets {
             switch entry {
-            case .readable(let changeSet):
-                acknowledgements.append(try await store.apply(changeSet, by: identity, note: nil))
+            case .readable:
+                acknowledgements.append(applied.next()!)
             case .unreadable(let id, _, _):
                 let rejection = entry.rejection!
                 acknowledgements.append(Acknowledgement(changeSet: id!, status: .rejected, code: rejection.code, message: rejection.message))

@@ -54,6 +54,10 @@ public protocol ServerStore: Sendable {
     /// - Throws: only for failures of the store itself (the push may be retried);
     ///   a change set that is refused is a `rejected` acknowledgement.
     func apply(_ changeSet: ChangeSet, by identity: Identity, note: String?) async throws -> Acknowledgement
+    /// Applies a push's change sets in order, each atomically on its own, and answers each.
+    /// A store may commit them together (one durable write for the push) as long as each
+    /// stays all-or-nothing and no answer is sent before what it acknowledges is durable.
+    func applyAll(_ changeSets: [ChangeSet], by identity: Identity) async throws -> [Acknowledgement]
     /// Records and conflicts in `scope` written after the server sequence `after`.
     func pull(scope: OrgCode, after: Int64, limit: Int, maxBytes: Int) async throws -> PullResponse
     /// The current (highest) server sequence.
@@ -122,5 +126,14 @@ public struct TokenSelection: Hashable, Sendable {
 
     public init(hash: String? = nil, user: String? = nil, device: String? = nil, within: OrgCode? = nil, except: String? = nil) {
         self.hash = hash; self.user = user; self.device = device; self.within = within; self.except = except
+    }
+}
+
+extension ServerStore {
+    /// One change set after another (stores without a batched write).
+    public func applyAll(_ changeSets: [ChangeSet], by identity: Identity) async throws -> [Acknowledgement] {
+        var out: [Acknowledgement] = []
+        for changeSet in changeSets { out.append(try await apply(changeSet, by: identity, note: nil)) }
+        return out
     }
 }
