@@ -56,7 +56,7 @@ final class ServerProcess {
     }
 
     var url: String { "http://127.0.0.1:\(port)" }
-    var peakMemoryMiB: Double? { DoudiBench.peakMemoryMiB(pid: String(process.processIdentifier)) }
+    var peakMemory: Double? { peakMemoryMiB(pid: String(process.processIdentifier)) }
 
     func stop() {
         process.terminate()
@@ -157,7 +157,7 @@ func runSyncBench(quick: Bool) async throws -> String {
             for r in rawIncremental { try st.execute(arguments: [r.0, r.1, r.2]) }
         }
     }
-    let serverMemory = server.peakMemoryMiB ?? 0
+    let serverMemory = server.peakMemory ?? 0
     let clientMemory = peakMemoryMiB() ?? 0
 
     return """

@@ -6,10 +6,6 @@ import Foundation
 //   .build/release/doudi-bench [--quick] [--only field|sync] [--write BENCHMARKS.md]
 // Figures go to BENCHMARKS.md (never into timed test assertions).
 
-enum DoudiBench {
-    static func peakMemoryMiB(pid: String) -> Double? { doudi_bench.peakMemoryMiB(pid: pid) }
-}
-
 let arguments = CommandLine.arguments
 let quick = arguments.contains("--quick")
 let only = arguments.firstIndex(of: "--only").map { arguments[$0 + 1] }

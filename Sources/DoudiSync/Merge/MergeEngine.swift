@@ -261,20 +261,19 @@ struct MergeRun<State: MergeState> {
                          "already in an active dibao enrolment \(other.record): one person, one dibao")
             }
         case .reserveFundEntry:
-            guard change.operation == .create, version.fields["kind"]?.value == .string("draw"),
-                  case .string(let amountText) = version.fields["amount"]?.value ?? .null,
-                  let amount = try? Money(yuanString: amountText),
-                  case .string(let townText) = version.fields["town"]?.value ?? .null, let town = try? OrgCode(townText)
+            // the record was validated above; the ledger's sign rule is DoudiModel's (`signedAmount`)
+            guard change.operation == .create,
+                  let entry = try? RecordFields.record(ReserveFundEntry.self, from: version.values), entry.kind == .draw
             else { return }
-            var balance = try state.reserveFundBalance(town: town)
-            for other in outcome.writes where other.entity == .reserveFundEntry && other.fields["town"]?.value == .string(townText) {
-                if case .string(let a) = other.fields["amount"]?.value ?? .null, let m = try? Money(yuanString: a) {
-                    balance += other.fields["kind"]?.value == .string("draw") ? -m : m
+            var balance = try state.reserveFundBalance(town: entry.town)
+            for other in outcome.writes where other.entity == .reserveFundEntry {
+                if let earlier = try? RecordFields.record(ReserveFundEntry.self, from: other.values), earlier.town == entry.town {
+                    balance += earlier.signedAmount
                 }
             }
-            if balance - amount < .zero {
-                conflict(.reserveFundOverdrawn, change, field: "amount", kept: .string(amountText), other: .string(balance.yuanText),
-                         "this draw of \(amount.yuanText) overdraws town \(town)'s reserve fund (balance before it \(balance.yuanText)); both payments are kept: replenish the fund or recover the payment")
+            if balance + entry.signedAmount < .zero {
+                conflict(.reserveFundOverdrawn, change, field: "amount", kept: .string(entry.amount.yuanText), other: .string(balance.yuanText),
+                         "this draw of \(entry.amount.yuanText) overdraws town \(entry.town)'s reserve fund (balance before it \(balance.yuanText)); both payments are kept: replenish the fund or recover the payment")
             }
         default:
             return
