@@ -32,7 +32,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "DoudiModel", swiftSettings: swiftSettings),
-        .target(name: "DoudiSync", dependencies: ["DoudiModel"], swiftSettings: swiftSettings),
+        .target(name: "DoudiSync", dependencies: ["DoudiModel", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .target(
             name: "DoudiField",
             dependencies: ["DoudiModel", "DoudiSync", .product(name: "GRDB", package: "GRDB.swift")],

@@ -32,6 +32,9 @@ struct Doudi: AsyncParsableCommand {
                     InitCommand.self, HouseholdCommand.self, MemberCommand.self, VisitCommand.self, SurveyCommand.self,
                     ApplyCommand.self, ImportCommand.self, OutboxCommand.self, HistoryCommand.self,
                 ]),
+                CommandGroup(name: "镇(街道)与区 Town and district", subcommands: [
+                    ReviewCommand.self, FundCommand.self, EnrolmentCommand.self, PolicyCommand.self,
+                ]),
                 CommandGroup(name: "同步 Sync (every tier)", subcommands: [
                     LoginCommand.self, SyncCommand.self, StatusCommand.self, ConflictsCommand.self,
                 ]),

@@ -18,6 +18,11 @@ enum Parse {
         do { return try Money(yuanString: text) } catch { throw ValidationError("\(option) \(error.description)") }
     }
 
+    /// `YYYY-MM`.
+    static func month(_ text: String, option: String) throws -> YearMonth {
+        do { return try YearMonth(iso: text.trimmingCharacters(in: .whitespaces)) } catch { throw ValidationError("\(option) \(error.description)") }
+    }
+
     /// A 6-, 9- or 12-digit administrative code.
     static func orgCode(_ text: String, option: String) throws -> OrgCode {
         do { return try OrgCode(text) } catch { throw ValidationError("\(option) \(error.description)") }

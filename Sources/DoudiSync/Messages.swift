@@ -170,3 +170,10 @@ public struct ErrorBody: Hashable, Sendable, Codable, Error {
     public var message: String
     public init(code: String, message: String) { self.code = code; self.message = message }
 }
+
+/// `GET /v1/org-units`: the org units of the district (names and populations; the
+/// reserve fund is computed from them, §3.6.5).
+public struct OrgUnitList: Hashable, Sendable, Codable {
+    public var units: [OrgUnit]
+    public init(units: [OrgUnit]) { self.units = units }
+}

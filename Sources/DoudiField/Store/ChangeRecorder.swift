@@ -61,6 +61,18 @@ struct ChangeRecorder {
         try note(R.entity, record.recordID, .update, village: village, household: record.householdID, fields: changed, base: base)
     }
 
+    /// Stores a new policy version and records it as a `policyVersion` record of its district.
+    mutating func publish(_ policy: PolicyVersion) throws {
+        do { try policy.validate() } catch { throw FieldError(error) }
+        if try PolicyVersion.fetchOne(db, key: policy.id) != nil {
+            throw FieldError(.duplicate, field: "id", "a policy version \(policy.id) is already stored: give the new version its own id")
+        }
+        try policy.insert(db)
+        let fields = try RecordFields.fields(of: policy)
+        let changed = fields.keys.sorted().map { FieldChange(name: $0, value: fields[$0]!, stamp: stamp, previous: nil) }
+        try note(.policyVersion, policy.recordID, .create, village: policy.district, household: nil, fields: changed)
+    }
+
     /// Voids a record with a reason; it stays, with its history.
     mutating func void<R: StoredRecord>(_ type: R.Type, id: UUID, reason: String) throws {
         guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {

@@ -23,6 +23,13 @@ public enum FieldAction: Sendable {
     case draftApplication(Application)
     /// Move an application's workflow on (submit, review, notice …), as this device's user.
     case advanceApplication(UUID, WorkflowEvent, on: Day, policy: PolicyVersion)
+    /// 预拨 / 补充备用金: the district allocates or replenishes a town's reserve fund (§3.6.5).
+    /// Draws are made only by paying aid first (``advanceApplication(_:_:on:policy:)`` with `.payFirst`).
+    case fundReserve(ReserveFundEntry)
+    /// 发布政策标准: the district publishes a policy version; it reaches every laptop on its next sync.
+    case publishPolicy(PolicyVersion)
+    /// 复核: review a household's dibao enrolment after a re-survey: adjust, gradual exit (§3.1.5) or end.
+    case reviewEnrolment(household: UUID, on: Day, policy: PolicyVersion)
     /// Void a record with a reason (nothing is ever deleted).
     case void(EntityKind, UUID, reason: String)
     /// Resolve conflicts the server recorded: optionally with an action that puts things
@@ -41,6 +48,9 @@ public enum FieldAction: Sendable {
         case .recordSurvey: "survey.record"
         case .draftApplication: "application.draft"
         case .advanceApplication(_, let event, _, _): "application.\(event.kind.rawValue)"
+        case .fundReserve(let entry): entry.kind == .replenishment ? "reserveFund.replenish" : "reserveFund.allocate"
+        case .publishPolicy: "policy.publish"
+        case .reviewEnrolment: "enrolment.review"
         case .void(let entity, _, _): "\(entity.rawValue).void"
         case .resolveConflicts: "conflict.resolve"
         }

@@ -247,6 +247,7 @@ public struct FieldDatabase: Sendable {
             }
         }
         registerSyncMigration(&migrator)
+        registerOrgUnitMigration(&migrator)
         return migrator
     }
 }

@@ -102,21 +102,24 @@ extension FieldStore {
 
     /// Everything the assessment needs about one household, voided records left out.
     public func householdCase(_ id: UUID) throws -> HouseholdCase {
-        try database.writer.read { db in
-            guard let household = try Household.fetchOne(db, key: id) else {
-                throw FieldError(.notFound, field: "household", "no household \(id) in this store")
-            }
-            func children<R: StoredRecord>(_ type: R.Type, order: String) throws -> [R] {
-                try R.fetchAll(db, sql: "SELECT * FROM \"\(R.databaseTableName)\" WHERE household = ? AND voidReason IS NULL ORDER BY \(order)",
-                               arguments: [id.uuidString])
-            }
-            let applications = try children(Application.self, order: "date, rowid")
-            return HouseholdCase(household: household, members: try children(Member.self, order: "rowid"),
-                                 obligors: try children(SupportObligor.self, order: "rowid"),
-                                 surveys: try children(Survey.self, order: "date, rowid"),
-                                 enrolments: try children(Enrolment.self, order: "start, rowid"),
-                                 applications: applications)
+        try database.writer.read { db in try Self.householdCase(id, db) }
+    }
+
+    /// Everything the assessment needs about one household, inside a transaction.
+    static func householdCase(_ id: UUID, _ db: Database) throws -> HouseholdCase {
+        guard let household = try Household.fetchOne(db, key: id) else {
+            throw FieldError(.notFound, field: "household", "no household \(id) in this store")
         }
+        func children<R: StoredRecord>(_ type: R.Type, order: String) throws -> [R] {
+            try R.fetchAll(db, sql: "SELECT * FROM \"\(R.databaseTableName)\" WHERE household = ? AND voidReason IS NULL ORDER BY \(order)",
+                           arguments: [id.uuidString])
+        }
+        let applications = try children(Application.self, order: "date, rowid")
+        return HouseholdCase(household: household, members: try children(Member.self, order: "rowid"),
+                             obligors: try children(SupportObligor.self, order: "rowid"),
+                             surveys: try children(Survey.self, order: "date, rowid"),
+                             enrolments: try children(Enrolment.self, order: "start, rowid"),
+                             applications: applications)
     }
 
     /// Home visits of a household, newest first.

@@ -183,6 +183,13 @@ public struct FieldStore: Sendable {
                 throw FieldError(.workflow, "\(error)")
             }
             try r.update(workflow)
+            try recordStep(workflow, policy: policy, &r)
+        case .fundReserve(let entry):
+            try fundReserve(entry, &r)
+        case .publishPolicy(let policy):
+            try publishPolicy(policy, &r)
+        case .reviewEnrolment(let household, let day, let policy):
+            try reviewEnrolment(household, on: day, policy: policy, &r)
         case .resolveConflicts(let ids, let note, let inner):
             guard !ids.isEmpty else { throw FieldError(.validation, field: "conflict", "name the conflict to resolve") }
             guard !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {

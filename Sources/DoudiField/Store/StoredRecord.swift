@@ -118,7 +118,15 @@ extension Decision: StoredRecord {
     static let entity = EntityKind.decision
     var recordID: UUID { id }
     var householdID: UUID? { nil }
-    func village(_ db: Database) throws -> OrgCode { org }
+    /// A decision belongs to the village of the application it decides, so the village sees it too.
+    func village(_ db: Database) throws -> OrgCode {
+        guard let code = try String.fetchOne(db.cachedStatement(sql: """
+            SELECT h.village FROM application a JOIN household h ON h.id = a.household WHERE a.id = ?
+            """), arguments: [application.uuidString]) else {
+            throw FieldError(.notFound, field: "application", "application \(application) is not in this store")
+        }
+        return try OrgCode(code)
+    }
 }
 
 extension ReserveFundEntry: StoredRecord {

@@ -126,6 +126,9 @@ public struct SyncClient: Sendable {
             if !page.hasMore { break }
         }
         report.cursor = cursor
+        // names and populations for rolls, ledgers and the reserve fund (§3.6.5)
+        let units: OrgUnitList = try await send("GET", server: state.server, path: "/v1/org-units", token: token, body: Optional<PushRequest>.none)
+        try store.saveOrgUnits(units.units)
         try store.markSynced()
         return report
     }

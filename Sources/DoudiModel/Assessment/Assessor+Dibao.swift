@@ -186,8 +186,8 @@ extension Assessor {
             return result(.notEligible)
         }
         let asOfMonth = facts.asOf.yearMonth
-        let start = enrolment.gradualExitStart ?? (facts.survey?.date.yearMonth ?? asOfMonth).adding(months: 1)
-        let last = start.adding(months: rule.maxMonths - 1)
+        let window = enrolment.gradualExitWindow(surveyMonth: facts.survey?.date.yearMonth ?? asOfMonth, rule: rule)
+        let start = window.lowerBound, last = window.upperBound
         let month = start.months(until: asOfMonth) + 1
         let catNames = categories.sorted().map(\.chineseName).joined(separator: "、")
         if enrolment.gradualExitStart == nil {

@@ -197,4 +197,10 @@ public struct PriceSubsidy: Hashable, Sendable, Codable {
     public var amountPerPerson: Money
     /// Programmes whose beneficiaries are eligible (dibao covered persons, 特困, orphans …).
     public var groups: [Programme]
+
+    /// A subsidy for the months `from`…`through`, per person, for the beneficiaries of `groups`.
+    public init(id: String, title: String, from: YearMonth, through: YearMonth, amountPerPerson: Money, groups: [Programme]) {
+        self.id = id; self.title = title; self.from = from; self.through = through
+        self.amountPerPerson = amountPerPerson; self.groups = groups
+    }
 }

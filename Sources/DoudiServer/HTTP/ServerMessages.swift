@@ -69,13 +69,6 @@ public struct ResolveResponse: Hashable, Sendable, Codable {
     }
 }
 
-/// `GET /v1/org-units`: the org units of the district (names and populations; the
-/// reserve fund is computed from them, §3.6.5).
-public struct OrgUnitList: Hashable, Sendable, Codable {
-    public var units: [OrgUnit]
-    public init(units: [OrgUnit]) { self.units = units }
-}
-
 /// A change set as it arrives in a push or a resolution: read on its own, so that one
 /// change set of another protocol version (or malformed) is rejected on its own.
 enum IncomingChangeSet: Decodable {

@@ -211,7 +211,12 @@ struct MergeRun<State: MergeState> {
         case .decision: try check(Decision.self)
         case .enrolment: try check(Enrolment.self)
         case .payment: try check(Payment.self)
-        case .reserveFundEntry: try check(ReserveFundEntry.self)
+        case .reserveFundEntry:
+            try check(ReserveFundEntry.self)
+            if change.operation == .create, let entry = try? RecordFields.record(ReserveFundEntry.self, from: values),
+               !entry.kind.writers.contains(changeSet.author.role) {
+                throw reject(.authority, change, "a \(changeSet.author.role.rawValue) cannot record a reserve-fund \(entry.kind.rawValue) (\(entry.kind.chineseName)): the district allocates and replenishes, the town draws by paying aid first (§3.6.5)")
+            }
         case .policyVersion:
             do { try RecordFields.record(PolicyVersion.self, from: values).validate() } catch {
                 throw reject(.validation, change, "\(error)")

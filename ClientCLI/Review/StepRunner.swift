@@ -1,0 +1,80 @@
+import DoudiField
+import DoudiModel
+import DoudiSync
+import Foundation
+
+/// Takes one workflow step on an application and tells the officer what it did: the new
+/// stage, the records it wrote (decision, enrolments, payment, reserve-fund draw), and the
+/// steps that may follow.
+enum StepRunner {
+    static func run(_ reference: String, _ event: (CaseInReview) throws -> WorkflowEvent, date: String?, storeOptions: StoreOptions) throws {
+        let store = try storeOptions.open()
+        let id = try store.resolveApplication(reference)
+        let day = try Parse.day(date)
+        let policy = try ApplySubmitCommand.policy(store, on: day)
+        let step = try event(try store.caseInReview(id))
+        let changeSet = try store.perform(.advanceApplication(id, step, on: day, policy: policy))
+        let review = try store.caseInReview(id)
+        let head = ReviewText.headName(review.householdCase)
+        print("\(step.kind.chineseName) \(Labels.short(id))（\(head)，\(review.application.programme.chineseName)）：现为「\(review.workflow.stage.chineseName)」；变更集 #\(changeSet.sequence) 待同步")
+        if case .publicNotice(let notice, _) = review.workflow.state {
+            print("  公示期 \(notice.postedOn) 至 \(notice.through)（\(notice.days) 天），\(notice.firstDayAfter) 起可审批；公示表：doudi notice sheet --html FILE")
+        }
+        for line in ReviewText.written(changeSet) { print("  " + line) }
+        let actor = try store.device().actor
+        let next = review.workflow.allowedEvents(for: actor, on: day)
+        if !next.isEmpty, !review.workflow.isClosed {
+            print("  下一步 Next: " + next.map { "\($0.chineseName)(\(ReviewText.command($0)))" }.joined(separator: "，"))
+        }
+    }
+}
+
+/// Texts the review commands share.
+enum ReviewText {
+    /// The head of household's name, else the first member's.
+    static func headName(_ c: HouseholdCase) -> String {
+        (c.members.first { $0.relation == .head } ?? c.members.first)?.name ?? "（无成员）"
+    }
+
+    /// The `doudi review` subcommand for a step.
+    static func command(_ kind: WorkflowEvent.Kind) -> String {
+        switch kind {
+        case .submit: "doudi apply submit"
+        case .returnForCorrection: "review return"
+        case .startTownReview: "review start"
+        case .recordCollectiveReview: "review collective"
+        case .postNotice: "review notice"
+        case .raiseObjection: "review object"
+        case .startReinvestigation: "review reinvestigate"
+        case .approve: "review approve"
+        case .reject: "review reject"
+        case .referToDistrict: "review refer"
+        case .payFirst: "review pay-first"
+        case .completeAidFirst: "review complete"
+        case .file: "review file"
+        }
+    }
+
+    /// One line per record a step wrote besides the workflow.
+    static func written(_ changeSet: ChangeSet) -> [String] {
+        changeSet.changes.compactMap { change -> String? in
+            let values = Dictionary(uniqueKeysWithValues: change.fields.map { ($0.name, $0.value) })
+            switch change.entity {
+            case .decision:
+                guard let d = try? RecordFields.record(Decision.self, from: values) else { return nil }
+                return "审批决定 \(d.outcome.chineseName)\(d.amount.map { " \($0.yuanText) 元" } ?? "")：\(d.reason)"
+            case .enrolment:
+                guard let e = try? RecordFields.record(Enrolment.self, from: values) else { return nil }
+                return "保障 \(e.programme.chineseName) \(e.monthlyAmount.yuanText) 元/月，自 \(e.start) 起\(e.member.map { "（成员 \(Labels.short($0))）" } ?? "")"
+            case .payment:
+                guard let p = try? RecordFields.record(Payment.self, from: values) else { return nil }
+                return "发放 \(p.programme.chineseName) \(p.amount.yuanText) 元（\(p.month)\(p.fromReserveFund ? "，备用金先行支付" : "")）"
+            case .reserveFundEntry:
+                guard let f = try? RecordFields.record(ReserveFundEntry.self, from: values) else { return nil }
+                return "备用金 \(f.kind.chineseName) \(f.amount.yuanText) 元（镇 \(f.town)）"
+            default:
+                return nil
+            }
+        }
+    }
+}
