@@ -33,7 +33,8 @@ struct Doudi: AsyncParsableCommand {
                     ApplyCommand.self, ImportCommand.self, OutboxCommand.self, HistoryCommand.self,
                 ]),
                 CommandGroup(name: "镇(街道)与区 Town and district", subcommands: [
-                    ReviewCommand.self, FundCommand.self, EnrolmentCommand.self, PolicyCommand.self,
+                    ReviewCommand.self, NoticeCommand.self, FundCommand.self, EnrolmentCommand.self, PolicyCommand.self,
+                    RollCommand.self, LedgerCommand.self,
                 ]),
                 CommandGroup(name: "同步 Sync (every tier)", subcommands: [
                     LoginCommand.self, SyncCommand.self, StatusCommand.self, ConflictsCommand.self,

@@ -31,7 +31,10 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("镇(街道) The 9-digit town code, for a town approver (with --role townApprover).", valueName: "code"))
     var town: String?
 
-    @Option(help: ArgumentHelp("角色 collector (村干部, the default with --village) or townApprover (with --town).", valueName: "role"))
+    @Option(help: ArgumentHelp("区 The 6-digit district code, for a district officer or auditor.", valueName: "code"))
+    var district: String?
+
+    @Option(help: ArgumentHelp("角色 collector (村干部, the default with --village), townApprover (the default with --town), districtOfficer (the default with --district) or auditor.", valueName: "role"))
     var role: String?
 
     @Option(help: ArgumentHelp("设备名称 A name for this laptop, e.g. 五星村笔记本.", valueName: "name"))
@@ -52,32 +55,34 @@ struct InitCommand: ParsableCommand {
 
     /// The device setup the options describe.
     func setup() throws -> DeviceSetup {
+        let org: OrgCode
+        switch (village, town, district) {
+        case (let v?, nil, nil):
+            org = try Parse.orgCode(v, option: "--village")
+            guard org.level == .village else { throw ValidationError("--village \(v) is not a village: give the 12-digit code, e.g. 511011101201") }
+        case (nil, let t?, nil):
+            org = try Parse.orgCode(t, option: "--town")
+            guard org.level == .town else { throw ValidationError("--town \(t) is not a town: give the 9-digit code, e.g. 511011101") }
+        case (nil, nil, let d?):
+            org = try Parse.orgCode(d, option: "--district")
+            guard org.level == .district else { throw ValidationError("--district \(d) is not a district: give the 6-digit code, e.g. 511011") }
+        case (nil, nil, nil):
+            throw ValidationError("give --village CODE (12 digits) for a village cadre, --town CODE (9 digits) for a town approver, or --district CODE (6 digits) for the district")
+        default:
+            throw ValidationError("give one of --village, --town or --district, not several")
+        }
         let chosenRole: Role
         if let role {
-            guard let r = Role(rawValue: role), r == .collector || r == .townApprover else {
-                throw ValidationError("--role \(role) is not collector or townApprover")
+            guard let r = Role(rawValue: role) else {
+                throw ValidationError("--role \(role) is not one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             chosenRole = r
         } else {
-            chosenRole = town != nil && village == nil ? .townApprover : .collector
-        }
-        let org: OrgCode
-        switch (village, town) {
-        case (let v?, nil):
-            org = try Parse.orgCode(v, option: "--village")
-            guard org.level == .village else { throw ValidationError("--village \(v) is not a village: give the 12-digit code, e.g. 511011101201") }
-        case (nil, let t?):
-            org = try Parse.orgCode(t, option: "--town")
-            guard org.level == .town else { throw ValidationError("--town \(t) is not a town: give the 9-digit code, e.g. 511011101") }
-        case (nil, nil):
-            throw ValidationError("give --village CODE (12 digits) for a village cadre, or --town CODE (9 digits) with --role townApprover")
-        default:
-            throw ValidationError("give either --village or --town, not both")
+            chosenRole = switch org.level { case .village: .collector; case .town: .townApprover; case .district: .districtOfficer }
         }
         guard chosenRole.level == org.level else {
-            throw ValidationError(chosenRole == .collector
-                ? "a collector works for a village: give --village CODE (12 digits), not --town"
-                : "a town approver works for a town: give --town CODE (9 digits), not --village")
+            let option = switch chosenRole.level { case .village: "--village CODE (12 digits)"; case .town: "--town CODE (9 digits)"; case .district: "--district CODE (6 digits)" }
+            throw ValidationError("a \(chosenRole.rawValue) works at \(chosenRole.level.rawValue) level: give \(option)")
         }
         for (value, option) in [(device, "--device"), (user, "--user")] where value.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("\(option) must not be empty")
@@ -111,7 +116,7 @@ struct InitCommand: ParsableCommand {
                 }
                 for version in book.versions { try store.installPolicy(version) }
                 print("已初始化本地数据库 Store set up: \(path)")
-                var table = Table(["设备", "用户", "角色", setup.role == .collector ? "村(社区)" : "镇(街道)"], indent: 2)
+                var table = Table(["设备", "用户", "角色", setup.org.level.chineseName], indent: 2)
                 table.append(["\(device.name)（\(device.id)）", device.user, device.role.chineseName, device.org.value])
                 print(table.render(), terminator: "")
                 print("政策版本 Policy versions: " + book.versions.map { "\($0.id)《\($0.title)》\($0.effectiveFrom) 起施行" }.joined(separator: "；"))

@@ -20,7 +20,7 @@ enum StepRunner {
         if case .publicNotice(let notice, _) = review.workflow.state {
             print("  公示期 \(notice.postedOn) 至 \(notice.through)（\(notice.days) 天），\(notice.firstDayAfter) 起可审批；公示表：doudi notice sheet --html FILE")
         }
-        for line in ReviewText.written(changeSet) { print("  " + line) }
+        for line in ReviewText.written(changeSet, householdCase: review.householdCase) { print("  " + line) }
         let actor = try store.device().actor
         let next = review.workflow.allowedEvents(for: actor, on: day)
         if !next.isEmpty, !review.workflow.isClosed {
@@ -56,16 +56,21 @@ enum ReviewText {
     }
 
     /// One line per record a step wrote besides the workflow.
-    static func written(_ changeSet: ChangeSet) -> [String] {
-        changeSet.changes.compactMap { change -> String? in
+    static func written(_ changeSet: ChangeSet, householdCase: HouseholdCase) -> [String] {
+        func name(_ member: UUID?) -> String {
+            guard let member else { return "" }
+            return "（\(householdCase.members.first { $0.id == member }?.name ?? Labels.short(member))）"
+        }
+        return changeSet.changes.compactMap { change -> String? in
             let values = Dictionary(uniqueKeysWithValues: change.fields.map { ($0.name, $0.value) })
             switch change.entity {
             case .decision:
                 guard let d = try? RecordFields.record(Decision.self, from: values) else { return nil }
-                return "审批决定 \(d.outcome.chineseName)\(d.amount.map { " \($0.yuanText) 元" } ?? "")：\(d.reason)"
+                let reason = d.reason == d.outcome.chineseName ? "" : "：\(d.reason)"
+                return "审批决定 \(d.outcome.chineseName)\(d.amount.map { " \($0.yuanText) 元" } ?? "")\(reason)"
             case .enrolment:
                 guard let e = try? RecordFields.record(Enrolment.self, from: values) else { return nil }
-                return "保障 \(e.programme.chineseName) \(e.monthlyAmount.yuanText) 元/月，自 \(e.start) 起\(e.member.map { "（成员 \(Labels.short($0))）" } ?? "")"
+                return "保障 \(e.programme.chineseName)\(name(e.member)) \(e.monthlyAmount.yuanText) 元/月，自 \(e.start) 起"
             case .payment:
                 guard let p = try? RecordFields.record(Payment.self, from: values) else { return nil }
                 return "发放 \(p.programme.chineseName) \(p.amount.yuanText) 元（\(p.month)\(p.fromReserveFund ? "，备用金先行支付" : "")）"

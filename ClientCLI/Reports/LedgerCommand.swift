@@ -1,0 +1,42 @@
+import ArgumentParser
+import DoudiField
+import DoudiModel
+import Foundation
+
+/// `doudi ledger`: the town ledger (台账, §4.2) per group, with income shares, and the programme summary.
+struct LedgerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger", abstract: "台账 Each town's ledger per group (§4.2): households, persons, income and its shares; a summary per programme.")
+    @Option(help: ArgumentHelp("镇 9-digit town code (default: every town in your jurisdiction).", valueName: "town")) var town: String?
+    @Option(help: ArgumentHelp("截至日期 YYYY-MM-DD (default: today).", valueName: "day")) var date: String?
+    @Option(help: ArgumentHelp("Write CSV (UTF-8 with BOM) here; with several towns, one after another.", valueName: "file")) var csv: String?
+    @OptionGroup(title: "Store") var storeOptions: StoreOptions
+
+    func run() throws {
+        try reportingFailures {
+            let store = try storeOptions.open()
+            let org = try ReportScope.org(town, store: store)
+            let day = try Parse.day(date)
+            let policy = try ApplySubmitCommand.policy(store, on: day)
+            let tree = try store.orgTree()
+            let cases = try store.householdCases(within: org)
+            var text = ""
+            for code in ReportScope.towns(within: org, cases: cases) {
+                let ledger = TownLedger(town: code, cases: cases, policy: policy, asOf: day, org: tree)
+                print(ledger.title)
+                var groups = Table(["类别", "户数", "人数", "月收入合计"] + IncomeKind.allCases.map { $0.chineseName + "占比" }, rightAligned: Set(1...(3 + IncomeKind.allCases.count)), indent: 2)
+                for g in ledger.groups {
+                    groups.append([g.group.chineseName, "\(g.households)", "\(g.persons)", g.monthlyIncomeRounded.yuanText]
+                                  + IncomeKind.allCases.map { g.share(of: $0) ?? "—" })
+                }
+                print(groups.render(), terminator: "")
+                var programmes = Table(["项目", "户数", "人数", "月发放金额"], rightAligned: [1, 2, 3], indent: 2)
+                for p in ledger.programmes { programmes.append([p.programme.chineseName, "\(p.households)", "\(p.persons)", p.monthlyAmount.yuanText]) }
+                print(programmes.render(), terminator: "")
+                let part = ledger.csv()
+                text += text.isEmpty ? part : String(part.drop { $0 == CSVText.byteOrderMark.first! }) + "\r\n"
+            }
+            if let csv, !text.isEmpty { try ReportScope.write(text, to: csv, what: "台账 ledger (CSV)") }
+        }
+    }
+}
