@@ -319,8 +319,13 @@ struct PaymentRollTests {
         #expect(lines[3 + roll.lines.count + 1] == "")   // blank row before the totals
     }
 
-    @Test("RFC 4180 fields: commas, quotes and line breaks are quoted", arguments: [
+    @Test("RFC 4180 fields: commas, quotes and line breaks are quoted; a cell that would run as a formula is written as text", arguments: [
         ("张三", "张三"),
+        ("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\""),
+        ("+86", "'+86"),
+        ("@x", "'@x"),
+        ("-x", "'-x"),
+        ("-800.00", "-800.00"),
         ("a,b", "\"a,b\""),
         ("say \"hi\"", "\"say \"\"hi\"\"\""),
         ("two\r\nlines", "\"two\r\nlines\""),

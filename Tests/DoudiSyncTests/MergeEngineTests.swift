@@ -137,7 +137,7 @@ struct MergeEngineTests {
         #expect(server.records[MemoryState.key(.household, h)]!.isVoided)
     }
 
-    @Test("A reserve-fund draw that overdraws the town's fund is kept and flagged")
+    @Test("§3.6.5 a reserve-fund draw that overdraws the town's fund is kept and flagged; only the district allocates")
     func reserveFund() {
         let server = MemoryState(policy: F.policy)
         var t = Author(F.approver, device: "dev-t")
@@ -153,6 +153,11 @@ struct MergeEngineTests {
         let second = server.push(entry(.draw, 600), by: F.approver)
         #expect(second.status == .acceptedWithConflicts)
         #expect(server.conflicts[0].kind == .reserveFundOverdrawn)
+        #expect(try! server.reserveFundBalance(town: F.town) == Money(yuan: -200))
+        // §3.6.5: the district allocates and replenishes; a town cannot fund itself
+        let selfFunded = server.push(entry(.allocation, 5000), by: F.approver)
+        #expect(selfFunded.status == .rejected && selfFunded.code == "authority")
+        #expect(server.push(entry(.replenishment, 5000), by: F.approver).code == "authority")
         #expect(try! server.reserveFundBalance(town: F.town) == Money(yuan: -200))
     }
 }

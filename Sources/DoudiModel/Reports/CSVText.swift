@@ -46,7 +46,17 @@ public struct CSVText: Sendable, Hashable {
 
     /// One field as RFC 4180 writes it: in double quotes, with inner quotes doubled,
     /// when it holds a comma, a quote, a carriage return or a line feed; as is otherwise.
-    public static func field(_ value: String) -> String {
+    public static func field(_ raw: String) -> String {
+        // A cell Excel or WPS would run as a formula (=, +, @, or - before a non-digit, e.g. a
+        // name typed as "=HYPERLINK(…)") is written with a leading apostrophe: shown as text.
+        let value: String
+        if let first = raw.unicodeScalars.first,
+           first == "=" || first == "+" || first == "@" || first == "\t"
+            || (first == "-" && !(raw.unicodeScalars.dropFirst().first.map { ("0"..."9").contains($0) } ?? false)) {
+            value = "'" + raw
+        } else {
+            value = raw
+        }
         // Scalars, not Characters: "\r\n" is one Character and would hide a CR or LF.
         let needsQuotes = value.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }
         guard needsQuotes else { return value }
