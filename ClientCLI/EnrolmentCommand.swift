@@ -59,6 +59,10 @@ struct EnrolmentReviewCommand: ParsableCommand {
             case .unchanged:
                 break
             }
+            let names = Dictionary(uniqueKeysWithValues: try store.householdCase(id).members.map { ($0.id, $0.name) })
+            for d in review.dependents {
+                print("  随之截止 Ends with it: \(d.programme.chineseName)\(d.member.flatMap { names[$0] }.map { "（\($0)）" } ?? "")，last month \(d.end?.description ?? "—")")
+            }
             for step in review.steps { print("  · \(step.text)\(step.clause.map { " [§\($0)]" } ?? "")") }
             print("变更集 #\(changeSet.sequence) 待同步")
         }

@@ -158,6 +158,25 @@ struct AdministrationTests {
         #expect(throws: ModelError.self) { try DibaoReview(householdCase: Self.dibaoHousehold(), policy: F.policy2020, on: F.day("2026-11-25")) }
     }
 
+    @Test("§3.1.6 §3.4.1 classified aid and the living subsidy end with the dibao, in gradual exit or at once; an adjustment keeps them")
+    func dependentsEndWithDibao() throws {
+        var c = Self.enrolled(Self.dibaoHousehold())
+        let start = try YearMonth(iso: "2026-01")
+        c.enrolments += [Enrolment(id: F.uuid(710), household: F.uuid(1), programme: .classifiedAid, member: F.uuid(12), start: start, monthlyAmount: F.money("120")),
+                         Enrolment(id: F.uuid(711), household: F.uuid(1), programme: .disabilityLiving, member: F.uuid(12), start: start, monthlyAmount: F.money("100")),
+                         Enrolment(id: F.uuid(712), household: F.uuid(1), programme: .disabilityNursing, member: F.uuid(12), start: start, monthlyAmount: F.money("50"))]
+        c.surveys = [F.survey("2026-11-20", incomes: [F.wage(nil, "1000", kind: .business)])]
+        let exit = try DibaoReview(householdCase: c, policy: F.policy2020, on: F.day("2026-11-25"))
+        #expect(exit.dependents.map(\.id) == [F.uuid(710), F.uuid(711)])   // nursing (§3.4.2) does not depend on dibao
+        #expect(exit.dependents.allSatisfy { $0.end == (try! YearMonth(iso: "2027-11")) })
+        c.household.categories = []
+        let ended = try DibaoReview(householdCase: c, policy: F.policy2020, on: F.day("2026-11-25"))
+        #expect(ended.dependents.allSatisfy { $0.end == (try! YearMonth(iso: "2026-11")) } && ended.dependents.count == 2)
+        c.household.categories = [.registeredPoor]
+        c.surveys = [F.survey("2026-11-20", incomes: [F.wage(nil, "300", kind: .business)])]
+        #expect(try DibaoReview(householdCase: c, policy: F.policy2020, on: F.day("2026-11-25")).dependents.isEmpty)
+    }
+
     @Test("§3.5 publishing a price subsidy keeps the standards and adds the subsidy from its day; a bad one is refused")
     func publishSubsidy() throws {
         let subsidy = PriceSubsidy(id: "jg-2027-02", title: "2027年2月价格临时补贴", from: try YearMonth(iso: "2027-02"),

@@ -68,6 +68,7 @@ extension FieldStore {
             throw FieldError(.noChange, "the assessment on \(day) keeps the dibao enrolment as it is (\(review.enrolment.monthlyAmount.yuanText) a month): nothing to change")
         }
         try r.update(review.updated)
+        for dependent in review.dependents { try r.update(dependent) }
         if let next = review.successor(id: makeID()) { try r.create(next) }
     }
 

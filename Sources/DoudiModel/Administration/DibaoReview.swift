@@ -36,6 +36,9 @@ public struct DibaoReview: Hashable, Sendable {
     public var updated: Enrolment
     /// The assessment's explanation of the dibao finding, with clause ids.
     public var steps: [Determination.Step]
+    /// What dibao brings with it and ends with it: the household's classified aid (§3.1.6) and
+    /// the living subsidy of its disabled members (§3.4.1), given the same last month.
+    public var dependents: [Enrolment] = []
 
     /// Reviews the household's active household-level dibao enrolment.
     ///
@@ -75,7 +78,15 @@ public struct DibaoReview: Hashable, Sendable {
             updated.end = max(month, current.start)
             outcome = .ended(lastMonth: max(month, current.start))
         }
+        if let last = updated.end, current.end != updated.end, !isAdjustment {
+            dependents = householdCase.enrolments.filter { e in
+                (e.programme == .classifiedAid || e.programme == .disabilityLiving) && e.id != current.id
+                    && (e.end.map { $0 > last } ?? true) && e.start <= last
+            }.map { e in var e = e; e.end = last; return e }
+        }
     }
+
+    private var isAdjustment: Bool { if case .adjusted = outcome { true } else { false } }
 
     /// For an adjustment: the enrolment that carries the new amount from the month after the review.
     public func successor(id: UUID) -> Enrolment? {

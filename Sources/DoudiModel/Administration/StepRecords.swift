@@ -106,7 +106,9 @@ public struct EnrolmentPlan: Hashable, Sendable {
 
     /// The enrolments to write.
     public func enrolments(makeID: () -> UUID) throws(ModelError) -> [Enrolment] {
-        let assessment = Assessor(policy: policy).assess(householdCase, asOf: approvedOn)
+        // assessed for the first month paid: what starts with an earlier approval of the same
+        // month (a dibao's classified aid) counts, as it will on the roll (§3.3.4 top-up)
+        let assessment = Assessor(policy: policy).assess(householdCase, asOf: start.firstDay)
         let programme = application.programme
         let household = application.household
         func enrolment(_ programme: Programme, member: UUID?, amount: Money, tiers: [ClassifiedAidTier] = []) -> Enrolment {
