@@ -41,6 +41,8 @@ public struct SyncClient: Sendable {
         public var rejected: [Rejected] = []
         public var pulledRecords = 0
         public var pulledConflicts = 0
+        /// Bytes of the pull answers as they came over the wire (compressed when gzip was used).
+        public var pulledBytes = 0
         public var cursor: Int64 = 0
         public init() {}
     }
@@ -111,7 +113,11 @@ public struct SyncClient: Sendable {
             let path = "/v1/pull?after=\(cursor)&limit=\(configuration.pullLimit)&maxBytes=\(configuration.pullMaxBytes)"
             let page: PullResponse
             do {
-                page = try await send("GET", server: state.server, path: path, token: token, body: Optional<PushRequest>.none)
+                let (data, wireBytes) = try await sendData("GET", server: state.server, path: path, token: token, body: Optional<PushRequest>.none)
+                do { page = try PullResponse(wire: data) } catch {
+                    throw SyncError(code: "protocol", message: "the server's answer to \(path) cannot be read: \(error)")
+                }
+                report.pulledBytes += wireBytes
             } catch let error as SyncError where error.status == 400 && cursor > 0 && error.message.contains("ahead of this server") {
                 // the server was restored from a backup: pull everything again
                 try store.resetCursor()
@@ -136,6 +142,15 @@ public struct SyncClient: Sendable {
     /// One request with retries: network errors and 5xx answers are retried with backoff;
     /// 4xx answers are the server's word and are thrown at once.
     func send<Body: Encodable, Answer: Decodable>(_ method: String, server: String, path: String, token: String?, body: Body?) async throws -> Answer {
+        let (data, _) = try await sendData(method, server: server, path: path, token: token, body: body)
+        do { return try JSONDecoder().decode(Answer.self, from: data) } catch {
+            throw SyncError(code: "protocol", message: "the server's answer to \(path) cannot be read: \(error)")
+        }
+    }
+
+    /// One request with retries, answering the body of a 2xx response and the bytes it took on
+    /// the wire (its `Content-Length`, compressed when the server used gzip).
+    func sendData<Body: Encodable>(_ method: String, server: String, path: String, token: String?, body: Body?) async throws -> (Data, Int) {
         guard let url = URL(string: server + path) else { throw SyncError(code: "config", message: "\(server) is not a server URL: use http://HOST:PORT") }
         var request = URLRequest(url: url, timeoutInterval: configuration.timeoutSeconds)
         request.httpMethod = method
@@ -154,9 +169,8 @@ public struct SyncClient: Sendable {
                 let (data, response) = try await URLSession.shared.data(for: request)
                 let status = (response as? HTTPURLResponse)?.statusCode ?? 0
                 if (200..<300).contains(status) {
-                    do { return try JSONDecoder().decode(Answer.self, from: data) } catch {
-                        throw SyncError(code: "protocol", message: "the server's answer to \(path) cannot be read: \(error)")
-                    }
+                    let length = response.expectedContentLength
+                    return (data, length > 0 ? Int(length) : data.count)
                 }
                 let body = try? JSONDecoder().decode(ErrorBody.self, from: data)
                 let error = SyncError(code: body?.code ?? "http-\(status)", message: body?.message ?? "HTTP \(status) from \(path)", status: status)

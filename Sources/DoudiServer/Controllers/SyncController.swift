@@ -69,9 +69,9 @@ struct SyncController {
         let after = try integer("after", default: 0, in: 0...Int64.max)
         let limit = try integer("limit", default: Int64(sync.defaultPullLimit), in: 1...Int64(sync.maxPullLimit))
         let maxBytes = try integer("maxBytes", default: Int64(sync.defaultPullBytes), in: 1024...Int64(sync.maxPullBytes))
-        let page = try await store.pull(scope: identity.actor.org, after: after, limit: Int(limit), maxBytes: Int(maxBytes))
-        context.logger.info("pull", metadata: ["after": "\(after)", "cursor": "\(page.cursor)", "records": "\(page.records.count)",
-                                               "conflicts": "\(page.conflicts.count)", "hasMore": "\(page.hasMore)"])
-        return try WireJSON.response(page, compressingFor: request)
+        let page = try await store.pullJSON(scope: identity.actor.org, after: after, limit: Int(limit), maxBytes: Int(maxBytes))
+        context.logger.info("pull", metadata: ["after": "\(after)", "cursor": "\(page.cursor)", "records": "\(page.records)",
+                                               "conflicts": "\(page.conflicts)", "hasMore": "\(page.hasMore)"])
+        return try WireJSON.response(json: page.json, compressingFor: request)
     }
 }

@@ -25,10 +25,16 @@ enum WireJSON {
 
     /// A JSON response; gzip-compressed when it is worth it and `request` accepts gzip.
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, compressingFor request: Request? = nil) throws -> Response {
-        var buffer = ByteBuffer(bytes: try encoder().encode(value))
+        try response(json: try encoder().encode(value), status: status, compressingFor: request)
+    }
+
+    /// A response of JSON already written; gzip-compressed (fastest level: JSON still shrinks
+    /// about 8×, at a fraction of the CPU of the default level) when worth it and accepted.
+    static func response(json: Data, status: HTTPResponse.Status = .ok, compressingFor request: Request? = nil) throws -> Response {
+        var buffer = ByteBuffer(bytes: json)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let request, buffer.readableBytes >= 1024, Self.acceptsGzip(request.headers[values: .acceptEncoding]) {
-            buffer = try buffer.compress(with: .gzip())
+            buffer = try buffer.compress(with: .gzip, configuration: ZlibConfiguration(compressionLevel: .fastestCompression))
             headers[.contentEncoding] = "gzip"
             headers[.vary] = "Accept-Encoding"
         }

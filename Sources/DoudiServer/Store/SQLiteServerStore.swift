@@ -210,6 +210,10 @@ public struct SQLiteServerStore: ServerStore {
         try await database.writer.read { db in try Self.pull(db, scope: scope, after: after, limit: limit, maxBytes: maxBytes) }
     }
 
+    public func pullJSON(scope: OrgCode, after: Int64, limit: Int, maxBytes: Int) async throws -> PullPageJSON {
+        try await database.writer.read { db in try Self.pullJSON(db, scope: scope, after: after, limit: limit, maxBytes: maxBytes) }
+    }
+
     // MARK: conflicts
 
     public func conflicts(scope: OrgCode, includeResolved: Bool, limit: Int) async throws -> [ConflictRecord] {

@@ -60,6 +60,8 @@ public protocol ServerStore: Sendable {
     func applyAll(_ changeSets: [ChangeSet], by identity: Identity) async throws -> [Acknowledgement]
     /// Records and conflicts in `scope` written after the server sequence `after`.
     func pull(scope: OrgCode, after: Int64, limit: Int, maxBytes: Int) async throws -> PullResponse
+    /// The same page as the JSON of its ``PullResponse`` (what `GET /v1/pull` sends).
+    func pullJSON(scope: OrgCode, after: Int64, limit: Int, maxBytes: Int) async throws -> PullPageJSON
     /// The current (highest) server sequence.
     func serverSequence() async throws -> Int64
 
@@ -136,4 +138,13 @@ extension ServerStore {
         for changeSet in changeSets { out.append(try await apply(changeSet, by: identity, note: nil)) }
         return out
     }
+}
+
+/// A page of the change feed as the JSON of a ``PullResponse``, with what the log says of it.
+public struct PullPageJSON: Sendable {
+    public var json: Data
+    public var records: Int
+    public var conflicts: Int
+    public var cursor: Int64
+    public var hasMore: Bool
 }
