@@ -173,6 +173,8 @@ func runSyncBench(quick: Bool) async throws -> String {
     | incremental sync of \(edits) edits: push from the office laptop | \(rate(edits, editPushTime)) (\(ms(editPushTime))) | — | — |
     | first push of the whole town from the office laptop (server apply) | \(rate(changeSets, pushTime)) change sets, \(rate(records, pushTime)) records | — | — |
 
+    Where the initial sync's time went: fetch \(String(format: "%.2f", initialReport.seconds.fetch)) s (server and transfer), decode \(String(format: "%.2f", initialReport.seconds.decode)) s, apply \(String(format: "%.2f", initialReport.seconds.apply)) s; \(initialReport.pulledBytes / max(initialReport.pulledRecords, 1)) bytes on the wire per record.
+
     Peak memory (VmHWM): server \(String(format: "%.0f", serverMemory)) MiB; bench process (both laptops, in one process) \(String(format: "%.0f", clientMemoryBefore)) MiB before the initial sync, \(String(format: "%.0f", clientMemory)) MiB after everything.
     """
 }

@@ -46,11 +46,11 @@ struct ChangeRecorder {
         guard !names.isEmpty else { throw FieldError(.noChange, "nothing changed: give at least one new value") }
         let village = try record.village(db)
         let oldVillage = try old.village(db)
-        let base = try latestStamp(record.recordID)
+        let base = try latestStamp(R.entity, record.recordID)
         try record.update(db)
         var changed: [FieldChange] = []
         for name in names {
-            let previousStamp = try stamp(of: name, record.recordID)
+            let previousStamp = try stamp(of: name, R.entity, record.recordID)
             let previous = previousStamp.map { FieldVersion(value: before[name] ?? .null, stamp: $0) }
             changed.append(FieldChange(name: name, value: after[name] ?? .null, stamp: stamp, previous: previous))
         }
@@ -85,11 +85,11 @@ struct ChangeRecorder {
             throw FieldError(.notFound, field: "id", "no \(R.entity.rawValue) with id \(id)")
         }
         let village = try record.village(db)
-        let base = try latestStamp(id)
+        let base = try latestStamp(R.entity, id)
         var fields = try RecordFields.fields(of: record)
         var changed: [FieldChange] = []
         func previous(_ name: String) throws -> FieldVersion? {
-            try stamp(of: name, id).map { FieldVersion(value: fields[name] ?? .null, stamp: $0) }
+            try stamp(of: name, R.entity, id).map { FieldVersion(value: fields[name] ?? .null, stamp: $0) }
         }
         if var household = record as? Household {
             household.status = .voided(reason: reason)
@@ -106,14 +106,15 @@ struct ChangeRecorder {
     }
 
     /// The stamp a field was last written with: its own, else the record's creation stamp.
-    func stamp(of field: String, _ id: UUID) throws -> HLCStamp? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT stamp FROM fieldStamp WHERE record = ? AND field IN (?, '*') ORDER BY field = '*' LIMIT 1"),
-                            arguments: [id.uuidString, field]).flatMap(HLCStamp.init(text:))
+    func stamp(of field: String, _ entity: EntityKind, _ id: UUID) throws -> HLCStamp? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT stamp FROM fieldStamp WHERE entity = ? AND record = ? AND field IN (?, '*') ORDER BY field = '*' LIMIT 1"),
+                            arguments: [entity.rawValue, id.uuidString, field]).flatMap(HLCStamp.init(text:))
     }
 
     /// The latest stamp any field of the record carries here (the base of an update or void).
-    func latestStamp(_ id: UUID) throws -> HLCStamp? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT MAX(stamp) FROM fieldStamp WHERE record = ?"), arguments: [id.uuidString]).flatMap(HLCStamp.init(text:))
+    func latestStamp(_ entity: EntityKind, _ id: UUID) throws -> HLCStamp? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT MAX(stamp) FROM fieldStamp WHERE entity = ? AND record = ?"),
+                            arguments: [entity.rawValue, id.uuidString]).flatMap(HLCStamp.init(text:))
     }
 
     /// Checks the author may act on a record of `village`.
@@ -127,7 +128,7 @@ struct ChangeRecorder {
                                fields: [FieldChange], base: HLCStamp? = nil) throws {
         try requireJurisdiction(over: village)
         changes.append(Change(entity: entity, record: id, operation: op, village: village, household: household, fields: fields, base: base))
-        let upsert = try db.cachedStatement(sql: "INSERT INTO fieldStamp(entity, record, field, stamp) VALUES (?, ?, ?, ?) ON CONFLICT(record, field) DO UPDATE SET stamp = excluded.stamp")
+        let upsert = try db.cachedStatement(sql: "INSERT INTO fieldStamp(entity, record, field, stamp) VALUES (?, ?, ?, ?) ON CONFLICT(entity, record, field) DO UPDATE SET stamp = excluded.stamp")
         if op == .create {
             try upsert.execute(arguments: [entity.rawValue, id.uuidString, "*", stamp.text])
         } else {

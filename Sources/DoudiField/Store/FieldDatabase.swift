@@ -248,6 +248,19 @@ public struct FieldDatabase: Sendable {
         }
         registerSyncMigration(&migrator)
         registerOrgUnitMigration(&migrator)
+        // a workflow shares its application's id: stamps are keyed by entity too
+        migrator.registerMigration("v4-stamps-by-entity") { db in
+            try db.create(table: "fieldStampByEntity") { t in
+                t.column("entity", .text).notNull()
+                t.column("record", .text).notNull()
+                t.column("field", .text).notNull()
+                t.column("stamp", .text).notNull()
+                t.primaryKey(["entity", "record", "field"])
+            }
+            try db.execute(sql: "INSERT OR IGNORE INTO fieldStampByEntity(entity, record, field, stamp) SELECT entity, record, field, stamp FROM fieldStamp")
+            try db.drop(table: "fieldStamp")
+            try db.rename(table: "fieldStampByEntity", to: "fieldStamp")
+        }
         return migrator
     }
 }

@@ -16,8 +16,9 @@ extension FieldStore {
                 (order.firstIndex(of: $0.entity)!, $0.serverSequence) < (order.firstIndex(of: $1.entity)!, $1.serverSequence)
             }
             var latest: HLCStamp?
+            var writer = PulledRecordWriter()
             for r in records {
-                try applyRecord(r, db)
+                try writer.apply(r, db)
                 if let m = r.fields.values.map(\.stamp).max(), latest.map({ m > $0 }) ?? true { latest = m }
             }
             let upsert = try db.cachedStatement(sql: """
@@ -37,69 +38,45 @@ extension FieldStore {
             }
         }
     }
-
-    private func applyRecord(_ r: RecordVersion, _ db: Database) throws {
-        let table = r.entity.rawValue
-        let row = try PulledRow(r, table: table, db)
-        do {
-            try row.upsert(db)
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && r.entity == .member {
-            // a local registration the server refused holds the same ID number: the server's record stands
-            guard case .string(let number) = r.fields["residentID"]?.value ?? .null else { throw error }
-            try db.execute(sql: "UPDATE member SET voidReason = ? WHERE residentID = ? AND id != ? AND voidReason IS NULL",
-                           arguments: ["同步：该身份证号已由服务器登记在成员 \(r.record.uuidString.prefix(8)) 下", number, r.record.uuidString])
-            try row.upsert(db)
-        }
-        guard r.entity != .policyVersion else { return }
-        try writeStamps(r, db)
-        if let id = r.changeSet,
-           try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM history WHERE record = ? AND changeSet = ?"), arguments: [r.record.uuidString, id.uuidString]) == true {
-            return // this device's own change coming back: its history is already here
-        }
-        let author = r.author ?? Actor(user: "(服务器)", role: .auditor, org: r.village)
-        let operation = row.existed ? (r.isVoided ? "void" : "update") : "create"
-        try db.cachedStatement(sql: """
-            INSERT INTO history(entity, record, operation, changeSet, author, stamp, "values") VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [table, r.record.uuidString, operation, (r.changeSet ?? UUID()).uuidString, author.jsonValue.canonicalText,
-                                     (r.fields.values.map(\.stamp).max() ?? HLCStamp(wallMillis: 0, counter: 0, node: "server")).text,
-                                     JSONValue.object(r.values).canonicalText])
-    }
-
-    /// The record's field stamps, compactly: the stamp most fields carry as the record's `*` row,
-    /// and a row for each field whose stamp differs (``ChangeRecorder`` reads a field's own row
-    /// first, then `*`).
-    private func writeStamps(_ r: RecordVersion, _ db: Database) throws {
-        try db.cachedStatement(sql: "DELETE FROM fieldStamp WHERE record = ?").execute(arguments: [r.record.uuidString])
-        var counts: [HLCStamp: Int] = [:]
-        for v in r.fields.values { counts[v.stamp, default: 0] += 1 }
-        guard let common = counts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key else { return }
-        let insert = try db.cachedStatement(sql: "INSERT INTO fieldStamp(entity, record, field, stamp) VALUES (?, ?, ?, ?)")
-        try insert.execute(arguments: [r.entity.rawValue, r.record.uuidString, "*", common.text])
-        for (name, version) in r.fields where version.stamp != common {
-            try insert.execute(arguments: [r.entity.rawValue, r.record.uuidString, name, version.stamp.text])
-        }
-    }
 }
 
-/// A pulled record written straight into its table: each top-level field is a column (the
+/// Writes pulled records straight into their tables: each top-level field is a column (the
 /// same row the model's `Codable` form makes), nested values as canonical JSON text, a field
 /// the record does not carry as NULL. No `Codable` round trip: the server validated the
-/// record with DoudiModel before storing it, and the table's constraints still hold.
-private struct PulledRow {
-    let table: String
-    let columns: [String]
-    let values: [DatabaseValue]
-    let keyColumn: String
-    let existed: Bool
+/// record with DoudiModel before storing it, and the tables' constraints still hold. With
+/// each record go its field stamps and a history row. One writer serves one page.
+private struct PulledRecordWriter {
+    /// A table's columns and statements, read once per page.
+    struct Shape {
+        var columns: [String]
+        var keyColumn: String
+        var insert: String
+        var update: String
+    }
 
-    init(_ r: RecordVersion, table: String, _ db: Database) throws {
-        self.table = table
-        let all = try db.columns(in: table).map(\.name)
-        keyColumn = r.entity == .workflow ? "application" : "id"
+    var shapes: [String: Shape] = [:]
+    var authors: [Actor: String] = [:]
+
+    mutating func shape(_ entity: EntityKind, _ db: Database) throws -> Shape {
+        if let known = shapes[entity.rawValue] { return known }
+        let table = entity.rawValue
+        let columns = try db.columns(in: table).map(\.name)
+        let key = entity == .workflow ? "application" : "id"
+        let quoted = columns.map { "\"\($0)\"" }
+        let shape = Shape(
+            columns: columns, keyColumn: key,
+            insert: "INSERT OR IGNORE INTO \"\(table)\"(\(quoted.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))",
+            update: "UPDATE \"\(table)\" SET \(quoted.map { "\($0) = ?" }.joined(separator: ", ")) WHERE \(key) = ?")
+        shapes[table] = shape
+        return shape
+    }
+
+    mutating func apply(_ r: RecordVersion, _ db: Database) throws {
+        let shape = try shape(r.entity, db)
         var values: [DatabaseValue] = []
-        values.reserveCapacity(all.count)
+        values.reserveCapacity(shape.columns.count + 1)
         var used = 0
-        for column in all {
+        for column in shape.columns {
             guard let field = r.fields[column] else { values.append(.null); continue }
             used += 1
             switch field.value {
@@ -111,20 +88,69 @@ private struct PulledRow {
             }
         }
         guard used == r.fields.count else {
-            let unknown = Set(r.fields.keys).subtracting(all).sorted()
+            let unknown = Set(r.fields.keys).subtracting(shape.columns).sorted()
             throw FieldError(.validation, "\(r.entity.rawValue) \(r.record) from the server cannot be read: \(unknown.joined(separator: ", ")) not known here; update doudi")
         }
-        columns = all
-        self.values = values
-        let key: DatabaseValue = r.entity == .policyVersion ? (values[all.firstIndex(of: "id") ?? 0]) : r.record.uuidString.databaseValue
-        existed = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM \"\(table)\" WHERE \(keyColumn) = ?"), arguments: [key]) ?? false
+        let key = values[shape.columns.firstIndex(of: shape.keyColumn) ?? 0]
+        // insert if new; else update by key. Neither writes when another row holds the same
+        // resident ID number: a local registration the server refused — the server's record stands
+        try db.cachedStatement(sql: shape.insert).execute(arguments: StatementArguments(values))
+        var existed = false
+        if db.changesCount == 0 {
+            existed = true
+            try update(shape, values, key, db)
+            if db.changesCount == 0 {
+                guard r.entity == .member, case .string(let number) = r.fields["residentID"]?.value ?? .null else {
+                    throw FieldError(.validation, "\(r.entity.rawValue) \(r.record) from the server could not be written")
+                }
+                try db.execute(sql: "UPDATE member SET voidReason = ? WHERE residentID = ? AND id != ? AND voidReason IS NULL",
+                               arguments: ["同步：该身份证号已由服务器登记在成员 \(r.record.uuidString.prefix(8)) 下", number, r.record.uuidString])
+                try update(shape, values, key, db)
+                if db.changesCount == 0 {
+                    try db.cachedStatement(sql: shape.insert).execute(arguments: StatementArguments(values))
+                    existed = false
+                }
+            }
+        }
+        guard r.entity != .policyVersion else { return }
+        try writeStamps(r, replacing: existed, db)
+        if existed, let id = r.changeSet,
+           try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM history WHERE record = ? AND changeSet = ?"), arguments: [r.record.uuidString, id.uuidString]) == true {
+            return // this device's own change coming back: its history is already here
+        }
+        let author = r.author ?? Actor(user: "(服务器)", role: .auditor, org: r.village)
+        let authorText: String
+        if let known = authors[author] { authorText = known } else { authorText = author.jsonValue.canonicalText; authors[author] = authorText }
+        try db.cachedStatement(sql: """
+            INSERT INTO history(entity, record, operation, changeSet, author, stamp, "values") VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [r.entity.rawValue, r.record.uuidString, existed ? (r.isVoided ? "void" : "update") : "create",
+                                     (r.changeSet ?? UUID()).uuidString, authorText,
+                                     (r.fields.values.map(\.stamp).max() ?? HLCStamp(wallMillis: 0, counter: 0, node: "server")).text,
+                                     JSONValue.object(r.values).canonicalText])
     }
 
-    func upsert(_ db: Database) throws {
-        let names = columns.map { "\"\($0)\"" }
-        let updates = columns.filter { $0 != keyColumn }.map { "\"\($0)\" = excluded.\"\($0)\"" }
-        let sql = "INSERT INTO \"\(table)\"(\(names.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
-            + " ON CONFLICT(\(keyColumn)) DO UPDATE SET \(updates.joined(separator: ", "))"
-        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(values))
+    private func update(_ shape: Shape, _ values: [DatabaseValue], _ key: DatabaseValue, _ db: Database) throws {
+        do {
+            try db.cachedStatement(sql: shape.update).execute(arguments: StatementArguments(values + [key]))
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            return // reported to the caller as no change: the unique clash is handled there
+        }
+    }
+
+    /// The record's field stamps, compactly: the stamp most fields carry as the record's `*` row,
+    /// and a row for each field whose stamp differs (``ChangeRecorder`` reads a field's own row
+    /// first, then `*`).
+    private func writeStamps(_ r: RecordVersion, replacing: Bool, _ db: Database) throws {
+        if replacing {
+            try db.cachedStatement(sql: "DELETE FROM fieldStamp WHERE entity = ? AND record = ?").execute(arguments: [r.entity.rawValue, r.record.uuidString])
+        }
+        var counts: [HLCStamp: Int] = [:]
+        for v in r.fields.values { counts[v.stamp, default: 0] += 1 }
+        guard let common = counts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key else { return }
+        let insert = try db.cachedStatement(sql: "INSERT INTO fieldStamp(entity, record, field, stamp) VALUES (?, ?, ?, ?)")
+        try insert.execute(arguments: [r.entity.rawValue, r.record.uuidString, "*", common.text])
+        for (name, version) in r.fields where version.stamp != common {
+            try insert.execute(arguments: [r.entity.rawValue, r.record.uuidString, name, version.stamp.text])
+        }
     }
 }

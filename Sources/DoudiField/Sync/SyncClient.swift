@@ -44,6 +44,21 @@ public struct SyncClient: Sendable {
         /// Bytes of the pull answers as they came over the wire (compressed when gzip was used).
         public var pulledBytes = 0
         public var cursor: Int64 = 0
+        /// Where the time went, in seconds.
+        public var seconds = Phases()
+        public init() {}
+    }
+
+    /// Seconds spent in each phase of a sync.
+    public struct Phases: Sendable, Codable, Hashable {
+        /// Pushing the outbox (requests and acknowledgements recorded).
+        public var push = 0.0
+        /// Waiting for pull answers: the server's work and the transfer.
+        public var fetch = 0.0
+        /// Reading pull answers (JSON to records).
+        public var decode = 0.0
+        /// Writing pulled pages into the store.
+        public var apply = 0.0
         public init() {}
     }
 
@@ -87,6 +102,7 @@ public struct SyncClient: Sendable {
         }
         var report = Report()
         // what is pending now is pushed now (a retryable rejection stays pending for the next sync)
+        let pushStart = DispatchTime.now().uptimeNanoseconds
         let pending = try store.pendingChangeSets(limit: Int.max)
         let total = pending.count
         for start in stride(from: 0, to: pending.count, by: max(1, configuration.pushBatch)) {
@@ -108,15 +124,20 @@ public struct SyncClient: Sendable {
             report.pushed += batch.count
             progress(.pushed(done: report.pushed, of: total))
         }
+        report.seconds.push = Self.seconds(since: pushStart)
         var cursor = try store.syncState()?.cursor ?? 0
         while true {
             let path = "/v1/pull?after=\(cursor)&limit=\(configuration.pullLimit)&maxBytes=\(configuration.pullMaxBytes)"
             let page: PullResponse
             do {
+                let fetchStart = DispatchTime.now().uptimeNanoseconds
                 let (data, wireBytes) = try await sendData("GET", server: state.server, path: path, token: token, body: Optional<PushRequest>.none)
+                let decodeStart = DispatchTime.now().uptimeNanoseconds
+                report.seconds.fetch += Self.seconds(since: fetchStart, until: decodeStart)
                 do { page = try PullResponse(wire: data) } catch {
                     throw SyncError(code: "protocol", message: "the server's answer to \(path) cannot be read: \(error)")
                 }
+                report.seconds.decode += Self.seconds(since: decodeStart)
                 report.pulledBytes += wireBytes
             } catch let error as SyncError where error.status == 400 && cursor > 0 && error.message.contains("ahead of this server") {
                 // the server was restored from a backup: pull everything again
@@ -124,7 +145,9 @@ public struct SyncClient: Sendable {
                 cursor = 0
                 continue
             }
+            let applyStart = DispatchTime.now().uptimeNanoseconds
             try store.apply(page)
+            report.seconds.apply += Self.seconds(since: applyStart)
             report.pulledRecords += page.records.count
             report.pulledConflicts += page.conflicts.count
             cursor = page.cursor
@@ -137,6 +160,10 @@ public struct SyncClient: Sendable {
         try store.saveOrgUnits(units.units)
         try store.markSynced()
         return report
+    }
+
+    static func seconds(since start: UInt64, until end: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Double {
+        Double(end - start) / 1e9
     }
 
     /// One request with retries: network errors and 5xx answers are retried with backoff;

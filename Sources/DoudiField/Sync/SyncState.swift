@@ -136,8 +136,8 @@ extension FieldStore {
                 continue
             }
             for field in change.fields {
-                let current = try String.fetchOne(db, sql: "SELECT stamp FROM fieldStamp WHERE record = ? AND field = ?",
-                                                  arguments: [change.record.uuidString, field.name])
+                let current = try String.fetchOne(db, sql: "SELECT stamp FROM fieldStamp WHERE entity = ? AND record = ? AND field IN (?, '*') ORDER BY field = '*' LIMIT 1",
+                                                  arguments: [table, change.record.uuidString, field.name])
                 guard current == field.stamp.text, let previous = field.previous else { continue }
                 let column: DatabaseValue
                 switch previous.value {
@@ -148,8 +148,10 @@ extension FieldStore {
                 case .array, .object: column = previous.value.canonicalText.databaseValue
                 }
                 try db.execute(sql: "UPDATE \"\(table)\" SET \"\(field.name)\" = ? WHERE \(key) = ?", arguments: [column, change.record.uuidString])
-                try db.execute(sql: "UPDATE fieldStamp SET stamp = ? WHERE record = ? AND field = ?",
-                               arguments: [previous.stamp.text, change.record.uuidString, field.name])
+                try db.execute(sql: """
+                    INSERT INTO fieldStamp(entity, record, field, stamp) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(entity, record, field) DO UPDATE SET stamp = excluded.stamp
+                    """, arguments: [table, change.record.uuidString, field.name, previous.stamp.text])
             }
         }
     }
