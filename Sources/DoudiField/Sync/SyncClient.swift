@@ -51,8 +51,10 @@ public struct SyncClient: Sendable {
 
     /// Seconds spent in each phase of a sync.
     public struct Phases: Sendable, Codable, Hashable {
-        /// Pushing the outbox (requests and acknowledgements recorded).
+        /// Pushing the outbox (reading it, requests, acknowledgements recorded).
         public var push = 0.0
+        /// Of ``push``, waiting for the server's answers: its work and the transfer.
+        public var pushWait = 0.0
         /// Waiting for pull answers: the server's work and the transfer.
         public var fetch = 0.0
         /// Reading pull answers (JSON to records).
@@ -107,7 +109,9 @@ public struct SyncClient: Sendable {
         let total = pending.count
         for start in stride(from: 0, to: pending.count, by: max(1, configuration.pushBatch)) {
             let batch = Array(pending[start..<min(start + configuration.pushBatch, pending.count)])
+            let waitStart = DispatchTime.now().uptimeNanoseconds
             let response: PushResponse = try await send("POST", server: state.server, path: "/v1/push", token: token, body: PushRequest(changeSets: batch))
+            report.seconds.pushWait += Self.seconds(since: waitStart)
             guard Set(response.acknowledgements.map(\.changeSet)) == Set(batch.map(\.id)) else {
                 throw SyncError(code: "protocol", message: "the server did not acknowledge every change set sent; nothing was marked, sync again")
             }

@@ -23,7 +23,7 @@ struct SyncController {
 
     func push(_ request: Request, _ context: DoudiRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let envelope = try await reader.decode(PushEnvelope.self, from: request)
+        let envelope = try await reader.decodePush(from: request)
         guard envelope.changeSets.count <= sync.maxChangeSetsPerPush else {
             throw ServerError(.badParameter, "\(envelope.changeSets.count) change sets in one push; at most \(sync.maxChangeSetsPerPush): push the rest next")
         }

@@ -44,7 +44,11 @@ struct BodyReader: Sendable {
     /// - Throws: ``ServerError`` `malformed-request` for a body that is not JSON or not
     ///   the expected shape, `protocol-version` for another protocol version.
     func decode<T: Decodable>(_ type: T.Type, from request: Request, versioned: Bool = true) async throws -> T {
-        let data = try await bytes(of: request)
+        try decode(type, data: try await bytes(of: request), versioned: versioned)
+    }
+
+    /// Decodes bytes already read as `T`, after checking its `protocolVersion`.
+    func decode<T: Decodable>(_ type: T.Type, data: Data, versioned: Bool = true) throws -> T {
         let decoder = WireJSON.decoder()
         if versioned {
             let probe: VersionProbe
@@ -58,6 +62,33 @@ struct BodyReader: Sendable {
         } catch let error as DecodingError {
             throw ServerError(.malformedRequest, WireJSON.describe(error))
         }
+    }
+}
+
+extension BodyReader {
+    /// Reads a push body: with the byte parser and ``ChangeSet/init(wire:)`` on the hot path,
+    /// falling back to `Codable` (and its precise messages) for a body or a change set that
+    /// does not read that way.
+    func decodePush(from request: Request) async throws -> PushEnvelope {
+        let data = try await bytes(of: request)
+        guard let root = try? JSONValue.parse(data), case .object(let o) = root, case .int(let version) = o["protocolVersion"] ?? .null,
+              version == Int64(DoudiSync.protocolVersion), case .array(let items) = o["changeSets"] ?? .null else {
+            return try decode(PushEnvelope.self, data: data)
+        }
+        var changeSets: [IncomingChangeSet] = []
+        changeSets.reserveCapacity(items.count)
+        for item in items {
+            if let changeSet = ChangeSet(wire: item) {
+                changeSets.append(.readable(changeSet))
+            } else {
+                do {
+                    changeSets.append(try WireJSON.decoder().decode(IncomingChangeSet.self, from: Data(item.canonicalText.utf8)))
+                } catch let error as DecodingError {
+                    throw ServerError(.malformedRequest, WireJSON.describe(error))
+                }
+            }
+        }
+        return PushEnvelope(protocolVersion: Int(version), changeSets: changeSets)
     }
 }
 

@@ -175,7 +175,7 @@ public struct SQLiteServerStore: ServerStore {
     }
 
     public func apply(_ changeSet: ChangeSet, by identity: Identity, note: String?) async throws -> Acknowledgement {
-        let body = try RecordFields.canonicalJSON(changeSet)
+        let body = changeSet.jsonValue.canonicalText
         let admission = Admission(changeSet: changeSet, identity: identity, note: note, body: body,
                                   bodyHash: BearerToken.hash(body), now: clock.nowMillis(), knownOrgCodes: try await knownOrgCodes())
         return try await database.writer.write { db in try self.apply(db, admission) }
@@ -187,8 +187,8 @@ public struct SQLiteServerStore: ServerStore {
     public func applyAll(_ changeSets: [ChangeSet], by identity: Identity) async throws -> [Acknowledgement] {
         let codes = try await knownOrgCodes()
         let now = clock.nowMillis()
-        let admissions = try changeSets.map { changeSet in
-            let body = try RecordFields.canonicalJSON(changeSet)
+        let admissions = changeSets.map { changeSet in
+            let body = changeSet.jsonValue.canonicalText
             return Admission(changeSet: changeSet, identity: identity, note: nil, body: body, bodyHash: BearerToken.hash(body),
                              now: now, knownOrgCodes: codes)
         }
@@ -260,8 +260,8 @@ public struct SQLiteServerStore: ServerStore {
         try db.execute(sql: """
             INSERT INTO changeSetLog(id, device, sequence, action, author, serverSequence, bodyHash, acknowledgement, body)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id.uuidString, device, sequence, action, try RecordFields.canonicalJSON(author), serverSequence, bodyHash,
-                             try RecordFields.canonicalJSON(acknowledgement), body])
+            """, arguments: [id.uuidString, device, sequence, action, author.jsonValue.canonicalText, serverSequence, bodyHash,
+                             acknowledgement.jsonValue.canonicalText, body])
     }
 }
 

@@ -11,12 +11,15 @@ enum StoredRecords {
 
     /// The record as the store holds it.
     static func fetch(_ db: Database, _ entity: EntityKind, _ id: UUID) throws -> RecordVersion? {
-        try String.fetchOne(db, sql: "SELECT body FROM record WHERE entity = ? AND id = ?", arguments: [entity.rawValue, id.uuidString])
+        try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM record WHERE entity = ? AND id = ?"), arguments: [entity.rawValue, id.uuidString])
             .map(decodeRecord)
     }
 
+    /// A stored record body (its wire JSON), read with the byte parser; `Codable` only if that fails.
     static func decodeRecord(_ body: String) throws -> RecordVersion {
-        try decoder().decode(RecordVersion.self, from: Data(body.utf8))
+        let data = Data(body.utf8)
+        if let value = try? JSONValue.parse(data), let version = try? RecordVersion(wire: value) { return version }
+        return try decoder().decode(RecordVersion.self, from: data)
     }
 
     static func decodeConflict(_ body: String) throws -> ConflictRecord {
@@ -25,19 +28,19 @@ enum StoredRecords {
 
     /// Writes (inserts or replaces) a record version.
     static func save(_ db: Database, _ version: RecordVersion) throws {
-        let body = try RecordFields.canonicalJSON(version)
+        let body = version.jsonValue.canonicalText
         var personKey: String?
         if version.entity == .member, case .string(let number) = version.fields["residentID"]?.value ?? .null {
             personKey = Self.personKey(number)
         }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO record(entity, id, village, household, personKey, voided, serverSequence, size, body)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(entity, id) DO UPDATE SET village = excluded.village, household = excluded.household,
               personKey = excluded.personKey, voided = excluded.voided, serverSequence = excluded.serverSequence,
               size = excluded.size, body = excluded.body
-            """, arguments: [version.entity.rawValue, version.record.uuidString, version.village.value, version.household?.uuidString,
-                             personKey, version.isVoided, version.serverSequence, body.utf8.count, body])
+            """).execute(arguments: [version.entity.rawValue, version.record.uuidString, version.village.value, version.household?.uuidString,
+                                     personKey, version.isVoided, version.serverSequence, body.utf8.count, body])
     }
 
     /// The index key of a resident ID number: its SHA-256, so the number is not in an index in clear.
