@@ -60,7 +60,7 @@ public enum RecordFields {
 
     /// Rebuilds a record from its fields (validating it as any document is validated).
     public static func record<R: Decodable>(_ type: R.Type, from fields: [String: JSONValue]) throws -> R {
-        try JSONDecoder().decode(R.self, from: encoder.encode(JSONValue.object(fields)))
+        try value(R.self, from: .object(fields))
     }
 
     /// Any encodable value as a JSON value.
@@ -69,8 +69,12 @@ public enum RecordFields {
     }
 
     /// A JSON value as a decodable type.
+    ///
+    /// Decoded straight from the value; on an error, again through `JSONDecoder`, whose
+    /// messages (field paths, descriptions) are the ones users and tests see.
     public static func value<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
-        try JSONDecoder().decode(T.self, from: encoder.encode(value))
+        if let fast = try? JSONValueDecoder.decode(T.self, from: value, codingPath: []) { return fast }
+        return try JSONDecoder().decode(T.self, from: encoder.encode(value))
     }
 
     /// Canonical JSON text of a value (sorted keys), for storage and hashing.

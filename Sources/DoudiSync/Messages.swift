@@ -32,6 +32,11 @@ public struct PushRequest: Hashable, Sendable, Codable {
     public var protocolVersion: Int
     public var changeSets: [ChangeSet]
     public init(changeSets: [ChangeSet]) { self.protocolVersion = DoudiSync.protocolVersion; self.changeSets = changeSets }
+
+    /// The request as JSON text, identical to its `Codable` encoding, written directly.
+    public var canonicalText: String {
+        JSONValue.object(["protocolVersion": .int(Int64(protocolVersion)), "changeSets": .array(changeSets.map(\.jsonValue))]).canonicalText
+    }
 }
 
 /// The answer to a push: one acknowledgement per change set, in the order sent.

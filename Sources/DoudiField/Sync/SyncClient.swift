@@ -188,9 +188,13 @@ public struct SyncClient: Sendable {
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let body {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            request.httpBody = try encoder.encode(body)
+            if let push = body as? PushRequest {
+                request.httpBody = Data(push.canonicalText.utf8)
+            } else {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                request.httpBody = try encoder.encode(body)
+            }
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
         var delay = configuration.backoffMillis

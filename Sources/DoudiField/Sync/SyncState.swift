@@ -160,7 +160,11 @@ extension FieldStore {
     func pendingChangeSets(limit: Int) throws -> [ChangeSet] {
         try database.writer.read { db in
             try String.fetchAll(db, sql: "SELECT body FROM changeSet WHERE state = 'pending' ORDER BY sequence LIMIT ?", arguments: [limit])
-                .map { try JSONDecoder().decode(ChangeSet.self, from: Data($0.utf8)) }
+                .map { body in
+                    let data = Data(body.utf8)
+                    if let value = try? JSONValue.parse(data), let changeSet = ChangeSet(wire: value) { return changeSet }
+                    return try JSONDecoder().decode(ChangeSet.self, from: data)
+                }
         }
     }
 }

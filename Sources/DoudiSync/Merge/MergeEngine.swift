@@ -188,10 +188,12 @@ struct MergeRun<State: MergeState> {
             }
             do { try record.validate() } catch { throw reject(.validation, change, error.description) }
             // a field the record does not have is refused, not stored and spread to every device
-            if let known = try? RecordFields.fields(of: record) {
-                for (name, value) in values where value != .null && name != "voidReason" && known[name] == nil {
+            let given = values.compactMap { name, value in value != .null && name != "voidReason" ? name : nil }
+            if !KnownFields.shared.contains(given, of: change.entity), let known = try? RecordFields.fields(of: record) {
+                for name in given where known[name] == nil {
                     throw reject(.validation, change, "\(name) is not a field of a \(change.entity.rawValue) record")
                 }
+                KnownFields.shared.insert(given, of: change.entity)
             }
             if let id = (record as? any Identifiable)?.id as? UUID, id != change.record {
                 throw reject(.validation, change, "the record's id field does not match the change's record id")
@@ -287,5 +289,24 @@ struct MergeRun<State: MergeState> {
 
     func park(_ version: inout RecordVersion, reason: String) {
         version.fields["voidReason"] = FieldVersion(value: .string(reason), stamp: changeSet.stamp)
+    }
+}
+
+/// Field names already seen on a valid record of each kind: the check for unknown fields
+/// encodes the record only when a name is new to it.
+final class KnownFields: @unchecked Sendable {
+    static let shared = KnownFields()
+    private let lock = NSLock()
+    private var names: [EntityKind: Set<String>] = [:]
+
+    func contains(_ given: [String], of entity: EntityKind) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard let known = names[entity] else { return false }
+        return given.allSatisfy(known.contains)
+    }
+
+    func insert(_ given: [String], of entity: EntityKind) {
+        lock.lock(); defer { lock.unlock() }
+        names[entity, default: []].formUnion(given)
     }
 }
