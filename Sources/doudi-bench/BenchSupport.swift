@@ -34,3 +34,13 @@ func peakMemoryMiB(pid: String = "self") -> Double? {
     else { return nil }
     return kb / 1024
 }
+
+/// CPU seconds (user + system) a process has used so far.
+func cpuSeconds(pid: String = "self") -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = text.lastIndex(of: ")") else { return 0 }
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    // after the command: state(0) … utime(11) stime(12), in clock ticks
+    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}

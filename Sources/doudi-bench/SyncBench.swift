@@ -107,7 +107,9 @@ func runSyncBench(quick: Bool) async throws -> String {
     officeClient.configuration.pushBatch = 2_000
     try await officeClient.login(server: server.url, user: "bench.town", password: "bench-password")
     var pushReport = SyncClient.Report()
+    let serverCPUBefore = cpuSeconds(pid: String(server.process.processIdentifier)), clientCPUBefore = cpuSeconds()
     let pushTime = try await seconds { pushReport = try await officeClient.sync() }
+    let serverCPU = cpuSeconds(pid: String(server.process.processIdentifier)) - serverCPUBefore, clientCPU = cpuSeconds() - clientCPUBefore
 
     // a new laptop for the same town: initial sync of the whole scope
     let laptop = FieldStore(database: try .open(path: dir.appendingPathComponent("laptop.sqlite").path), now: nowMillis)
@@ -174,7 +176,7 @@ func runSyncBench(quick: Bool) async throws -> String {
     | incremental sync of \(edits) edits: push from the office laptop | \(rate(edits, editPushTime)) (\(ms(editPushTime))) | — | — |
     | first push of the whole town from the office laptop (server apply) | \(rate(changeSets, pushTime)) change sets, \(rate(records, pushTime)) records | — | — |
 
-    Where the first push's time went: \(String(format: "%.1f", pushReport.seconds.push)) s pushing, of which \(String(format: "%.1f", pushReport.seconds.pushWait)) s waiting for the server (request encoding and the server's work; the rest is the laptop reading its outbox).
+    Where the first push's time went: \(String(format: "%.1f", pushReport.seconds.push)) s pushing, of which \(String(format: "%.1f", pushReport.seconds.pushWait)) s waiting for the server (request encoding and the server's work; the rest is the laptop reading its outbox); CPU used meanwhile: server \(String(format: "%.1f", serverCPU)) s, laptop \(String(format: "%.1f", clientCPU)) s.
     Where the initial sync's time went: fetch \(String(format: "%.2f", initialReport.seconds.fetch)) s (server and transfer), decode \(String(format: "%.2f", initialReport.seconds.decode)) s, apply \(String(format: "%.2f", initialReport.seconds.apply)) s; \(initialReport.pulledBytes / max(initialReport.pulledRecords, 1)) bytes on the wire per record.
 
     Peak memory (VmHWM): server \(String(format: "%.0f", serverMemory)) MiB; bench process (both laptops, in one process) \(String(format: "%.0f", clientMemoryBefore)) MiB before the initial sync, \(String(format: "%.0f", clientMemory)) MiB after everything.

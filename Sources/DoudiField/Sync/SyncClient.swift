@@ -196,6 +196,9 @@ public struct SyncClient: Sendable {
                 request.httpBody = try encoder.encode(body)
             }
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            // no `Expect: 100-continue` (curl adds it to large bodies and then waits up to a
+            // second for an interim answer before sending the body)
+            request.setValue("", forHTTPHeaderField: "Expect")
         }
         var delay = configuration.backoffMillis
         var lastError: any Error = SyncError(code: "network", message: "no attempt made")
