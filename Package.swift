@@ -32,6 +32,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "DoudiModel", swiftSettings: swiftSettings),
+        // A deterministic synthetic district (and the seeded generator) for the bench and the property tests.
+        .target(name: "DoudiSynthetic", dependencies: ["DoudiModel"], swiftSettings: swiftSettings),
         .target(name: "DoudiSync", dependencies: ["DoudiModel", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .target(
             name: "DoudiField",
@@ -70,17 +72,17 @@ let package = Package(
         // The bench tool: run it in release mode (`swift run -c release doudi-bench`); figures go to BENCHMARKS.md.
         .executableTarget(
             name: "doudi-bench",
-            dependencies: ["DoudiModel", "DoudiSync", "DoudiField", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["DoudiModel", "DoudiSync", "DoudiField", "DoudiSynthetic", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DoudiModelTests",
-            dependencies: ["DoudiModel"],
+            dependencies: ["DoudiModel", "DoudiSynthetic"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DoudiSyncTests",
-            dependencies: ["DoudiSync"],
+            dependencies: ["DoudiSync", "DoudiSynthetic"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

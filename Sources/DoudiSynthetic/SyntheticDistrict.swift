@@ -188,6 +188,13 @@ public struct SyntheticDistrict: Sendable {
         return SyntheticHousehold(household: household, members: members, survey: survey, visits: visits, applications: [], approve: [])
     }
 
+    /// Another home visit to a household, for benches that record visits as a cadre would.
+    public func visit(household: UUID, interviewee: String, on day: Day, rng: inout SplitMix) -> Visit {
+        Visit(id: rng.uuid(), household: household, date: day, visitors: ["王五", "赵六"], interviewee: interviewee,
+              observations: rng.pick(["砖混结构住房，家具陈旧", "土坯房一间，无大件电器", "住房为危房，已列入改造", "家中有电视一台，种植水稻两亩"]),
+              neighbourNotes: rng.chance(50) ? "邻居反映情况属实" : nil, conclusion: .truthful)
+    }
+
     // MARK: - applications
 
     /// Applications for what the assessment finds payable: dibao for the household (or a

@@ -1,23 +1,77 @@
+import DoudiSynthetic
 import Foundation
 
-// doudi-bench: measures Doudi against raw SQLite doing the same rows in the same run.
-// Run in release mode, from the repository root:
-//   swift build -c release --product doudi-bench --product doudi-server
-//   .build/release/doudi-bench [--quick] [--only field|sync] [--write BENCHMARKS.md]
+// doudi-bench: measures Doudi against raw SQLite doing the same rows in the same run, on a
+// synthetic district (DoudiSynthetic). Run in release mode, from the repository root:
+//   scripts/bench                      (builds, runs everything, rewrites BENCHMARKS.md)
+//   .build/release/doudi-bench [--quick] [--only field|assess|sync|load] [--write BENCHMARKS.md]
 // Figures go to BENCHMARKS.md (never into timed test assertions).
 
 let arguments = CommandLine.arguments
 let quick = arguments.contains("--quick")
 let only = arguments.firstIndex(of: "--only").map { arguments[$0 + 1] }
 let writeTo = arguments.firstIndex(of: "--write").map { arguments[$0 + 1] }
+func wanted(_ name: String) -> Bool { only == nil || only == name }
+func progress(_ text: String) { FileHandle.standardError.write(Data("doudi-bench: \(text)\n".utf8)) }
 
 var sections: [(String, String)] = []
+var targets: [String] = []
 do {
-    if only == nil || only == "field" { sections.append(("field", try runFieldBench(quick: quick))) }
-    if only == nil || only == "sync" { sections.append(("sync", try await runSyncBench(quick: quick))) }
+    if wanted("field") {
+        progress("field store: local writes and interactive operations")
+        let (text, perTransactionRatio) = try runFieldBench(quick: quick)
+        sections.append(("field", text))
+        targets.append("| local writes: record a visit with its change set, vs raw SQLite, same rows | \(String(format: "%.1f×", perTransactionRatio)) slower (one transaction each) | within 3× | \(perTransactionRatio <= 3 ? "met" : "missed") |")
+    }
+    if wanted("assess") {
+        var runs: [AssessFigures] = []
+        let sizes: [(String, DistrictShape)] = quick ? [("village", .village()), ("town", .town())]
+            : [("village", .village()), ("town", .town()), ("district", .district()), ("ten districts", .tenDistricts())]
+        for (label, shape) in sizes {
+            progress("assessment: \(label)")
+            runs.append(try runAssessBench(shape: shape, label: label))
+        }
+        sections.append(("assess", assessSection(runs)))
+    }
+    if wanted("sync") {
+        var runs: [SyncFigures] = []
+        let sizes: [(String, DistrictShape)] = quick ? [("village", .village()), ("small town", DistrictShape(towns: 1, villagesPerTown: 12, householdsPerVillage: 100))]
+            : [("village", .village()), ("small town", DistrictShape(towns: 1, villagesPerTown: 12, householdsPerVillage: 100)), ("town", .town())]
+        for (label, shape) in sizes {
+            progress("sync: \(label)")
+            runs.append(try await runSyncBench(shape: shape, label: label))
+        }
+        sections.append(("sync", syncSection(runs)))
+        if let town = runs.last {
+            targets.append("| initial sync of the \(town.label) scope (\(town.records) records) to a new laptop, loopback | \(String(format: "%.1f s", town.initialTime)) | under 3 s for 100,000 records | \(town.initialTime < 3 && town.records >= 100_000 ? "met" : "missed") |")
+            targets.append("| laptop peak memory growth during that initial sync | \(String(format: "%.0f MiB", town.clientMemory)) | under 200 MB | \(town.clientMemory < 190 ? "met" : "missed") |")
+        }
+    }
+    if wanted("load") {
+        progress("server under load: 300 village laptops at once")
+        let f = try await runLoadBench(devices: quick ? 60 : 300, householdsPerDevice: quick ? 5 : 10)
+        sections.append(("load", loadSection(f)))
+        let p99 = percentile(f.latencies, 0.99)
+        targets.append("| server apply, \(f.devices) devices pushing at once | \(rate(f.changes, f.wall)) changes, p99 \(String(format: "%.2f s", p99)) | ≥ 20,000 changes/s, p99 < 1 s | \(Double(f.changes) / f.wall >= 20_000 && p99 < 1 ? "met" : "missed") |")
+    }
 } catch {
     FileHandle.standardError.write(Data("doudi-bench: error: \(error)\n".utf8))
     exit(1)
+}
+if !targets.isEmpty {
+    let machine = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
+        .first { $0.hasPrefix("model name") }.map { String($0.split(separator: ":").last ?? "").trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let memory = ProcessInfo.processInfo.physicalMemory / 1_073_741_824
+    sections.insert(("targets", """
+    ## The targets, side by side (\(quick ? "quick run" : "full run"))
+
+    Machine: \(machine), \(cores) cores, \(memory) GiB; release build; run on \(ISO8601DateFormatter().string(from: Date())).
+
+    | target | measured | we hold ourselves to | |
+    |---|---|---|---|
+    \(targets.joined(separator: "\n"))
+    """), at: 0)
 }
 for (_, text) in sections { print(text + "\n") }
 

@@ -1,4 +1,5 @@
 import DoudiModel
+import DoudiSynthetic
 import Foundation
 import Testing
 @testable import DoudiSync
@@ -83,7 +84,7 @@ struct ConvergenceTests {
 
     /// Runs one random scenario, checking the properties; returns what happened.
     static func scenario(seed: Int) -> (conflicts: Int, applied: Int) {
-        var rng = SplitMixRNG(seed: UInt64(seed))
+        var rng = SplitMix(seed: UInt64(seed))
         let server = MemoryState(policy: F.policy)
         var replicas = [
             Replica(Author(F.collector, device: "dev-a")),
@@ -146,23 +147,5 @@ struct ConvergenceTests {
             #expect(inState || inConflict || superseded, "edit of \(e.field) to \(e.value) by \(e.device) was lost")
         }
         return (server.conflicts.count, server.applications.count)
-    }
-}
-
-/// A seeded generator, so that a failing seed can be replayed.
-struct SplitMixRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uuid() -> UUID {
-        let a = next(), b = next()
-        return UUID(uuidString: String(format: "%08X-%04X-4%03X-8%03X-%012llX", UInt32(truncatingIfNeeded: a >> 32), UInt16(truncatingIfNeeded: a >> 16),
-                                       UInt16(truncatingIfNeeded: a) & 0xFFF, UInt16(truncatingIfNeeded: b >> 48) & 0xFFF, b & 0xFFFF_FFFF_FFFF))!
     }
 }
