@@ -24,6 +24,10 @@ public struct FieldDatabase: Sendable {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)
+        // a larger page cache for the writer: a whole town's indexes stay in memory during a sync
+        config.prepareDatabase { db in
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
+        }
         return try FieldDatabase(DatabasePool(path: path, configuration: config))
     }
 

@@ -46,7 +46,7 @@ public struct DibaoReview: Hashable, Sendable {
     ///   review month.
     public init(householdCase: HouseholdCase, policy: PolicyVersion, on day: Day) throws(ModelError) {
         let month = day.yearMonth
-        guard let current = householdCase.enrolments.first(where: { $0.programme == .dibao && $0.member == nil && $0.isActive(in: month) }) else {
+        guard let current = householdCase.activeHouseholdDibao(in: month) else {
             throw ModelError(.unknownReference, field: "enrolment",
                              "household \(householdCase.household.id) has no dibao enrolment active in \(month): nothing to review")
         }

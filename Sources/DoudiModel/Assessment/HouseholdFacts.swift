@@ -32,7 +32,7 @@ struct HouseholdFacts {
 
     /// The household-level dibao enrolment active in the as-of month.
     var activeDibaoEnrolment: Enrolment? {
-        householdCase.enrolments.first { $0.programme == .dibao && $0.member == nil && $0.isActive(in: asOf.yearMonth) }
+        householdCase.activeHouseholdDibao(in: asOf.yearMonth)
     }
 
     /// An enrolment of one person in a programme, active in the as-of month.

@@ -124,6 +124,11 @@ public struct HouseholdCase: Hashable, Sendable, Codable {
     /// The member with this id.
     public func member(_ id: UUID) -> Member? { members.first { $0.id == id } }
 
+    /// The household-level dibao enrolment active in `month` (not a single-person case).
+    public func activeHouseholdDibao(in month: YearMonth) -> Enrolment? {
+        enrolments.first { $0.programme == .dibao && $0.member == nil && $0.isActive(in: month) }
+    }
+
     /// The latest survey dated on or before `day`.
     public func latestSurvey(onOrBefore day: Day) -> Survey? {
         surveys.filter { $0.date <= day }.max { $0.date < $1.date }

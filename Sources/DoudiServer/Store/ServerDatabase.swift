@@ -22,6 +22,10 @@ public struct ServerDatabase: Sendable {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
+        // a larger page cache for the writer: a whole town's indexes stay in memory during a sync
+        config.prepareDatabase { db in
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
+        }
         if path == ":memory:" { return try ServerDatabase(DatabaseQueue(configuration: config)) }
         return try ServerDatabase(DatabasePool(path: path, configuration: config))
     }
