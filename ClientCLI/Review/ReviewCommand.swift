@@ -51,6 +51,9 @@ struct ReviewListCommand: ParsableCommand {
     @Flag(help: "JSON output.")
     var json = false
 
+    @Flag(help: "Only the cases, one a line: APPLICATION<tab>PROGRAMME<tab>HEAD (for scripts).")
+    var ids = false
+
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
@@ -74,6 +77,10 @@ struct ReviewListCommand: ParsableCommand {
                 ReviewRow(c, assessment: assessor.assess(c.householdCase, asOf: day), next: c.workflow.allowedEvents(for: actor, on: day))
             }
             if json { print(try JSONOutput.string(rows)); return }
+            if ids {
+                for (r, c) in zip(rows, cases) { print("\(r.application)\t\(c.application.programme.rawValue)\t\(r.head)") }
+                return
+            }
             guard !rows.isEmpty else {
                 print("没有待办的申请 Nothing waits for a step by \(actor.user) (\(actor.role.chineseName)) on \(day).")
                 return
