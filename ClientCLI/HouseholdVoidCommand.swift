@@ -25,10 +25,9 @@ struct HouseholdVoidCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures(options: ["reason": "--reason"]) {
-            let store = try storeOptions.open()
-            let id = try store.resolveHouseholdReference(reference)
-            let changeSet = try store.perform(.void(.household, id, reason: reason ?? ""))
-            print("已注销家庭 Voided household \(Labels.short(id))：\(reason ?? "")；变更集 #\(changeSet.sequence) 待同步")
+            try VoidRecord.run(.household, reference, reason: reason, storeOptions: storeOptions, done: "已注销家庭 Voided household") {
+                try $0.resolveHouseholdReference($1)
+            }
         }
     }
 }

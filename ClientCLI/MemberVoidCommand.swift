@@ -23,10 +23,9 @@ struct MemberVoidCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures(options: ["reason": "--reason"]) {
-            let store = try storeOptions.open()
-            let id = try store.resolveMember(reference)
-            let changeSet = try store.perform(.void(.member, id, reason: reason ?? ""))
-            print("已注销家庭成员 Voided member \(Labels.short(id))：\(reason ?? "")；变更集 #\(changeSet.sequence) 待同步")
+            try VoidRecord.run(.member, reference, reason: reason, storeOptions: storeOptions, done: "已注销家庭成员 Voided member") {
+                try $0.resolveMember($1)
+            }
         }
     }
 }

@@ -291,7 +291,7 @@ enum GoldenStory {
             records.values.first { $0.entity == .member && $0.record != excluding && !$0.isVoided && $0.fields["residentID"]?.value == .string(residentID) }
         }
         func activeDibaoEnrolments(household: UUID, member: UUID?, excluding: UUID) throws -> [RecordVersion] { [] }
-        func reserveFundBalance(town: OrgCode) throws -> Money { .zero }
+        func reserveFundEntries(town: OrgCode) throws -> [ReserveFundEntry] { [] }
 
         /// Applies a change set as the server store does (the resolution of the conflicts it
         /// resolves included: a pushed change set's resolution note is the server's

@@ -27,13 +27,12 @@ final class MemoryState: MergeState {
                 && ($0.fields["member"]?.value ?? .null) == (member.map { .string($0.uuidString) } ?? .null)
         }
     }
-    func reserveFundBalance(town: OrgCode) throws -> Money {
-        records.values.filter { $0.entity == .reserveFundEntry && $0.fields["town"]?.value == .string(town.value) && !$0.isVoided }
-            .reduce(Money.zero) { sum, r in
-                guard case .string(let a) = r.fields["amount"]?.value ?? .null, let m = try? Money(yuanString: a) else { return sum }
-                return r.fields["kind"]?.value == .string("draw") ? sum - m : sum + m
-            }
+    func reserveFundEntries(town: OrgCode) throws -> [ReserveFundEntry] {
+        records.values.filter { $0.entity == .reserveFundEntry && !$0.isVoided }
+            .compactMap { try? RecordFields.record(ReserveFundEntry.self, from: $0.values) }.filter { $0.town == town }
     }
+    /// The balance as DoudiModel derives it, for assertions.
+    func reserveFundBalance(town: OrgCode) throws -> Money { ReserveFundLedger(town: town, entries: try reserveFundEntries(town: town)).balance }
 
     /// Push one change set: idempotent by id, atomic.
     func push(_ cs: ChangeSet, by actor: Actor, now: Int64 = 1_593_561_600_000 + 86_400_000) -> Acknowledgement {

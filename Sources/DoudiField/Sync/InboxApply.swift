@@ -50,6 +50,7 @@ private struct PulledRecordWriter {
     struct Shape {
         var columns: [String]
         var keyColumn: String
+        var keyIndex: Int
         var insert: String
         var update: String
     }
@@ -64,7 +65,7 @@ private struct PulledRecordWriter {
         let key = entity == .workflow ? "application" : "id"
         let quoted = columns.map { "\"\($0)\"" }
         let shape = Shape(
-            columns: columns, keyColumn: key,
+            columns: columns, keyColumn: key, keyIndex: columns.firstIndex(of: key) ?? 0,
             insert: "INSERT OR IGNORE INTO \"\(table)\"(\(quoted.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))",
             update: "UPDATE \"\(table)\" SET \(quoted.map { "\($0) = ?" }.joined(separator: ", ")) WHERE \(key) = ?")
         shapes[table] = shape
@@ -91,7 +92,7 @@ private struct PulledRecordWriter {
             let unknown = Set(r.fields.keys).subtracting(shape.columns).sorted()
             throw FieldError(.validation, "\(r.entity.rawValue) \(r.record) from the server cannot be read: \(unknown.joined(separator: ", ")) not known here; update doudi")
         }
-        let key = values[shape.columns.firstIndex(of: shape.keyColumn) ?? 0]
+        let key = values[shape.keyIndex]
         // insert if new; else update by key. Neither writes when another row holds the same
         // resident ID number: a local registration the server refused — the server's record stands
         try db.cachedStatement(sql: shape.insert).execute(arguments: StatementArguments(values))

@@ -52,18 +52,12 @@ struct StoredMergeState: MergeState {
         return a == b
     }
 
-    func reserveFundBalance(town: OrgCode) throws -> Money {
+    func reserveFundEntries(town: OrgCode) throws -> [ReserveFundEntry] {
         try guarded {
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT json_extract(body, '$.fields.kind.value') AS kind, json_extract(body, '$.fields.amount.value') AS amount
-                FROM record WHERE entity = 'reserveFundEntry' AND voided = 0 AND json_extract(body, '$.fields.town.value') = ?
+            try String.fetchAll(db, sql: """
+                SELECT body FROM record WHERE entity = 'reserveFundEntry' AND voided = 0 AND json_extract(body, '$.fields.town.value') = ?
                 """, arguments: [town.value])
-            var balance = Money.zero
-            for row in rows {
-                guard let text: String = row["amount"], let amount = try? Money(yuanString: text) else { continue }
-                balance += (row["kind"] as String?) == ReserveFundEntry.Kind.draw.rawValue ? -amount : amount
-            }
-            return balance
+                .map { try RecordFields.record(ReserveFundEntry.self, from: StoredRecords.decodeRecord($0).values) }
         }
     }
 }

@@ -268,19 +268,16 @@ struct MergeRun<State: MergeState> {
                          "already in an active dibao enrolment \(other.record): one person, one dibao")
             }
         case .reserveFundEntry:
-            // the record was validated above; the ledger's sign rule is DoudiModel's (`signedAmount`)
+            // the record was validated above; the balance and the overdraw rule are DoudiModel's (`ReserveFundLedger`)
             guard change.operation == .create,
                   let entry = try? RecordFields.record(ReserveFundEntry.self, from: version.values), entry.kind == .draw
             else { return }
-            var balance = try state.reserveFundBalance(town: entry.town)
-            for other in outcome.writes where other.entity == .reserveFundEntry {
-                if let earlier = try? RecordFields.record(ReserveFundEntry.self, from: other.values), earlier.town == entry.town {
-                    balance += earlier.signedAmount
-                }
-            }
-            if balance + entry.signedAmount < .zero {
-                conflict(.reserveFundOverdrawn, change, field: "amount", kept: .string(entry.amount.yuanText), other: .string(balance.yuanText),
-                         "this draw of \(entry.amount.yuanText) overdraws town \(entry.town)'s reserve fund (balance before it \(balance.yuanText)); both payments are kept: replenish the fund or recover the payment")
+            let earlier = outcome.writes.filter { $0.entity == .reserveFundEntry && $0.record != change.record }
+                .compactMap { try? RecordFields.record(ReserveFundEntry.self, from: $0.values) }
+            let ledger = ReserveFundLedger(town: entry.town, entries: try state.reserveFundEntries(town: entry.town) + earlier)
+            do { try ledger.checkDraw(entry.amount) } catch {
+                conflict(.reserveFundOverdrawn, change, field: "amount", kept: .string(entry.amount.yuanText), other: .string(ledger.balance.yuanText),
+                         "this draw of \(entry.amount.yuanText) overdraws town \(entry.town)'s reserve fund (balance before it \(ledger.balance.yuanText)); both payments are kept: replenish the fund or recover the payment")
             }
         default:
             return

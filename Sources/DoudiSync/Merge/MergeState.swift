@@ -10,8 +10,9 @@ public protocol MergeState {
     func activeMember(residentID: String, excluding: UUID) throws -> RecordVersion?
     /// Active dibao enrolments of a member (or of the household, when `member` is nil), other than `excluding`.
     func activeDibaoEnrolments(household: UUID, member: UUID?, excluding: UUID) throws -> [RecordVersion]
-    /// A town's reserve-fund balance derived from its ledger entries.
-    func reserveFundBalance(town: OrgCode) throws -> Money
+    /// A town's reserve-fund ledger entries (not voided); the balance is DoudiModel's
+    /// ``ReserveFundLedger/balance``.
+    func reserveFundEntries(town: OrgCode) throws -> [ReserveFundEntry]
 }
 
 /// Why a change set was refused. The store is left as it was.
