@@ -31,8 +31,7 @@ struct RollCommand: ParsableCommand {
             let ym = try Parse.month(month, option: "month")
             let org = try ReportScope.org(town, store: store)
             let tree = try store.orgTree()
-            let lastDay = ym.adding(months: 1).firstDay.adding(days: -1)
-            let policy = try ApplySubmitCommand.policy(store, on: lastDay)
+            let policy = try store.policyBook().inForce(forRollOf: ym)
             let roll = PaymentRoll(month: ym, cases: try store.householdCases(within: org), oneOffPayments: try store.payments(in: ym),
                                    policy: policy, org: tree, issuer: issuer ?? "\(ReportScope.name(org, tree))民政", preparedOn: try Parse.day(date))
             print("\(roll.title)（\(roll.issuer)，政策 \(policy.id)）")

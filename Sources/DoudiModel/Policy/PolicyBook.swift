@@ -27,6 +27,12 @@ public struct PolicyBook: Sendable {
         return v
     }
 
+    /// The version a month's payment roll is made under: the one in force on the month's last
+    /// day, so a price subsidy (§3.5) published during the month is paid for it.
+    public func inForce(forRollOf month: YearMonth) throws(ModelError) -> PolicyVersion {
+        try inForce(on: month.adding(months: 1).firstDay.adding(days: -1))
+    }
+
     /// The version with this id.
     public func version(id: String) -> PolicyVersion? { versions.first { $0.id == id } }
 }
