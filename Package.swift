@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "DoudiModel", swiftSettings: swiftSettings),
@@ -49,6 +50,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -97,6 +99,12 @@ let package = Package(
         .testTarget(
             name: "DoudiFieldTests",
             dependencies: ["DoudiField", "DoudiSync", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // Real `doudi-server` processes over HTTP: kill -9 mid-push, and several processes on one PostgreSQL.
+        .testTarget(
+            name: "DoudiServerProcessTests",
+            dependencies: ["DoudiModel", "DoudiSync", "doudi-server", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // End-to-end: runs the built `doudi` executable as a process; depending on the

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// Builds the Doudi server from its configuration: opens (and migrates) the store,
 /// seeds it from the bootstrap files, and sets up the routes under `/v1`.
@@ -27,9 +28,31 @@ public func buildApplication(
     logger: Logger? = nil,
     onServerRunning: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
 ) async throws -> some ApplicationProtocol {
-    let database = try ServerDatabase.open(path: configuration.resolve(configuration.database.path))
-    let store = SQLiteServerStore(database: database, clock: clock, maxDriftMillis: configuration.sync.maxClockDriftSeconds * 1000)
-    return try await buildApplication(configuration: configuration, store: store, clock: clock, logger: logger, onServerRunning: onServerRunning)
+    let location = configuration.database.path
+    guard PostgresConnectionURL.isPostgres(location) else {
+        let store = SQLiteServerStore(database: try ServerDatabase.open(path: configuration.resolve(location)))
+        return try await buildApplication(configuration: configuration, store: store, clock: clock, logger: logger,
+                                          services: [], onServerRunning: onServerRunning)
+    }
+    let store = try await PostgresServerStore.connect(url: location, logger: logger ?? Logger(label: "doudi-server"))
+    do {
+        return try await buildApplication(configuration: configuration, store: store, clock: clock, logger: logger,
+                                          services: [StoreShutdownService { await store.shutdown() }], onServerRunning: onServerRunning)
+    } catch {
+        await store.shutdown()
+        throw error
+    }
+}
+
+/// Ends a store's own work (a PostgreSQL store's connection pool) when the application
+/// shuts down gracefully; services stop in reverse order, so the HTTP server stops first.
+struct StoreShutdownService: Service {
+    let shutdown: @Sendable () async -> Void
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await shutdown()
+    }
 }
 
 /// Builds the server and runs it until SIGINT or SIGTERM, then shuts down gracefully
@@ -48,11 +71,14 @@ public func runServer(
 }
 
 /// Builds the Doudi server on a store made by the caller (tests, another store kind).
+///
+/// - Parameter services: services the application runs beside the HTTP server (and stops after it).
 public func buildApplication(
     configuration: ServerConfiguration,
     store: any ServerStore,
     clock: ServerClock = .system,
     logger: Logger? = nil,
+    services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
 ) async throws -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "doudi-server")
@@ -62,20 +88,24 @@ public func buildApplication(
         logger.warning("auth.pbkdf2Rounds is below 210000: fine for tests, too weak for real passwords",
                        metadata: ["rounds": "\(configuration.auth.pbkdf2Rounds)"])
     }
-    try await ServerSeed.load(configuration).apply(to: store, hasher: hasher, logger: logger)
+    var ledgerConfiguration = SyncLedger.Configuration()
+    ledgerConfiguration.maxDriftMillis = configuration.sync.maxClockDriftSeconds * 1000
+    let ledger = SyncLedger(storage: store, configuration: ledgerConfiguration, clock: { clock.nowMillis() })
+    try await ServerSeed.load(configuration).apply(to: store, ledger: ledger, hasher: hasher, logger: logger)
 
-    let router = buildRouter(configuration: configuration, store: store, hasher: hasher, clock: clock)
+    let router = buildRouter(configuration: configuration, store: store, ledger: ledger, hasher: hasher, clock: clock)
     let host = configuration.http.host
     return Application(
         router: router,
         configuration: .init(address: .hostname(host, port: configuration.http.port), serverName: "doudi-server"),
+        services: services,
         onServerRunning: { channel in await onServerRunning(host, channel.localAddress?.port ?? configuration.http.port) },
         logger: logger
     )
 }
 
 /// The routes: `/v1/health` and `/v1/login` without a token, the rest behind ``TokenMiddleware``.
-func buildRouter(configuration: ServerConfiguration, store: any ServerStore, hasher: PasswordHasher, clock: ServerClock) -> Router<DoudiRequestContext> {
+func buildRouter(configuration: ServerConfiguration, store: any ServerStore, ledger: SyncLedger, hasher: PasswordHasher, clock: ServerClock) -> Router<DoudiRequestContext> {
     let router = Router(context: DoudiRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware())
@@ -88,7 +118,7 @@ func buildRouter(configuration: ServerConfiguration, store: any ServerStore, has
     let authenticated = api.group().add(middleware: TokenMiddleware(store: store, clock: clock))
     auth.addRoutes(to: authenticated)
     service.addRoutes(to: authenticated)
-    SyncController(store: store, reader: reader, sync: configuration.sync).addRoutes(to: authenticated)
-    ConflictController(store: store, reader: reader).addRoutes(to: authenticated)
+    SyncController(ledger: ledger, reader: reader, sync: configuration.sync).addRoutes(to: authenticated)
+    ConflictController(ledger: ledger, reader: reader).addRoutes(to: authenticated)
     return router
 }

@@ -25,9 +25,11 @@ public struct ServerConfiguration: Hashable, Sendable, Codable {
         public init() {}
     }
 
-    /// The embedded SQLite store.
+    /// Where the store lives: the embedded SQLite default, or PostgreSQL.
     public struct Database: Hashable, Sendable, Codable {
-        /// The database file, or `:memory:` for a store that lives as long as the process.
+        /// The SQLite database file, `:memory:` for a store that lives as long as the process,
+        /// or `postgres://USER[:PASSWORD]@HOST:PORT/DATABASE` for PostgreSQL (several server
+        /// processes may share one).
         public var path: String = "doudi-server.sqlite"
 
         public init() {}

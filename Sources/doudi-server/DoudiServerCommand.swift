@@ -1,6 +1,6 @@
 // doudi-server: the central Doudi service (Hummingbird, embedded SQLite store).
 //
-//   doudi-server --config ServerConfig/server.json [--port 0] [--database PATH]
+//   doudi-server --config ServerConfig/server.json [--port 0] [--database PATH | postgres://USER@HOST:PORT/DB]
 //
 // Prints `doudi-server listening on HOST:PORT` once bound (the real port when 0 was
 // asked), logs one JSON object per line on standard error, and stops gracefully on
@@ -25,7 +25,7 @@ struct DoudiServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Listen on this port instead of the configured one (0 = any free port).")
     var port: Int?
 
-    @Option(name: .long, help: "Use this database file (or :memory:) instead of the configured one.")
+    @Option(name: .long, help: "Use this database instead of the configured one: a SQLite file, :memory:, or postgres://USER@HOST:PORT/DB.")
     var database: String?
 
     @Option(name: .long, help: "Log format: json (one object per line) or text.")
@@ -43,7 +43,7 @@ struct DoudiServerCommand: AsyncParsableCommand {
         do { configuration = try ServerConfiguration.load(path: config) } catch { throw ValidationError(error.description) }
         if let port { configuration.http.port = port }
         if let database {
-            configuration.database.path = database == ":memory:" || database.hasPrefix("/") ? database
+            configuration.database.path = database == ":memory:" || database.hasPrefix("/") || PostgresConnectionURL.isPostgres(database) ? database
                 : URL(fileURLWithPath: database, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
         }
         let format = logFormat

@@ -61,7 +61,7 @@ struct ServerFixture: Sendable {
         var configuration = Self.configuration()
         configure(&configuration)
         let clock = TestClock()
-        let store = SQLiteServerStore(database: try .inMemory(), clock: clock.serverClock)
+        let store = SQLiteServerStore(database: try .inMemory())
         let logger = Logger(label: "doudi-server-test") { _ in SwiftLogNoOpLogHandler() }
         let app = try await buildApplication(configuration: configuration, store: store, clock: clock.serverClock, logger: logger)
         try await app.test(setup) { client in

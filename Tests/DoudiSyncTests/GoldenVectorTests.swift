@@ -132,8 +132,8 @@ struct GoldenVectorTests {
     }
 
     @Test("The vectors are what the code makes today from the story (rewrite with DOUDI_WRITE_VECTORS=1)")
-    func vectorsAreCurrent() throws {
-        let made = try GoldenStory.make()
+    func vectorsAreCurrent() async throws {
+        let made = try await GoldenStory.make()
         if ProcessInfo.processInfo.environment["DOUDI_WRITE_VECTORS"] == "1" {
             try FileManager.default.createDirectory(at: Self.vectorDirectory, withIntermediateDirectories: true)
             for (file, data) in made { try data.write(to: Self.vectorDirectory.appendingPathComponent(file)) }
@@ -183,9 +183,9 @@ struct GoldenVectorTests {
 
 /// One morning in 五星村 (village 511011101201, town 椑木镇 511011101), told through the
 /// protocol. Every value is made by the real code: records by DoudiModel, changes the way
-/// the field store's `ChangeRecorder` makes them, acknowledgements and conflicts by the
-/// `MergeEngine`, pages the way the server cuts them. Ids and times are fixed, so the
-/// bytes are the same on every run.
+/// the field store's `ChangeRecorder` makes them, acknowledgements, conflicts and pages by
+/// the server's own `SyncLedger` (over `InMemoryLedgerStorage`). Ids and times are fixed,
+/// so the bytes are the same on every run.
 ///
 /// 1. Server sequence 1 is the policy version `dongxing-2020`, published at start.
 /// 2. Laptop A (collector `wuxing.collector`) logs in and registers 张大山's household with
@@ -198,8 +198,8 @@ struct GoldenVectorTests {
 ///    rejected `clock`.
 /// 5. T pulls after 3 with limit 2: sequence 4 (the merged household and the conflict).
 /// 6. T resolves the conflict with a change set (`conflict.resolve`, with a note) that sets the
-///    address it stands by (T#2 → 7), then voids the application, which the applicant
-///    withdrew (T#3 → 8).
+///    address it stands by (T#2 → 7; the resolution carries the change set's note), then
+///    voids the application, which the applicant withdrew (T#3 → 8).
 /// 7. A, its date fixed, pulls after 6: the household, the resolved conflict, the voided application.
 /// 8. A's token runs out: the next request is answered 401 `token-expired`.
 enum GoldenStory {
@@ -274,74 +274,19 @@ enum GoldenStory {
                       base: (Array(held.values) + [created]).max())
     }
 
-    // MARK: the server, as far as the vectors need it
+    // MARK: the server
 
-    /// Records and conflicts as a server holds them; pushes go through the merge engine.
-    final class Server: MergeState {
-        let engine = MergeEngine(policies: try! PolicyBook([GoldenStory.policy]))
-        var records: [String: RecordVersion] = [:]
-        var conflicts: [UUID: (conflict: ConflictRecord, sequence: Int64)] = [:]
-        /// Sequence 1: the policy version published at start.
-        var sequence: Int64 = 1
-        var conflictNumber = 0
+    /// The server of the story: the real ``SyncLedger`` over ``InMemoryLedgerStorage``
+    /// (``TestServer``), its clock set by the story, conflict ids numbered from 1.
+    static func startServer() async throws -> TestServer {
+        try await TestServer.started(policy: policy, orgCodes: [village.district, town, village], now: t0,
+                                     conflictIDs: "C0F1A2B3-C4D5-4E6F-9A0B-1C2D3E4F%04d")
+    }
 
-        func key(_ entity: EntityKind, _ id: UUID) -> String { "\(entity.rawValue)/\(id.uuidString)" }
-        func current(_ entity: EntityKind, _ id: UUID) throws -> RecordVersion? { records[key(entity, id)] }
-        func activeMember(residentID: String, excluding: UUID) throws -> RecordVersion? {
-            records.values.first { $0.entity == .member && $0.record != excluding && !$0.isVoided && $0.fields["residentID"]?.value == .string(residentID) }
-        }
-        func activeDibaoEnrolments(household: UUID, member: UUID?, excluding: UUID) throws -> [RecordVersion] { [] }
-        func reserveFundEntries(town: OrgCode) throws -> [ReserveFundEntry] { [] }
-
-        /// Applies a change set as the server store does (the resolution of the conflicts it
-        /// resolves included: a pushed change set's resolution note is the server's
-        /// "resolved by change set ACTION", `SQLiteServerStore.apply`) and answers as it does.
-        func push(_ changeSet: ChangeSet, by actor: Actor, now: Int64) -> Acknowledgement {
-            let outcome: MergeOutcome
-            do {
-                outcome = try engine.merge(changeSet, by: actor, state: self, now: now, makeID: { [self] in
-                    conflictNumber += 1
-                    return UUID(uuidString: String(format: "C0F1A2B3-C4D5-4E6F-9A0B-1C2D3E4F%04d", conflictNumber))!
-                })
-            } catch {
-                return Acknowledgement(changeSet: changeSet.id, status: .rejected, code: error.code.rawValue, message: error.message)
-            }
-            sequence += 1
-            for var version in outcome.writes {
-                version.serverSequence = sequence
-                records[key(version.entity, version.record)] = version
-            }
-            for conflict in outcome.conflicts { conflicts[conflict.id] = (conflict, sequence) }
-            for id in outcome.resolved {
-                guard var conflict = conflicts[id]?.conflict, conflict.resolution == nil else { continue }
-                conflict.resolution = .init(changeSet: changeSet.id, by: actor, note: "resolved by change set \(changeSet.action)")
-                conflicts[id] = (conflict, sequence)
-            }
-            return Acknowledgement(changeSet: changeSet.id, status: outcome.conflicts.isEmpty ? .accepted : .acceptedWithConflicts,
-                                   serverSequence: sequence, conflicts: outcome.conflicts.map(\.id))
-        }
-
-        /// A page as the server cuts it: whole server sequences, oldest first, at most `limit`
-        /// rows (records and conflicts together) unless the first sequence alone is larger.
-        func pull(scope: OrgCode, after: Int64, limit: Int) -> PullResponse {
-            let rows = records.values.filter { $0.serverSequence > after && scope.contains($0.village) }.map { ($0.serverSequence, 0, $0.record.uuidString) }
-                + conflicts.values.filter { $0.sequence > after && scope.contains($0.conflict.village) }.map { ($0.sequence, 1, $0.conflict.id.uuidString) }
-            var page = PullResponse(records: [], conflicts: [], cursor: after, hasMore: false)
-            var count = 0
-            for sequence in Set(rows.map { $0.0 }).sorted() {
-                let group = rows.filter { $0.0 == sequence }
-                if count > 0, count + group.count > limit { page.hasMore = true; break }
-                page.records += records.values.filter { $0.serverSequence == sequence && scope.contains($0.village) }
-                    .sorted { $0.record.uuidString < $1.record.uuidString }
-                page.conflicts += conflicts.values.filter { $0.sequence == sequence && scope.contains($0.conflict.village) }
-                    .map(\.conflict).sorted { $0.id.uuidString < $1.id.uuidString }
-                count += group.count
-                page.cursor = sequence
-                if count >= limit { page.hasMore = rows.contains { $0.0 > sequence }; break }
-            }
-            if !page.hasMore { page.cursor = max(page.cursor, self.sequence) }
-            return page
-        }
+    /// One push request of `caller`'s token with the server clock at `now`.
+    static func push(_ changeSets: [ChangeSet], _ caller: LedgerCaller, at now: Int64, _ server: TestServer) async throws -> [Acknowledgement] {
+        server.clock.now = now
+        return try await server.ledger.push(changeSets, by: caller)
     }
 
     struct StoryError: Error, CustomStringConvertible {
@@ -357,12 +302,14 @@ enum GoldenStory {
     // MARK: the story
 
     /// Every vector file with its exact bytes.
-    static func make() throws -> [(file: String, data: Data)] {
+    static func make() async throws -> [(file: String, data: Data)] {
         let encoder = GoldenVectorTests.canonicalEncoder()
         var out: [(file: String, data: Data)] = []
         func emit<T: Encodable>(_ file: String, _ value: T) throws { out.append((file, try encoder.encode(value))) }
 
-        let server = Server()
+        // 1. sequence 1: the policy version, published at start
+        let server = try await startServer()
+        let a1Caller = LedgerCaller(actor: collector, device: deviceA), tCaller = LedgerCaller(actor: approver, device: deviceT)
         var a = Laptop(deviceA, collector)
         var t = Laptop(deviceT, approver)
 
@@ -382,10 +329,10 @@ enum GoldenStory {
              try create(.member, member, head, village: village, household: household, stamp: s)]
         }
         try emit("changeset-create.json", a1)
-        try expect(server.push(a1, by: collector, now: t0 + minute), .accepted, "A#1")
+        try expect(try await Self.push([a1], a1Caller, at: t0 + minute, server)[0], .accepted, "A#1")
 
         // 3. T pulls and corrects the address.
-        let firstPull = server.pull(scope: town, after: 0, limit: 1000)
+        let firstPull = try await server.ledger.pullResponse(scope: town, after: 0, limit: 1000, maxBytes: 4 << 20)
         try t.receive(firstPull, now: t0 + 9 * minute)
         var townCopy = registered
         townCopy.address = "五星村3组12号附1号"
@@ -393,7 +340,7 @@ enum GoldenStory {
             [try update(.household, household, from: registered, to: townCopy, village: village, household: household,
                         held: [:], created: a1.stamp, stamp: s)]
         }
-        try expect(server.push(t1, by: approver, now: t0 + 11 * minute), .accepted, "T#1")
+        try expect(try await Self.push([t1], tCaller, at: t0 + 11 * minute, server)[0], .accepted, "T#1")
 
         // 4. A, offline: edit, draft, submit, and an edit stamped three days ahead.
         var edited = registered
@@ -429,7 +376,8 @@ enum GoldenStory {
         }
         let push = PushRequest(changeSets: [a2, a3, a4, a5])
         try emit("push-request.json", push)
-        let acks = push.changeSets.map { server.push($0, by: collector, now: t0 + 25 * minute) }
+        let acks = try await Self.push(push.changeSets, a1Caller, at: t0 + 25 * minute, server)
+        guard acks.count == 4 else { throw StoryError(description: "one answer per change set") }
         try expect(acks[0], .acceptedWithConflicts, "A#2")
         try expect(acks[1], .accepted, "A#3")
         try expect(acks[2], .accepted, "A#4")
@@ -437,13 +385,13 @@ enum GoldenStory {
         try emit("push-response.json", PushResponse(acknowledgements: acks))
 
         // 5. T pulls after 3, two rows a page.
-        let page = server.pull(scope: town, after: 3, limit: 2)
+        let page = try await server.ledger.pullResponse(scope: town, after: 3, limit: 2, maxBytes: 4 << 20)
         guard page.records.count == 1, page.conflicts.count == 1, page.hasMore else {
             throw StoryError(description: "the first page should hold the household and the conflict, with more to come")
         }
         try emit("pull-response.json", page)
         try t.receive(page, now: t0 + 29 * minute)
-        let rest = server.pull(scope: town, after: page.cursor, limit: 1000)
+        let rest = try await server.ledger.pullResponse(scope: town, after: page.cursor, limit: 1000, maxBytes: 4 << 20)
         try t.receive(rest, now: t0 + 29 * minute)
 
         // 6. T resolves the conflict by setting the address it stands by (as the field store's
@@ -460,7 +408,7 @@ enum GoldenStory {
                         held: heldByT, created: a1.stamp, stamp: s)]
         }
         try emit("changeset-resolve.json", t2)
-        try expect(server.push(t2, by: approver, now: t0 + 31 * minute), .accepted, "T#2")
+        try expect(try await Self.push([t2], tCaller, at: t0 + 31 * minute, server)[0], .accepted, "T#2")
 
         guard let heldApplication = rest.records.first(where: { $0.entity == .application }) else {
             throw StoryError(description: "T should hold the application after pulling")
@@ -473,10 +421,10 @@ enum GoldenStory {
                            base: held)]
         }
         try emit("changeset-void.json", t3)
-        try expect(server.push(t3, by: approver, now: t0 + 33 * minute), .accepted, "T#3")
+        try expect(try await Self.push([t3], tCaller, at: t0 + 33 * minute, server)[0], .accepted, "T#3")
 
         // 7. A pulls after 6: the household as T left it, the resolved conflict, the voided application.
-        let later = server.pull(scope: village, after: 6, limit: 1000)
+        let later = try await server.ledger.pullResponse(scope: village, after: 6, limit: 1000, maxBytes: 4 << 20)
         guard later.records.count == 2, later.conflicts.first?.resolution != nil, !later.hasMore else {
             throw StoryError(description: "the second page should hold two records and the resolved conflict")
         }

@@ -1,4 +1,5 @@
 import DoudiModel
+import DoudiSync
 
 /// Who is calling: the actor and device a bearer token was issued to at login.
 ///
@@ -15,4 +16,9 @@ public struct Identity: Hashable, Sendable {
     public init(actor: Actor, device: String, tokenHash: String, expiresAt: Int64) {
         self.actor = actor; self.device = device; self.tokenHash = tokenHash; self.expiresAt = expiresAt
     }
+}
+
+extension Identity {
+    /// The caller as the sync ledger knows it.
+    public var caller: LedgerCaller { LedgerCaller(actor: actor, device: device) }
 }

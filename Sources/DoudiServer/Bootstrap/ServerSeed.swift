@@ -1,4 +1,5 @@
 import DoudiModel
+import DoudiSync
 import Foundation
 import Logging
 
@@ -84,7 +85,7 @@ public struct ServerSeed: Sendable {
     }
 
     /// Puts what is missing into the store.
-    public func apply(to store: any ServerStore, hasher: PasswordHasher, logger: Logger) async throws {
+    public func apply(to store: any ServerStore, ledger: SyncLedger, hasher: PasswordHasher, logger: Logger) async throws {
         try await store.saveOrgUnits(orgUnits)
         var added = 0, kept = 0
         for user in users {
@@ -93,7 +94,7 @@ public struct ServerSeed: Sendable {
             if try await store.insertUserIfMissing(account) { added += 1 } else { kept += 1 }
         }
         var published = 0
-        for version in policies where try await store.publishPolicyVersion(version) { published += 1 }
+        for version in policies where try await ledger.publish(version) { published += 1 }
         logger.info("store seeded", metadata: ["orgUnits": "\(orgUnits.count)", "users.added": "\(added)", "users.kept": "\(kept)",
                                                "policies.published": "\(published)", "policies": "\(policies.count)"])
         if added > 0 {

@@ -11,7 +11,7 @@ import Logging
 /// - `POST /v1/conflicts/{id}/resolve`: ``ResolveRequest`` → ``ResolveResponse``. The
 ///   resolution gets a new server sequence, so it reaches every device by pull.
 struct ConflictController {
-    let store: any ServerStore
+    let ledger: SyncLedger
     let reader: BodyReader
 
     func addRoutes(to group: RouterGroup<DoudiRequestContext>) {
@@ -40,14 +40,14 @@ struct ConflictController {
             guard let n = Int(text), (1...10_000).contains(n) else { throw ServerError(.badParameter, "limit must be a whole number in 1…10000") }
             limit = n
         }
-        let conflicts = try await store.conflicts(scope: identity.actor.org, includeResolved: includeResolved, limit: limit)
+        let conflicts = try await ledger.conflicts(scope: identity.actor.org, includeResolved: includeResolved, limit: limit)
         return try WireJSON.response(ConflictList(conflicts: conflicts), compressingFor: request)
     }
 
     func show(_ context: DoudiRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let id = try conflictID(context)
-        guard let conflict = try await store.conflict(id, scope: identity.actor.org) else {
+        guard let conflict = try await ledger.conflict(id, scope: identity.actor.org) else {
             throw ServerError(.notFound, "no conflict \(id) within \(identity.actor.org)")
         }
         return try WireJSON.response(conflict)
@@ -62,7 +62,7 @@ struct ConflictController {
             throw ServerError(.badParameter, "note must say how the conflict was resolved (1–2000 characters)")
         }
         guard let entry = body.changeSet else {
-            let conflict = try await store.resolve(id, by: identity, note: note)
+            let conflict = try await ledger.resolve(id, by: identity.caller, note: note)
             context.logger.info("conflict resolved", metadata: ["conflict": "\(id)", "kind": "\(conflict.kind.rawValue)"])
             return try WireJSON.response(ResolveResponse(conflict: conflict))
         }
@@ -73,17 +73,19 @@ struct ConflictController {
         guard changeSet.resolves.contains(id) else {
             throw ServerError(.badParameter, "the change set must list conflict \(id) in resolves")
         }
-        guard let before = try await store.conflict(id, scope: identity.actor.org) else {
+        guard let before = try await ledger.conflict(id, scope: identity.actor.org) else {
             throw ServerError(.notFound, "no conflict \(id) within \(identity.actor.org)")
         }
         if let resolution = before.resolution {
             throw ServerError(.alreadyResolved, "conflict \(id) was resolved already by change set \(resolution.changeSet)")
         }
-        let ack = try await store.apply(changeSet, by: identity, note: note)
+        guard let ack = try await ledger.push([changeSet], by: identity.caller, note: note).first else {
+            throw ServerError(.internal, "the change set was not answered")
+        }
         if ack.status == .rejected {
             throw ServerError(ServerError.Code(rawValue: ack.code ?? ServerError.Code.rejected.rawValue), ack.message ?? "the change set was rejected")
         }
-        guard let conflict = try await store.conflict(id, scope: identity.actor.org) else {
+        guard let conflict = try await ledger.conflict(id, scope: identity.actor.org) else {
             throw ServerError(.notFound, "no conflict \(id) within \(identity.actor.org)")
         }
         context.logger.info("conflict resolved", metadata: ["conflict": "\(id)", "kind": "\(conflict.kind.rawValue)",

@@ -20,7 +20,7 @@ struct ServiceController {
 
     func health(_ context: DoudiRequestContext) async throws -> Response {
         let sequence: Int64
-        do { sequence = try await store.serverSequence() } catch {
+        do { sequence = try await store.highestSequence() } catch {
             context.logger.error("health check failed", metadata: ["error.type": "\(type(of: error))"])
             throw ServerError(.unavailable, "the store cannot be read: see the server log")
         }

@@ -12,7 +12,7 @@ import Logging
 ///   read but has an id, is `rejected` on its own.
 /// - `GET /v1/pull?after=&limit=&maxBytes=` → ``PullResponse`` within the token's scope.
 struct SyncController {
-    let store: any ServerStore
+    let ledger: SyncLedger
     let reader: BodyReader
     let sync: ServerConfiguration.Sync
 
@@ -38,7 +38,7 @@ struct SyncController {
         let readable = envelope.changeSets.compactMap { entry -> ChangeSet? in
             if case .readable(let changeSet) = entry { return changeSet } else { return nil }
         }
-        var applied = try await store.applyAll(readable, by: identity).makeIterator()
+        var applied = try await ledger.push(readable, by: identity.caller).makeIterator()
         var acknowledgements: [Acknowledgement] = []
         for entry in envelope.changeSets {
             switch entry {
@@ -69,7 +69,7 @@ struct SyncController {
         let after = try integer("after", default: 0, in: 0...Int64.max)
         let limit = try integer("limit", default: Int64(sync.defaultPullLimit), in: 1...Int64(sync.maxPullLimit))
         let maxBytes = try integer("maxBytes", default: Int64(sync.defaultPullBytes), in: 1024...Int64(sync.maxPullBytes))
-        let page = try await store.pullJSON(scope: identity.actor.org, after: after, limit: Int(limit), maxBytes: Int(maxBytes))
+        let page = try await ledger.pull(scope: identity.actor.org, after: after, limit: Int(limit), maxBytes: Int(maxBytes))
         context.logger.info("pull", metadata: ["after": "\(after)", "cursor": "\(page.cursor)", "records": "\(page.records)",
                                                "conflicts": "\(page.conflicts)", "hasMore": "\(page.hasMore)"])
         return try WireJSON.response(json: page.json, compressingFor: request)

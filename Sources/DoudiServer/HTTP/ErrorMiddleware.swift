@@ -26,6 +26,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     static func safeDetail(_ error: any Error) -> String {
         switch error {
         case let error as ServerError: error.code.rawValue
+        case let error as LedgerError: error.code.rawValue
         case let error as CancellationError: "\(error)"
         default: "\(type(of: error))"
         }

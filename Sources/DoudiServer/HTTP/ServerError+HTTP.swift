@@ -52,6 +52,15 @@ extension ServerError: HTTPResponseError {
             }
         case let error as DecodingError:
             return ServerError(.malformedRequest, WireJSON.describe(error))
+        case let error as LedgerError:
+            switch error.code {
+            case .notFound: return ServerError(.notFound, error.message)
+            case .authority: return ServerError(.authority, error.message)
+            case .alreadyResolved: return ServerError(.alreadyResolved, error.message)
+            case .badParameter: return ServerError(.badParameter, error.message)
+            case .busy: return ServerError(.unavailable, "the store is busy: \(error.message)")
+            default: return ServerError(.internal, "the server failed to answer: try again later; the server log has the details")
+            }
         default:
             return ServerError(.internal, "the server failed to answer: try again later; the server log has the details")
         }

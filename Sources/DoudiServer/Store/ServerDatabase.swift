@@ -126,6 +126,14 @@ public struct ServerDatabase: Sendable {
             try db.create(index: "conflict_sequence", on: "conflict", columns: ["serverSequence", "village"])
             try db.create(index: "conflict_village", on: "conflict", columns: ["village", "resolved", "serverSequence"])
         }
+        migrator.registerMigration("v2-ledger") { db in
+            // the town of a reserve-fund entry, so the ledger loads a fund's entries by index
+            try db.alter(table: "record") { t in t.add(column: "fundTown", .text) }
+            try db.execute(sql: """
+                UPDATE record SET fundTown = json_extract(body, '$.fields.town.value') WHERE entity = 'reserveFundEntry'
+                """)
+            try db.execute(sql: "CREATE INDEX record_fund ON record(fundTown) WHERE fundTown IS NOT NULL AND voided = 0")
+        }
         return migrator
     }
 }

@@ -2,20 +2,12 @@ import DoudiModel
 import DoudiSync
 import Foundation
 
-/// The central store behind the HTTP API. The embedded SQLite store
-/// (``SQLiteServerStore``) is the default; a PostgreSQL store implements the same
-/// protocol for a province.
-///
-/// Rules every implementation keeps:
-/// - ``apply(_:by:note:)`` applies one change set in one transaction, merged by
-///   DoudiSync's `MergeEngine`, and is idempotent by change-set id: a retry returns the
-///   first answer and changes nothing. A rejected change set leaves records,
-///   conflicts and the server sequence as they were; its answer is remembered.
-/// - Every accepted change set (and every resolution or policy publication) takes the
-///   next value of one global server sequence; everything it writes carries it.
-/// - ``pull(scope:after:limit:maxBytes:)`` returns what changed after a cursor within a
-///   scope, cut at whole server sequences.
-public protocol ServerStore: Sendable {
+/// The central store behind the HTTP API: the rows of the sync ledger (``LedgerStorage``,
+/// driven by DoudiSync's ``SyncLedger``, the one home of the protocol's server side) and
+/// the accounts (org units, users, tokens). The embedded SQLite store
+/// (``SQLiteServerStore``) is the default; ``PostgresServerStore`` serves a district that
+/// outgrows one machine, shared by several server processes.
+public protocol ServerStore: LedgerStorage {
     // MARK: org units and users
 
     /// Adds org units that are missing and updates names and populations of the others.
@@ -37,45 +29,10 @@ public protocol ServerStore: Sendable {
     /// Revokes the tokens selected. Returns how many were revoked now.
     func revokeTokens(_ selection: TokenSelection) async throws -> Int
 
-    // MARK: policy versions
+    // MARK: health
 
-    /// Every policy version stored (not voided), by effective date.
-    func policyVersions() async throws -> [PolicyVersion]
-    /// Stores a policy version from the configuration as a record of entity
-    /// `policyVersion` (so it syncs like records), unless one with its id exists.
-    /// Returns true when stored.
-    func publishPolicyVersion(_ version: PolicyVersion) async throws -> Bool
-
-    // MARK: sync
-
-    /// Applies one change set pushed by `identity` and says what became of it.
-    ///
-    /// - Parameter note: the resolution note for the conflicts the change set resolves.
-    /// - Throws: only for failures of the store itself (the push may be retried);
-    ///   a change set that is refused is a `rejected` acknowledgement.
-    func apply(_ changeSet: ChangeSet, by identity: Identity, note: String?) async throws -> Acknowledgement
-    /// Applies a push's change sets in order, each atomically on its own, and answers each.
-    /// A store may commit them together (one durable write for the push) as long as each
-    /// stays all-or-nothing and no answer is sent before what it acknowledges is durable.
-    func applyAll(_ changeSets: [ChangeSet], by identity: Identity) async throws -> [Acknowledgement]
-    /// Records and conflicts in `scope` written after the server sequence `after`.
-    func pull(scope: OrgCode, after: Int64, limit: Int, maxBytes: Int) async throws -> PullResponse
-    /// The same page as the JSON of its ``PullResponse`` (what `GET /v1/pull` sends).
-    func pullJSON(scope: OrgCode, after: Int64, limit: Int, maxBytes: Int) async throws -> PullPageJSON
-    /// The current (highest) server sequence.
-    func serverSequence() async throws -> Int64
-
-    // MARK: conflicts
-
-    /// Conflicts in `scope`, oldest first; resolved ones too when asked.
-    func conflicts(scope: OrgCode, includeResolved: Bool, limit: Int) async throws -> [ConflictRecord]
-    /// One conflict, if it lies in `scope`.
-    func conflict(_ id: UUID, scope: OrgCode) async throws -> ConflictRecord?
-    /// Records a person's resolution of a conflict, with a new server sequence so it syncs.
-    ///
-    /// - Throws: ``ServerError`` `not-found` (unknown or outside the caller's scope),
-    ///   `authority` (the role may not write the record), `already-resolved`.
-    func resolve(_ id: UUID, by identity: Identity, note: String) async throws -> ConflictRecord
+    /// The highest server sequence of any district (what `/v1/health` reports).
+    func highestSequence() async throws -> Int64
 }
 
 /// A user account; the password only as a hash.
@@ -131,20 +88,3 @@ public struct TokenSelection: Hashable, Sendable {
     }
 }
 
-extension ServerStore {
-    /// One change set after another (stores without a batched write).
-    public func applyAll(_ changeSets: [ChangeSet], by identity: Identity) async throws -> [Acknowledgement] {
-        var out: [Acknowledgement] = []
-        for changeSet in changeSets { out.append(try await apply(changeSet, by: identity, note: nil)) }
-        return out
-    }
-}
-
-/// A page of the change feed as the JSON of a ``PullResponse``, with what the log says of it.
-public struct PullPageJSON: Sendable {
-    public var json: Data
-    public var records: Int
-    public var conflicts: Int
-    public var cursor: Int64
-    public var hasMore: Bool
-}

@@ -43,7 +43,7 @@ public struct MergeEngine: Sendable {
         } catch let rejection as MergeRejection {
             throw rejection
         } catch {
-            throw MergeRejection(.validation, "the store could not be read: \(error)")
+            throw MergeRejection(.validation, "the change set cannot be merged: \(error)")
         }
         run.outcome.resolved = changeSet.resolves
         return run.outcome
@@ -66,8 +66,8 @@ struct MergeRun<State: MergeState> {
 
     func key(_ entity: EntityKind, _ id: UUID) -> String { "\(entity.rawValue)/\(id.uuidString)" }
 
-    func lookup(_ entity: EntityKind, _ id: UUID) throws -> RecordVersion? {
-        try overlay[key(entity, id)] ?? state.current(entity, id)
+    func lookup(_ entity: EntityKind, _ id: UUID) -> RecordVersion? {
+        overlay[key(entity, id)] ?? state.current(entity, id)
     }
 
     func reject(_ code: MergeRejection.Code, _ change: Change, _ message: String) -> MergeRejection {
@@ -87,14 +87,14 @@ struct MergeRun<State: MergeState> {
             throw reject(.scope, change, "\(change.village) is outside \(actor.org), the jurisdiction of \(actor.user)")
         }
         if let household = change.household, entity != .household {
-            guard let h = try lookup(.household, household) else {
+            guard let h = lookup(.household, household) else {
                 throw reject(.dependency, change, "household \(household) is unknown here: push the change set that registers it first")
             }
             guard h.village == change.village else {
                 throw reject(.scope, change, "household \(household) belongs to \(h.village), not \(change.village)")
             }
         }
-        let existing = try lookup(entity, change.record)
+        let existing = lookup(entity, change.record)
         if let existing, existing.village != change.village, !actor.hasJurisdiction(over: existing.village) {
             throw reject(.scope, change, "the record belongs to \(existing.village), outside \(actor.org)")
         }
@@ -140,7 +140,7 @@ struct MergeRun<State: MergeState> {
         var version = RecordVersion(entity: entity, record: change.record, village: change.village, household: change.household,
                                     fields: fields, serverSequence: 0, author: changeSet.author, changeSet: changeSet.id)
         try validate(version, change)
-        try checkInvariants(&version, change)
+        checkInvariants(&version, change)
         overlay[key(entity, change.record)] = version
         outcome.writes.removeAll { $0.entity == entity && $0.record == change.record }
         outcome.writes.append(version)
@@ -235,16 +235,21 @@ struct MergeRun<State: MergeState> {
         }
     }
 
-    /// One person is one person; one person in one active dibao enrolment; a town's reserve
-    /// fund is not overdrawn. A violation parks the record (voided with the reason, nothing
-    /// lost) or flags it, and records a conflict holding both versions.
-    mutating func checkInvariants(_ version: inout RecordVersion, _ change: Change) throws {
+    /// One person is one person (§3.1.1); one person, one dibao over any month (§3.1); a
+    /// town's reserve fund is not overdrawn (§3.6.5) — each rule DoudiModel's. A violation
+    /// parks the record (voided with the reason, nothing lost) or flags it, and records a
+    /// conflict holding both versions.
+    mutating func checkInvariants(_ version: inout RecordVersion, _ change: Change) {
         guard !version.isVoided else { return }
         switch change.entity {
         case .member:
             guard case .string(let number) = version.fields["residentID"]?.value ?? .null else { return }
-            let clash = try overlay.values.first { $0.entity == .member && $0.record != change.record && !$0.isVoided && $0.fields["residentID"]?.value == .string(number) }
-                ?? state.activeMember(residentID: number, excluding: change.record)
+            let key = ResidentID.personKey(number)
+            let written = overlay.values.filter { $0.entity == .member && !$0.isVoided }
+            let clash = (written + state.activeMembers(residentID: number)).first { other in
+                guard other.record != change.record, case .string(let n) = other.fields["residentID"]?.value ?? .null else { return false }
+                return ResidentID.personKey(n) == key && !(overlay[self.key(.member, other.record)].map(\.isVoided) ?? false)
+            }
             if let clash {
                 park(&version, reason: "重复登记待核实：身份证号与成员 \(clash.record) 相同")
                 // the standing registration may be another village's: name only where it is, not who
@@ -254,18 +259,18 @@ struct MergeRun<State: MergeState> {
                          "resident ID number already registered as member \(clash.record) in household \(clash.household?.uuidString ?? "?"): one ID number is one person; the new registration is kept voided until someone decides")
             }
         case .enrolment:
-            guard version.fields["programme"]?.value == .string(Programme.dibao.rawValue),
-                  version.fields["end"]?.value ?? .null == .null, let household = change.household else { return }
-            var member: UUID?
-            if case .string(let m) = version.fields["member"]?.value ?? .null { member = UUID(uuidString: m) }
-            let others = try state.activeDibaoEnrolments(household: household, member: member, excluding: change.record)
-                + overlay.values.filter { $0.entity == .enrolment && $0.record != change.record && !$0.isVoided && $0.household == household
-                    && $0.fields["programme"]?.value == .string("dibao") && ($0.fields["end"]?.value ?? .null) == .null
-                    && ($0.fields["member"]?.value ?? .null) == (version.fields["member"]?.value ?? .null) }
-            if let other = others.first {
+            guard let household = change.household,
+                  let enrolment = try? RecordFields.record(Enrolment.self, from: version.values), enrolment.programme == .dibao
+            else { return }
+            var others: [UUID: RecordVersion] = [:]
+            for other in state.enrolments(household: household) { others[other.record] = other }
+            for other in overlay.values where other.entity == .enrolment && other.household == household { others[other.record] = other }
+            let standing = others.values.filter { $0.record != change.record && !$0.isVoided }.sorted { $0.record.uuidString < $1.record.uuidString }
+            let decoded = standing.compactMap { v in (try? RecordFields.record(Enrolment.self, from: v.values)).map { (v, $0) } }
+            if let (other, clash) = decoded.first(where: { enrolment.isSecondDibao(beside: $0.1) }) {
                 park(&version, reason: "重复享受低保待核实：已有低保保障 \(other.record)")
                 conflict(.duplicateEnrolment, change, field: nil, kept: .object(other.values), other: .object(version.values),
-                         "already in an active dibao enrolment \(other.record): one person, one dibao")
+                         "already in a dibao enrolment \(other.record) paying \(clash.start)–\(clash.end?.description ?? "") over the same months: one person, one dibao")
             }
         case .reserveFundEntry:
             // the record was validated above; the balance and the overdraw rule are DoudiModel's (`ReserveFundLedger`)
@@ -274,7 +279,7 @@ struct MergeRun<State: MergeState> {
             else { return }
             let earlier = outcome.writes.filter { $0.entity == .reserveFundEntry && $0.record != change.record }
                 .compactMap { try? RecordFields.record(ReserveFundEntry.self, from: $0.values) }
-            let ledger = ReserveFundLedger(town: entry.town, entries: try state.reserveFundEntries(town: entry.town) + earlier)
+            let ledger = ReserveFundLedger(town: entry.town, entries: state.reserveFundEntries(town: entry.town) + earlier)
             do { try ledger.checkDraw(entry.amount) } catch {
                 conflict(.reserveFundOverdrawn, change, field: "amount", kept: .string(entry.amount.yuanText), other: .string(ledger.balance.yuanText),
                          "this draw of \(entry.amount.yuanText) overdraws town \(entry.town)'s reserve fund (balance before it \(ledger.balance.yuanText)); both payments are kept: replenish the fund or recover the payment")

@@ -1,18 +1,20 @@
 import DoudiModel
 import Foundation
 
-/// What the merge engine may ask of the store it merges into. The server store
-/// implements it inside the transaction that applies the change set.
+/// What the merge engine may ask of the state it merges into: a snapshot the store
+/// loaded before the merge (``MergeSnapshot``), so that a merge never waits on I/O and
+/// cannot fail half-way.
 public protocol MergeState {
     /// The record as the store holds it now.
-    func current(_ entity: EntityKind, _ id: UUID) throws -> RecordVersion?
-    /// An active (not voided) member with this resident ID number, other than `excluding`.
-    func activeMember(residentID: String, excluding: UUID) throws -> RecordVersion?
-    /// Active dibao enrolments of a member (or of the household, when `member` is nil), other than `excluding`.
-    func activeDibaoEnrolments(household: UUID, member: UUID?, excluding: UUID) throws -> [RecordVersion]
+    func current(_ entity: EntityKind, _ id: UUID) -> RecordVersion?
+    /// Active (not voided) members whose resident ID number names the same person as
+    /// `residentID` (``ResidentID/personKey(_:)``).
+    func activeMembers(residentID: String) -> [RecordVersion]
+    /// Every enrolment (not voided) of a household, of any programme.
+    func enrolments(household: UUID) -> [RecordVersion]
     /// A town's reserve-fund ledger entries (not voided); the balance is DoudiModel's
     /// ``ReserveFundLedger/balance``.
-    func reserveFundEntries(town: OrgCode) throws -> [ReserveFundEntry]
+    func reserveFundEntries(town: OrgCode) -> [ReserveFundEntry]
 }
 
 /// Why a change set was refused. The store is left as it was.

@@ -1,0 +1,62 @@
+import DoudiModel
+import DoudiSync
+import Foundation
+import PostgresNIO
+
+extension PostgresServerStore {
+    /// Feed rows of `scope` after `after` (up to `through`), oldest first, with the
+    /// district's current sequence, all read by one statement (one snapshot).
+    ///
+    /// Each half (records, conflicts) takes its first `limit` rows in feed order from the
+    /// `(district, server_sequence)` index, and the union is cut to `limit` again: the first
+    /// `limit` of the whole feed are among them. Rows of one sequence come records first,
+    /// then conflicts, each by id.
+    public func feed(scope: OrgCode, after: Int64, through: Int64?, limit: Int) async throws -> FeedBatch {
+        let bounds = scope.subtreeBounds
+        let district = scope.district.value
+        let through = through ?? Int64.max
+        let limit = Int64(clamping: max(0, limit))
+        let lineage = scope.lineage.map(\.value)
+        let policy = EntityKind.policyVersion.rawValue
+        let rows = try await rows("""
+            WITH page AS (
+                (SELECT 0 AS kind, server_sequence, id, entity, body FROM record
+                 WHERE district = \(district) AND server_sequence > \(after) AND server_sequence <= \(through)
+                   AND ((village >= \(bounds.lower) AND village < \(bounds.upper)) OR (entity = \(policy) AND village = ANY(\(lineage)::text[])))
+                 ORDER BY server_sequence, id, entity LIMIT \(limit))
+                UNION ALL
+                (SELECT 1 AS kind, server_sequence, id, entity, body FROM conflict
+                 WHERE district = \(district) AND server_sequence > \(after) AND server_sequence <= \(through)
+                   AND village >= \(bounds.lower) AND village < \(bounds.upper)
+                 ORDER BY server_sequence, id LIMIT \(limit))
+                ORDER BY server_sequence, kind, id, entity LIMIT \(limit)
+            )
+            SELECT COALESCE((SELECT value FROM district_sequence WHERE district = \(district)), 0)::bigint,
+                   page.kind, page.server_sequence, page.body
+            FROM (SELECT 1) AS one LEFT JOIN page ON true
+            ORDER BY page.server_sequence, page.kind, page.id, page.entity
+            """, "reading the feed of \(scope) after \(after)")
+        var current: Int64 = 0
+        var feed: [FeedRow] = []
+        feed.reserveCapacity(rows.count)
+        for row in rows {
+            let (value, kind, sequence, body) = try Self.decode(row, (Int64, Int32?, Int64?, String?).self, "a feed row")
+            current = value
+            guard let kind, let sequence, let body else { continue }  // the row of an empty page
+            feed.append(FeedRow(kind: kind == 0 ? .record : .conflict, sequence: sequence, body: body))
+        }
+        return FeedBatch(rows: feed, current: current)
+    }
+
+    public func conflicts(scope: OrgCode, includeResolved: Bool, limit: Int) async throws -> [ConflictRecord] {
+        let bounds = scope.subtreeBounds
+        let limit = Int64(clamping: max(0, limit))
+        return try await rows("""
+            SELECT body FROM conflict
+            WHERE village >= \(bounds.lower) AND village < \(bounds.upper) AND (\(includeResolved) OR NOT resolved)
+            ORDER BY server_sequence, id LIMIT \(limit)
+            """, "reading the conflicts of \(scope)").map { row in
+            try StoredJSON.conflict(try Self.decode(row, String.self, "a conflict"))
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import DoudiModel
+import Foundation
+
+/// A page of the change feed as the JSON of a ``PullResponse``, with what the log says of it.
+public struct PullPageJSON: Sendable {
+    public var json: Data
+    public var records: Int
+    public var conflicts: Int
+    public var cursor: Int64
+    public var hasMore: Bool
+}
+
+extension SyncLedger {
+    /// What changed in `scope` after the cursor `after`, oldest first, cut at whole server
+    /// sequences, as the JSON of a ``PullResponse`` spliced from the stored bodies.
+    ///
+    /// A page holds whole sequences while it stays within `limit` rows and `maxBytes`
+    /// (records and conflicts counted together, bytes as stored JSON); the first sequence
+    /// is always taken whole, however big, so a pull always moves on. The cursor is the last
+    /// sequence taken; when nothing more is waiting it is the scope's current sequence, so
+    /// the next pull starts where this one ended.
+    ///
+    /// - Throws: ``LedgerError`` `bad-parameter` for a cursor ahead of the server.
+    public func pull(scope: OrgCode, after: Int64, limit: Int, maxBytes: Int) async throws -> PullPageJSON {
+        let page = try await pullPage(scope: scope, after: after, limit: limit, maxBytes: maxBytes)
+        var out = Data()
+        out.reserveCapacity(page.bytes + 64)
+        func append(_ rows: [FeedRow]) {
+            out.append(UInt8(ascii: "["))
+            for (i, row) in rows.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: row.body.utf8)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(contentsOf: #"{"conflicts":"#.utf8)
+        append(page.conflicts)
+        out.append(contentsOf: #","cursor":\#(page.cursor),"hasMore":\#(page.hasMore),"records":"#.utf8)
+        append(page.records)
+        out.append(UInt8(ascii: "}"))
+        return PullPageJSON(json: out, records: page.records.count, conflicts: page.conflicts.count, cursor: page.cursor, hasMore: page.hasMore)
+    }
+
+    /// The same page decoded.
+    public func pullResponse(scope: OrgCode, after: Int64, limit: Int, maxBytes: Int) async throws -> PullResponse {
+        let page = try await pullPage(scope: scope, after: after, limit: limit, maxBytes: maxBytes)
+        return PullResponse(records: try page.records.map { try StoredJSON.record($0.body) },
+                            conflicts: try page.conflicts.map { try StoredJSON.conflict($0.body) },
+                            cursor: page.cursor, hasMore: page.hasMore)
+    }
+
+    struct Page {
+        var records: [FeedRow] = []
+        var conflicts: [FeedRow] = []
+        var cursor: Int64
+        var hasMore = false
+        var bytes = 0
+    }
+
+    func pullPage(scope: OrgCode, after: Int64, limit: Int, maxBytes: Int) async throws -> Page {
+        let batch = try await storage.feed(scope: scope, after: after, through: nil, limit: limit + 1)
+        guard after <= batch.current else {
+            throw LedgerError(.badParameter, "cursor \(after) is ahead of this server (at \(batch.current)): the server was probably restored from a backup; pull again from 0")
+        }
+        let exhausted = batch.rows.count <= limit
+        var groups: [[FeedRow]] = []
+        for row in batch.rows {
+            if let last = groups.last?.last, last.sequence == row.sequence { groups[groups.count - 1].append(row) } else { groups.append([row]) }
+        }
+        var page = Page(cursor: after)
+        var count = 0
+        for (i, fetched) in groups.enumerated() {
+            var group = fetched
+            let complete = i < groups.count - 1 || exhausted
+            if !complete {
+                guard count == 0 else { page.hasMore = true; break }
+                // the first sequence is taken whole, however big
+                let sequence = group[0].sequence
+                group = try await storage.feed(scope: scope, after: sequence - 1, through: sequence, limit: Int.max).rows
+            }
+            let groupBytes = group.reduce(0) { $0 + $1.body.utf8.count }
+            if count > 0, count + group.count > limit || page.bytes + groupBytes > maxBytes {
+                page.hasMore = true; break
+            }
+            for row in group {
+                switch row.kind {
+                case .record: page.records.append(row)
+                case .conflict: page.conflicts.append(row)
+                }
+            }
+            count += group.count; page.bytes += groupBytes
+            page.cursor = group[0].sequence
+            if !complete || count >= limit || page.bytes >= maxBytes {
+                page.hasMore = !complete || i < groups.count - 1 || !exhausted
+                break
+            }
+        }
+        if !page.hasMore { page.cursor = max(page.cursor, batch.current) }
+        return page
+    }
+}
