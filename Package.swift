@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(
             name: "DoudiServerTests",
             dependencies: [
-                "DoudiServer", "DoudiSync",
+                "DoudiServer", "DoudiSync", "DoudiTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -101,10 +101,12 @@ let package = Package(
             dependencies: ["DoudiField", "DoudiSync", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        // What several test targets share: a PostgreSQL database per test, the store kinds to run on.
+        .target(name: "DoudiTestSupport", path: "Tests/DoudiTestSupport", swiftSettings: swiftSettings),
         // Real `doudi-server` processes over HTTP: kill -9 mid-push, and several processes on one PostgreSQL.
         .testTarget(
             name: "DoudiServerProcessTests",
-            dependencies: ["DoudiModel", "DoudiSync", "doudi-server", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["DoudiModel", "DoudiSync", "DoudiTestSupport", "doudi-server", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // End-to-end: runs the built `doudi` executable as a process; depending on the

@@ -1,5 +1,6 @@
 import DoudiModel
 import DoudiSync
+import DoudiTestSupport
 import Foundation
 import Testing
 

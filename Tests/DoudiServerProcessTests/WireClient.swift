@@ -1,5 +1,6 @@
 import DoudiModel
 import DoudiSync
+import DoudiTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -97,11 +98,7 @@ struct Device: Sendable {
     }
 }
 
-/// Which database a test runs on.
-enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
-    case sqlite, postgres
-    var description: String { rawValue }
-
+extension StoreKind {
     /// A fresh database for one test: its `--database` argument and how to remove it.
     func makeDatabase(in directory: URL) throws -> (argument: String, postgres: PostgresTestDatabase?) {
         switch self {
@@ -110,13 +107,6 @@ enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
             let db = try PostgresTestDatabase.create()
             return (db.url, db)
         }
-    }
-
-    /// The kinds this machine can run; prints why PostgreSQL is left out on a developer's machine.
-    static var available: [StoreKind] {
-        if PostgresTestDatabase.adminURL != nil || PostgresTestDatabase.mustRun { return allCases }
-        print(PostgresTestDatabase.skipReason)
-        return [.sqlite]
     }
 }
 

@@ -20,7 +20,7 @@ struct AuthTests {
             #expect(login.token.count == 43) // 32 bytes, base64url without padding
             #expect(try await f.send(.get, "/v1/pull", token: login.token).status == .ok)
             // only the hash of the token is stored
-            let stored = try await f.store.database.writer.read { db in try String.fetchAll(db, sql: "SELECT hash FROM token") }
+            let stored = try await f.column(sqlite: "SELECT hash FROM token", postgres: "SELECT hash FROM token")
             #expect(stored == [BearerToken.hash(login.token)])
         }
     }

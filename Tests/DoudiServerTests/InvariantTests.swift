@@ -36,9 +36,8 @@ struct InvariantTests {
             let parked = try await f.pull(after: 0, token: tj).records.first { $0.record == second.id }!
             #expect(parked.isVoided)
             // the resident ID number is not in the index in clear
-            let keys = try await f.store.database.writer.read { db in
-                try String.fetchAll(db, sql: "SELECT personKey FROM record WHERE personKey IS NOT NULL")
-            }
+            let keys = try await f.column(sqlite: "SELECT personKey FROM record WHERE personKey IS NOT NULL",
+                                          postgres: "SELECT person_key FROM record WHERE person_key IS NOT NULL")
             #expect(keys.count == 2 && !keys.contains(Self.residentID.value))
         }
     }
@@ -100,8 +99,8 @@ struct InvariantTests {
             let refused = try await f.push([bad], token: wx)[0]
             #expect(refused.status == .rejected && refused.code == "validation")
             #expect(try await f.push([bad], token: wx)[0] == refused)
-            let rejections = try await f.store.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rejection")! }
-            #expect(rejections == 1)
+            let rejections = try await f.column(sqlite: "SELECT COUNT(*) FROM rejection", postgres: "SELECT count(*) FROM rejection")
+            #expect(rejections == ["1"])
             // the same id with other content is not that change set
             var altered = bad
             altered.action = "member.edit"

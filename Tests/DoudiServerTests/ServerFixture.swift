@@ -1,6 +1,7 @@
 import DoudiModel
 import DoudiServer
 import DoudiSync
+import DoudiTestSupport
 import Foundation
 import GRDB
 import Hummingbird
@@ -41,7 +42,10 @@ struct ServerFixture: Sendable {
     static let configDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("ServerConfig").path
 
-    let store: SQLiteServerStore
+    let kind: StoreKind
+    let store: any ServerStore
+    /// The test's own PostgreSQL database, on `.postgres`.
+    let postgres: PostgresTestDatabase?
     let clock: TestClock
     let client: any TestClientProtocol
 
@@ -55,18 +59,68 @@ struct ServerFixture: Sendable {
         return configuration
     }
 
-    /// Runs `body` against a new server.
+    /// Runs `body` against a new server on every store this machine can run (SQLite always,
+    /// PostgreSQL where `DOUDI_TEST_POSTGRES_URL` names a cluster, and always in CI): one
+    /// conformance suite for both stores.
     static func run(_ setup: TestingSetup = .router, configure: (inout ServerConfiguration) -> Void = { _ in },
+                    _ body: @Sendable (ServerFixture) async throws -> Void) async throws {
+        for kind in StoreKind.available {
+            do {
+                try await run(on: kind, setup, configure: configure, body)
+            } catch {
+                throw TestSupportFailure(description: "on the \(kind) store: \(error)")
+            }
+        }
+    }
+
+    /// Runs `body` against a new server on one store kind.
+    static func run(on kind: StoreKind, _ setup: TestingSetup = .router, configure: (inout ServerConfiguration) -> Void = { _ in },
                     _ body: @Sendable (ServerFixture) async throws -> Void) async throws {
         var configuration = Self.configuration()
         configure(&configuration)
         let clock = TestClock()
-        let store = SQLiteServerStore(database: try .inMemory())
         let logger = Logger(label: "doudi-server-test") { _ in SwiftLogNoOpLogHandler() }
-        let app = try await buildApplication(configuration: configuration, store: store, clock: clock.serverClock, logger: logger)
-        try await app.test(setup) { client in
-            try await body(ServerFixture(store: store, clock: clock, client: client))
+        let store: any ServerStore
+        var database: PostgresTestDatabase?
+        var pool: PostgresServerStore?
+        switch kind {
+        case .sqlite:
+            store = SQLiteServerStore(database: try .inMemory())
+        case .postgres:
+            let db = try PostgresTestDatabase.create()
+            database = db
+            do {
+                let connected = try await PostgresServerStore.connect(url: db.url, logger: logger, maximumConnections: 4)
+                pool = connected
+                store = connected
+            } catch {
+                db.drop()
+                throw error
+            }
         }
+        let made = database
+        defer { made?.drop() }
+        do {
+            let app = try await buildApplication(configuration: configuration, store: store, clock: clock.serverClock, logger: logger)
+            try await app.test(setup) { client in
+                try await body(ServerFixture(kind: kind, store: store, postgres: made, clock: clock, client: client))
+            }
+        } catch {
+            await pool?.shutdown()
+            throw error
+        }
+        await pool?.shutdown()
+    }
+
+    /// The first column of a query's rows as text: `sqlite` on the SQLite store, `postgres`
+    /// on PostgreSQL (for the few tests that check what the store keeps, not what it answers).
+    func column(sqlite: String, postgres: String) async throws -> [String] {
+        if let store = store as? SQLiteServerStore {
+            return try await store.database.writer.read { db in try String.fetchAll(db, sql: sqlite) }
+        }
+        guard let database = self.postgres else { throw TestSupportFailure(description: "no database to query") }
+        let text = try database.query(postgres)
+        return text.isEmpty ? [] : text.split(separator: "\n").map(String.init)
     }
 
     // MARK: HTTP
@@ -136,13 +190,13 @@ struct ServerFixture: Sendable {
         var log: Int
     }
 
+    /// Everything the store holds of the ledger, to show that a rejection changed nothing.
     func snapshot() async throws -> Snapshot {
-        try await store.database.writer.read { db in
-            Snapshot(serverSequence: try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'serverSequence'")!,
-                     records: try String.fetchAll(db, sql: "SELECT body FROM record ORDER BY entity, id"),
-                     conflicts: try String.fetchAll(db, sql: "SELECT body FROM conflict ORDER BY id"),
-                     log: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM changeSetLog")!)
-        }
+        Snapshot(serverSequence: try await store.highestSequence(),
+                 records: try await column(sqlite: "SELECT body FROM record ORDER BY entity, id",
+                                           postgres: "SELECT body FROM record ORDER BY entity, id"),
+                 conflicts: try await column(sqlite: "SELECT body FROM conflict ORDER BY id", postgres: "SELECT body FROM conflict ORDER BY id"),
+                 log: Int(try await column(sqlite: "SELECT COUNT(*) FROM changeSetLog", postgres: "SELECT count(*) FROM change_set_log").first ?? "") ?? -1)
     }
 }
 

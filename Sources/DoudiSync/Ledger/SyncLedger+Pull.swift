@@ -90,8 +90,13 @@ extension SyncLedger {
             }
             count += group.count; page.bytes += groupBytes
             page.cursor = group[0].sequence
-            if !complete || count >= limit || page.bytes >= maxBytes {
-                page.hasMore = !complete || i < groups.count - 1 || !exhausted
+            if !complete {
+                // the first sequence, fetched whole: is anything waiting after it?
+                page.hasMore = try await !storage.feed(scope: scope, after: page.cursor, through: nil, limit: 1).rows.isEmpty
+                break
+            }
+            if count >= limit || page.bytes >= maxBytes {
+                page.hasMore = i < groups.count - 1 || !exhausted
                 break
             }
         }

@@ -20,10 +20,15 @@ struct PostgresFailure: Error, CustomStringConvertible {
     var isTransient: Bool { sqlState.map(Self.transientStates.contains) ?? false }
     static let transientStates: Set<String> = ["40001", "40P01", "23505"]
 
-    /// The connection or the pool failed, not a statement.
+    /// The connection failed, or the server refused it (login, missing database, shutting
+    /// down), not a statement.
     var isUnreachable: Bool {
-        [PSQLError.Code.connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown,
-         .sslUnsupported, .failedToAddSSLHandler, .unsupportedAuthMechanism, .authMechanismRequiresPassword, .saslError]
+        if let state = sqlState {
+            // 08 connection exception, 28 invalid authorization, 3D000 no such database, 57P0x shutting down or starting
+            return state.hasPrefix("08") || state.hasPrefix("28") || state == "3D000" || state.hasPrefix("57P")
+        }
+        return [PSQLError.Code.connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown,
+                .sslUnsupported, .failedToAddSSLHandler, .unsupportedAuthMechanism, .authMechanismRequiresPassword, .saslError]
             .contains(error.code)
     }
 
@@ -63,6 +68,16 @@ struct PostgresFailure: Error, CustomStringConvertible {
     static func forCaller(_ error: any Error, during operation: String) -> any Error {
         if let failure = error as? PostgresFailure { return failure.serverError }
         if let psql = error as? PSQLError { return PostgresFailure(operation: operation, error: psql).serverError }
+        if isPoolError(error) {
+            return ServerError(.unavailable, "no PostgreSQL connection could be had while \(operation) (\(error)): the store was shut down, or the database server has not accepted connections for a while")
+        }
         return error
+    }
+
+    /// An error of PostgresNIO's connection pool (`ConnectionPoolError`: shut down, request
+    /// cancelled, connections failing for a while). Its module is not a product this target
+    /// imports, so it is known by its type's name.
+    static func isPoolError(_ error: any Error) -> Bool {
+        String(reflecting: type(of: error)).hasSuffix("ConnectionPoolError")
     }
 }

@@ -70,7 +70,9 @@ enum PostgresMigrations {
                 body text NOT NULL,
                 PRIMARY KEY (entity, id))
             """,
+            // the feed: a district's by sequence; a village's or town's by village range, then sequence
             "CREATE INDEX record_feed ON record(district, server_sequence)",
+            "CREATE INDEX record_village ON record(village, server_sequence)",
             "CREATE INDEX record_person ON record(person_key) WHERE person_key IS NOT NULL AND NOT voided",
             "CREATE INDEX record_household ON record(entity, household)",
             "CREATE INDEX record_fund ON record(fund_town) WHERE fund_town IS NOT NULL AND NOT voided",

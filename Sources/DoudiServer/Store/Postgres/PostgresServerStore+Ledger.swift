@@ -88,10 +88,10 @@ extension PostgresServerStore {
 
     /// The error for a connection the pool could not give.
     static func leaseFailure(_ error: any Error) -> any Error {
-        if error is PSQLError || error is PostgresFailure { return PostgresFailure.forCaller(error, during: "leasing a connection") }
         if error is CancellationError { return error }
-        // the pool's own errors (its module is not imported): closed, or no connection for a while
-        return ServerError(.unavailable, "no PostgreSQL connection could be had (\(error)): check that the database server runs and accepts connections")
+        let converted = PostgresFailure.forCaller(error, during: "leasing a connection for a ledger transaction")
+        if converted is ServerError { return converted }
+        return ServerError(.unavailable, "no PostgreSQL connection could be had for a ledger transaction (\(error)): check that the database server runs and accepts connections")
     }
 }
 

@@ -81,7 +81,13 @@ public struct PostgresServerStore: ServerStore {
         }
         try? await connection.close()
         let client = PostgresClient(configuration: location.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger)
-        let runner = ClientRunner(Task { await client.run() })
+        // return once the task is about to run the pool (a lease before run() starts logs a warning)
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        let runner = ClientRunner(Task {
+            signal.finish()
+            await client.run()
+        })
+        for await _ in started {}
         return PostgresServerStore(client: client, logger: logger, runner: runner)
     }
 
