@@ -74,7 +74,8 @@ let package = Package(
         // The bench tool: run it in release mode (`swift run -c release doudi-bench`); figures go to BENCHMARKS.md.
         .executableTarget(
             name: "doudi-bench",
-            dependencies: ["DoudiModel", "DoudiSync", "DoudiField", "DoudiSynthetic", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["DoudiModel", "DoudiSync", "DoudiField", "DoudiSynthetic", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,11 +3,29 @@ import DoudiModel
 import DoudiSync
 import DoudiSynthetic
 import Foundation
+import GRDB
+import Logging
+import PostgresNIO
+
+/// Where the server under load keeps its data.
+enum LoadStore: CustomStringConvertible {
+    case sqlite
+    /// A fresh database on the PostgreSQL cluster at `admin`, served by `processes` server processes.
+    case postgres(admin: String, processes: Int)
+
+    var description: String {
+        switch self {
+        case .sqlite: "SQLite (embedded), 1 process"
+        case .postgres(_, let n): "PostgreSQL, \(n) process\(n == 1 ? "" : "es")"
+        }
+    }
+}
 
 /// The server under load: `devices` village laptops (one per village of the synthetic
 /// district, each with its own account) record their households offline, then all sync at
 /// once — the district server taking every village's sync on the same morning.
 struct LoadFigures {
+    var store = ""
     var devices = 0
     var changeSets = 0
     var changes = 0
@@ -15,11 +33,13 @@ struct LoadFigures {
     var latencies: [Double] = []
     var serverCPU = 0.0
     var serverMemory = 0.0
+    /// The same number of rows inserted through the same driver, in push-sized transactions.
+    var rawSeconds = 0.0
 }
 
-func runLoadBench(devices: Int, householdsPerDevice: Int) async throws -> LoadFigures {
-    var f = LoadFigures(devices: devices)
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doudi-load-bench-\(getpid())")
+func runLoadBench(devices: Int, householdsPerDevice: Int, store: LoadStore = .sqlite) async throws -> LoadFigures {
+    var f = LoadFigures(store: store.description, devices: devices)
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doudi-load-bench-\(getpid())-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
 
@@ -27,32 +47,52 @@ func runLoadBench(devices: Int, householdsPerDevice: Int) async throws -> LoadFi
     let shape = DistrictShape(towns: (devices + 15) / 16, villagesPerTown: 16, householdsPerVillage: householdsPerDevice, seed: 2020)
     let district = SyntheticDistrict(shape, policy: policy)
     let villages = Array(district.villages.prefix(devices))
-    let server = try ServerProcess(directory: dir, units: district.orgUnits, users: villages.map { ("c\($0)", .collector, $0) })
-    defer { server.stop() }
+    let users = villages.map { ("c\($0)", Role.collector, $0) }
 
-    // each laptop records its village offline (not timed) and logs in
+    var servers: [ServerProcess] = []
+    var database: BenchPostgres?
+    defer {
+        for server in servers { server.stop() }
+        database?.drop()
+    }
+    switch store {
+    case .sqlite:
+        servers = [try ServerProcess(directory: dir, units: district.orgUnits, users: users)]
+    case .postgres(let admin, let processes):
+        let db = try BenchPostgres.create(admin: admin)
+        database = db
+        for i in 0..<processes {
+            let folder = dir.appendingPathComponent("server-\(i)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            servers.append(try ServerProcess(directory: folder, units: district.orgUnits, users: users, database: db.url))
+        }
+    }
+
+    // each laptop records its village offline (not timed) and logs in, to the servers in turn
     var clients: [SyncClient] = []
-    for village in villages {
-        let store = FieldStore(database: try .open(path: dir.appendingPathComponent("\(village).sqlite").path), now: nowMillis)
-        try store.setUp(DeviceSetup(name: "村笔记本", user: "c\(village)", role: .collector, org: village), deviceID: "dev-\(village)")
+    var bodies: [String] = []
+    for (i, village) in villages.enumerated() {
+        let fieldStore = FieldStore(database: try .open(path: dir.appendingPathComponent("\(village).sqlite").path), now: nowMillis)
+        try fieldStore.setUp(DeviceSetup(name: "村笔记本", user: "c\(village)", role: .collector, org: village), deviceID: "dev-\(village)")
         var actions: [FieldAction] = []
         for h in district.households(of: village) {
             actions.append(.registerHousehold(h.household, members: h.members))
             actions.append(.recordSurvey(h.survey))
             actions += h.visits.map { .recordVisit($0) }
         }
-        for r in try store.performEach(actions) { if case .failure(let e) = r { throw e } }
-        let pending = try store.outbox(states: [.pending])
+        for r in try fieldStore.performEach(actions) { if case .failure(let e) = r { throw e } }
+        let pending = try fieldStore.outbox(states: [.pending])
         f.changeSets += pending.count
         f.changes += pending.reduce(0) { $0 + $1.changeSet.changes.count }
-        var client = SyncClient(store: store)
+        for item in pending { for change in item.changeSet.changes { bodies.append(change.jsonValue.canonicalText) } }
+        var client = SyncClient(store: fieldStore)
         client.configuration.pushBatch = 500
-        try await client.login(server: server.url, user: "c\(village)", password: "bench-password")
+        try await client.login(server: servers[i % servers.count].url, user: "c\(village)", password: "bench-password")
         clients.append(client)
     }
 
     // all at once
-    let cpuBefore = cpuSeconds(pid: server.pid)
+    let cpuBefore = servers.map { cpuSeconds(pid: $0.pid) }
     let start = DispatchTime.now().uptimeNanoseconds
     f.latencies = try await withThrowingTaskGroup(of: Double.self) { group in
         for client in clients {
@@ -67,24 +107,103 @@ func runLoadBench(devices: Int, householdsPerDevice: Int) async throws -> LoadFi
         return out
     }
     f.wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    f.serverCPU = cpuSeconds(pid: server.pid) - cpuBefore
-    f.serverMemory = server.peakMemory ?? 0
+    f.serverCPU = zip(servers, cpuBefore).reduce(0) { $0 + cpuSeconds(pid: $1.0.pid) - $1.1 }
+    f.serverMemory = servers.compactMap(\.peakMemory).max() ?? 0
+
+    // the physical reference: the same number of rows (the changes' JSON) through the same driver
+    let batch = max(1, bodies.count / max(1, f.changeSets) * 500)
+    switch store {
+    case .sqlite:
+        let raw = try DatabasePool(path: dir.appendingPathComponent("raw.sqlite").path)
+        try await raw.write { db in try db.execute(sql: "CREATE TABLE record(id TEXT PRIMARY KEY, body TEXT NOT NULL)") }
+        f.rawSeconds = try await seconds {
+            for chunk in stride(from: 0, to: bodies.count, by: batch) {
+                let rows = bodies[chunk..<min(chunk + batch, bodies.count)]
+                try await raw.write { db in
+                    let statement = try db.makeStatement(sql: "INSERT INTO record(id, body) VALUES (?, ?)")
+                    for body in rows { try statement.execute(arguments: [UUID().uuidString, body]) }
+                }
+            }
+        }
+    case .postgres:
+        guard let database else { break }
+        f.rawSeconds = try await database.rawInsert(bodies, batch: batch)
+    }
     return f
 }
 
-func loadSection(_ f: LoadFigures) -> String {
-    """
+func loadSection(_ runs: [LoadFigures]) -> String {
+    let first = runs.first ?? LoadFigures()
+    let rows = runs.map { f in
+        let perSecond = Double(f.changes) / f.wall
+        let raw = Double(f.changes) / max(f.rawSeconds, 1e-9)
+        return "| \(f.store) | \(rate(f.changes, f.wall)) | \(String(format: "%.2f s / %.2f s", percentile(f.latencies, 0.5), percentile(f.latencies, 0.99))) | \(String(format: "%.0f µs", f.serverCPU / Double(max(f.changes, 1)) * 1e6)) | \(String(format: "%.0f MiB", f.serverMemory)) | \(rate(f.changes, f.rawSeconds)) | \(String(format: "%.1f×", raw / perSecond)) |"
+    }
+    return """
     ## Server apply under load
 
-    \(f.devices) village laptops, one account and one device each, record \(f.changeSets) change sets (\(f.changes) changes:
-    households with members, surveys, visits) offline, then all run `doudi sync` at once against one `doudi-server`.
-    Latency is each laptop's wait for its push answers (the server queues pushes: SQLite has one writer).
+    \(first.devices) village laptops, one account and one device each, record \(first.changeSets) change sets (\(first.changes) changes:
+    households with members, surveys, visits) offline, then all run `doudi sync` at once against the server (push
+    batches of 500). With two processes the laptops are split between them. Latency is each laptop's wait for its push
+    answers. The raw reference inserts the same number of rows (each change's JSON) through the same driver (GRDB,
+    postgres-nio) in transactions of the same size, from one connection, in the same run.
 
-    | what | measured | target |
-    |---|---|---|
-    | changes applied per second | \(rate(f.changes, f.wall)) (\(f.changeSets) change sets in \(String(format: "%.1f s", f.wall))) | ≥ 20,000/s |
-    | push latency per laptop, p50 / p99 | \(String(format: "%.2f s / %.2f s", percentile(f.latencies, 0.5), percentile(f.latencies, 0.99))) | p99 < 1 s |
-    | server CPU for the whole load | \(String(format: "%.1f s", f.serverCPU)) (\(String(format: "%.0f µs", f.serverCPU / Double(max(f.changes, 1)) * 1e6)) per change) | — |
-    | server peak memory | \(String(format: "%.0f MiB", f.serverMemory)) | — |
+    | store | changes applied per second | push wait p50 / p99 | server CPU per change | server peak memory | raw insert, same rows | Doudi vs raw |
+    |---|---|---|---|---|---|---|
+    \(rows.joined(separator: "\n"))
     """
+}
+
+/// A fresh PostgreSQL database for the bench, and raw inserts through postgres-nio.
+struct BenchPostgres {
+    let url: String
+    let name: String
+    let admin: String
+
+    static func create(admin: String) throws -> BenchPostgres {
+        let name = "doudi_bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
+        try psql(admin, "CREATE DATABASE \(name)")
+        guard let slash = admin.lastIndex(of: "/") else { throw BenchError("cannot read the PostgreSQL URL \(admin)") }
+        return BenchPostgres(url: String(admin[..<slash]) + "/" + name, name: name, admin: admin)
+    }
+
+    func drop() { _ = try? Self.psql(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+
+    static func psql(_ url: String, _ sql: String) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["psql", url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql]
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw BenchError("psql failed on \(sql)") }
+    }
+
+    /// Inserts `bodies` as rows, `batch` rows a transaction (one `unnest` statement each), and returns the seconds taken.
+    func rawInsert(_ bodies: [String], batch: Int) async throws -> Double {
+        let location = try PostgresConnectionURLParts(url)
+        let config = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
+                                                      password: nil, database: location.database, tls: .disable)
+        let connection = try await PostgresConnection.connect(configuration: config, id: 1, logger: Logger(label: "bench"))
+        defer { Task { try? await connection.close() } }
+        try await connection.query("CREATE TABLE raw_record(id uuid PRIMARY KEY, body text NOT NULL)", logger: Logger(label: "bench"))
+        return try await seconds {
+            for chunk in stride(from: 0, to: bodies.count, by: batch) {
+                let rows = Array(bodies[chunk..<min(chunk + batch, bodies.count)])
+                let ids = rows.map { _ in UUID() }
+                try await connection.query("BEGIN", logger: Logger(label: "bench"))
+                try await connection.query("INSERT INTO raw_record(id, body) SELECT * FROM unnest(\(ids)::uuid[], \(rows)::text[])", logger: Logger(label: "bench"))
+                try await connection.query("COMMIT", logger: Logger(label: "bench"))
+            }
+        }
+    }
+}
+
+/// `postgres://USER@HOST:PORT/DB`, as `scripts/with-postgres` gives it.
+struct PostgresConnectionURLParts {
+    var user: String, host: String, port: Int, database: String
+    init(_ url: String) throws {
+        guard let c = URLComponents(string: url), let host = c.host, let user = c.user else { throw BenchError("cannot read \(url)") }
+        self.user = user; self.host = host; port = c.port ?? 5432; database = String(c.path.dropFirst())
+    }
 }

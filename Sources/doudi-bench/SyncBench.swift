@@ -14,8 +14,9 @@ final class ServerProcess {
     let process = Process()
     let port: Int
 
-    /// Starts a server knowing `units` and the bench's `users` (name, role, org), password `bench-password`.
-    init(directory: URL, units: [OrgUnit], users: [(String, Role, OrgCode)]) throws {
+    /// Starts a server knowing `units` and the bench's `users` (name, role, org), password `bench-password`,
+    /// on `database` (a SQLite file in `directory` by default, or a PostgreSQL URL).
+    init(directory: URL, units: [OrgUnit], users: [(String, Role, OrgCode)], database: String = "server.sqlite") throws {
         let fm = FileManager.default
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("doudi-server")
         guard fm.fileExists(atPath: binary.path) else {
@@ -28,7 +29,7 @@ final class ServerProcess {
         try "{ \"users\": [\n\(userLines.joined(separator: ",\n"))\n] }".write(to: directory.appendingPathComponent("users.json"), atomically: true, encoding: .utf8)
         try """
             { "http": { "host": "127.0.0.1", "port": 0, "maxBodyBytes": 67108864 },
-              "database": { "path": "server.sqlite" },
+              "database": { "path": "\(database)" },
               "auth": { "tokenLifetimeSeconds": 86400, "pbkdf2Rounds": 1000 },
               "sync": { "defaultPullLimit": 2000, "maxPullLimit": 10000, "defaultPullBytes": 8388608, "maxPullBytes": 16777216,
                         "maxChangeSetsPerPush": 5000, "maxClockDriftSeconds": 300 },

@@ -63,6 +63,39 @@ struct AdministrationTests {
         #expect(r.payments.isEmpty && r.reserveFundEntries.isEmpty)
     }
 
+    @Test("§3.1 one person, one dibao over overlapping months: an approval beside a dibao in gradual exit is refused; after its end month it enrols",
+          arguments: [("2026-10", "2026-12", false), ("2026-10", "2027-03", false), ("2026-01", "2026-11", true), ("2026-01", nil, false)])
+    func oneDibaoPerPerson(start: String, end: String?, approvable: Bool) throws {
+        var c = Self.dibaoHousehold()
+        // the standing enrolment: in gradual exit (an end month, still paying) or open
+        c.enrolments = [Enrolment(id: F.uuid(800), household: F.uuid(1), programme: .dibao, start: try YearMonth(iso: start),
+                                  end: try end.map { try YearMonth(iso: $0) }, monthlyAmount: F.money("300.00"),
+                                  gradualExitStart: end == nil ? nil : try YearMonth(iso: start))]
+        let a = Self.application(.dibao)
+        let w = try Self.walk(a, .approve(.init()))  // approved 2026-11-16: paid from 2026-12
+        if approvable {
+            #expect(try Self.records(w, a, c).enrolments.contains { $0.programme == .dibao && $0.start == (try? YearMonth(iso: "2026-12")) })
+        } else {
+            #expect { try Self.records(w, a, c) } throws: { error in
+                (error as? ModelError)?.code == .duplicate && "\(error)".contains("one person, one dibao")
+            }
+        }
+    }
+
+    @Test("§3.1 the dibao predicate: months overlap when either is open; a single-person dibao beside the household's is a second dibao")
+    func dibaoPredicate() throws {
+        func e(_ id: Int, _ programme: Programme = .dibao, member: Int? = nil, from start: String, to end: String? = nil) throws -> Enrolment {
+            Enrolment(id: F.uuid(id), household: F.uuid(1), programme: programme, member: member.map(F.uuid), start: try YearMonth(iso: start),
+                      end: try end.map { try YearMonth(iso: $0) }, monthlyAmount: F.money("100.00"))
+        }
+        #expect(try e(1, from: "2020-01", to: "2020-09").isSecondDibao(beside: try e(2, from: "2020-09")))
+        #expect(try !e(1, from: "2020-01", to: "2020-09").isSecondDibao(beside: try e(2, from: "2020-10")))
+        #expect(try e(1, from: "2020-01").isSecondDibao(beside: try e(2, member: 12, from: "2025-01")))
+        #expect(try !e(1, member: 11, from: "2020-01").isSecondDibao(beside: try e(2, member: 12, from: "2020-01")))
+        #expect(try !e(1, from: "2020-01").isSecondDibao(beside: try e(2, .classifiedAid, member: 12, from: "2020-01")))
+        #expect(try !e(1, from: "2020-01").isSecondDibao(beside: try e(1, from: "2020-01")), "an enrolment is not a second dibao beside itself")
+    }
+
     @Test("A stated monthly amount overrides the assessment; a per-person programme without its person is refused")
     func statedAmountAndMissingMember() throws {
         let c = Self.dibaoHousehold()

@@ -173,9 +173,9 @@ struct LedgerInvariantTests {
     typealias F = MergeFixtures
 
     /// A dibao enrolment of `household` (of `member`, for a single-person case).
-    static func dibao(household: UUID, member: UUID? = nil, start: String, end: String? = nil, gradualExitStart: String? = nil) -> Enrolment {
-        Enrolment(id: UUID(), household: household, programme: .dibao, member: member, start: F.month(start), end: end.map(F.month),
-                  monthlyAmount: Money(yuan: 300), gradualExitStart: gradualExitStart.map(F.month))
+    static func dibao(household: UUID, member: UUID? = nil, start: String, end: String? = nil, gradualExitStart: String? = nil) throws -> Enrolment {
+        Enrolment(id: UUID(), household: household, programme: .dibao, member: member, start: try F.month(start), end: try end.map(F.month),
+                  monthlyAmount: Money(yuan: 300), gradualExitStart: try gradualExitStart.map(F.month))
     }
 
     /// The change set a town device makes when it enrols.
@@ -195,11 +195,11 @@ struct LedgerInvariantTests {
         let (server, _, h, _, _) = try await MergeEngineTests.seeded()
         var (t1, t2) = Self.townDevices()
         // in gradual exit (渐退期) from 2020-07, paid until its end month 2020-09
-        let exiting = Self.dibao(household: h, start: "2020-01", end: "2020-09", gradualExitStart: "2020-07")
+        let exiting = try Self.dibao(household: h, start: "2020-01", end: "2020-09", gradualExitStart: "2020-07")
         #expect(try await server.push(Self.enrol(&t1, exiting), by: F.approver).status == .accepted)
 
         // another town device enrols the household again from 2020-08: two dibao in 2020-08 and 2020-09
-        let overlapping = Self.dibao(household: h, start: "2020-08")
+        let overlapping = try Self.dibao(household: h, start: "2020-08")
         let ack = try await server.push(Self.enrol(&t2, overlapping), by: F.approver2)
         #expect(ack.status == .acceptedWithConflicts && ack.conflicts.count == 1)
         let conflict = try #require(try await server.conflicts().first)
@@ -211,7 +211,7 @@ struct LedgerInvariantTests {
         #expect(try server.record(.enrolment, exiting.id)?.isVoided == false)
 
         // from 2020-10, after the gradual exit's last month: no month paid twice
-        let following = Self.dibao(household: h, start: "2020-10")
+        let following = try Self.dibao(household: h, start: "2020-10")
         let next = try await server.push(Self.enrol(&t2, following), by: F.approver2)
         #expect(next.status == .accepted && next.conflicts.isEmpty)
         #expect(try server.record(.enrolment, following.id)?.isVoided == false)
@@ -223,8 +223,8 @@ struct LedgerInvariantTests {
     func singlePersonBesideHousehold(singleFirst: Bool) async throws {
         let (server, _, h, m, _) = try await MergeEngineTests.seeded()
         var (t1, t2) = Self.townDevices()
-        let household = Self.dibao(household: h, start: "2020-03", end: "2020-12")
-        let single = Self.dibao(household: h, member: m, start: "2020-06")
+        let household = try Self.dibao(household: h, start: "2020-03", end: "2020-12")
+        let single = try Self.dibao(household: h, member: m, start: "2020-06")
         let (first, second) = singleFirst ? (single, household) : (household, single)
         #expect(try await server.push(Self.enrol(&t1, first), by: F.approver).status == .accepted)
         let ack = try await server.push(Self.enrol(&t2, second), by: F.approver2)
@@ -238,10 +238,10 @@ struct LedgerInvariantTests {
     func notASecondDibao() async throws {
         let (server, _, h, m, _) = try await MergeEngineTests.seeded()
         var (t1, _) = Self.townDevices()
-        #expect(try await server.push(Self.enrol(&t1, Self.dibao(household: h, start: "2020-01", end: "2020-05")), by: F.approver).status == .accepted)
-        let single = Self.dibao(household: h, member: m, start: "2020-06")
+        #expect(try await server.push(Self.enrol(&t1, try Self.dibao(household: h, start: "2020-01", end: "2020-05")), by: F.approver).status == .accepted)
+        let single = try Self.dibao(household: h, member: m, start: "2020-06")
         #expect(try await server.push(Self.enrol(&t1, single), by: F.approver).status == .accepted)
-        let aid = Enrolment(id: UUID(), household: h, programme: .classifiedAid, member: m, start: F.month("2020-06"), monthlyAmount: Money(yuan: 50))
+        let aid = Enrolment(id: UUID(), household: h, programme: .classifiedAid, member: m, start: try F.month("2020-06"), monthlyAmount: Money(yuan: 50))
         #expect(try await server.push(Self.enrol(&t1, aid), by: F.approver).status == .accepted)
         #expect(try await server.conflicts().isEmpty)
     }
@@ -250,8 +250,8 @@ struct LedgerInvariantTests {
     func twoDibaoInOnePush() async throws {
         let (server, _, h, m, _) = try await MergeEngineTests.seeded()
         var (t1, _) = Self.townDevices()
-        let first = Self.dibao(household: h, start: "2020-07")
-        let second = Self.dibao(household: h, member: m, start: "2020-09", end: "2020-12")
+        let first = try Self.dibao(household: h, start: "2020-07")
+        let second = try Self.dibao(household: h, member: m, start: "2020-09", end: "2020-12")
         let acks = try await server.push([Self.enrol(&t1, first), Self.enrol(&t1, second)], by: F.approver)
         #expect(acks.map(\.status) == [.accepted, .acceptedWithConflicts])
         #expect(acks.map(\.serverSequence) == [3, 4])
@@ -317,11 +317,12 @@ struct LedgerIdempotencyTests {
         #expect(refused.status == .rejected && refused.code == "validation" && refused.message?.contains("used before") == true)
         #expect(try server.record(.household, h)?.values["phone"] == .string("13800000009"))
         // and in one push: the first copy is answered, the other body refused
-        let fresh = MergeEngineTests.edit(&a, household: h, [("address", .string("新址三"))], base: edit)
+        let fresh = MergeEngineTests.edit(&a, household: h, [("address", .string("新址三"))], base: base)
         var other = fresh
         other.note = "另一个正文"
         let mixed = try await server.push([fresh, other, fresh], by: F.collector)
-        #expect(mixed.map(\.status) == [.accepted, .rejected, .accepted] && mixed[0] == mixed[2])
+        #expect(mixed.map(\.status) == [.accepted, .rejected, .accepted], "\(mixed)")
+        #expect(mixed.count == 3 && mixed[0] == mixed[2])
         #expect(mixed[1].code == "validation")
         #expect(server.acceptedCount == 3)
         #expect(try await server.sequence() == 4)
@@ -349,7 +350,7 @@ struct LedgerIdempotencyTests {
         // a rejection among accepted change sets costs nothing: the others take consecutive sequences
         let good1 = MergeEngineTests.edit(&a, household: h, [("phone", .string("13800000001"))], base: base)
         let bad2 = MergeEngineTests.edit(&a, household: h, [("address", .string(""))], base: base)
-        let good2 = MergeEngineTests.edit(&a, household: h, [("housing", .string("rented"))], base: good1)
+        let good2 = MergeEngineTests.edit(&a, household: h, [("housing", .string("rented"))], base: base)
         let acks = try await server.push([good1, bad2, good2], by: F.collector)
         #expect(acks.map(\.status) == [.accepted, .rejected, .accepted])
         #expect(acks.map(\.serverSequence) == [3, nil, 4])
@@ -382,6 +383,24 @@ struct LedgerIdempotencyTests {
         let ack = try await server.push(edit, by: F.collector)
         #expect(ack.status == .rejected && ack.code == "sequence")
         #expect(try await server.sequence() == 2)
+    }
+}
+
+@Suite("Ledger: what a rejection remembers")
+struct LedgerRememberedRejectionTests {
+    typealias F = MergeFixtures
+
+    @Test("A change set pushed once under a token bound to another device is refused `scope`; pushed afterwards from its own device, as the message says, it is accepted")
+    func wrongDeviceThenRightDevice() async throws {
+        let (server, a0, h, _, base) = try await MergeEngineTests.seeded()
+        var a = a0
+        let edit = MergeEngineTests.edit(&a, household: h, [("phone", .string("13800000004"))], base: base)
+        let wrong = try await server.push(edit, by: F.collector, device: "dev-b")
+        #expect(wrong.status == .rejected && wrong.code == "scope")
+        #expect(wrong.message?.contains("push it from that device") == true)
+        let right = try await server.push(edit, by: F.collector, device: "dev-a")
+        // a refusal about who pushed it is not the change set's final answer: its own device may push it
+        #expect(right.status == .accepted, "\(right.code ?? "") \(right.message ?? "")")
     }
 }
 
@@ -466,5 +485,131 @@ struct WorkflowMergeTests {
         }
         let ack = try await server.push(cs, by: F.collector)
         #expect(ack.status == .rejected && ack.code == "authority")
+    }
+}
+
+// MARK: - pull paging, over the ledger
+
+@Suite("Ledger: pull paging (§9)")
+struct LedgerPullTests {
+    typealias F = MergeFixtures
+
+    /// A household with `members` members, registered in one change set.
+    static func register(_ author: inout Author, village: OrgCode, members: Int, firstNumber: Int) -> (ChangeSet, UUID) {
+        let h = UUID()
+        let cs = author.changeSet("household.register") { s in
+            [Author.create(.household, h, F.household(h, village: village), village: village, household: h, stamp: s)]
+                + (0..<members).map { i in
+                    let m = UUID()
+                    return Author.create(.member, m, F.member(m, household: h, seq: firstNumber + i, name: "成员\(firstNumber + i)"),
+                                         village: village, household: h, stamp: s)
+                }
+        }
+        return (cs, h)
+    }
+
+    /// The feed the tests page through, by server sequence (a record is in the feed once, at
+    /// the sequence that last wrote it):
+    /// 1 the policy (district); 2 a village-1 household with one member (the member: 1 row);
+    /// 3 a village-2 household (2 rows); 4 a village-1 household with four members (5 rows);
+    /// 5 and 6 two edits of the household of 2 from the same base (5: no rows left, 6: the
+    /// household and a conflict); 7 a village-2 household (2 rows).
+    static func feed() async throws -> TestServer {
+        let server = try await TestServer.started()
+        var a = Author(F.collector, device: "dev-a"), b = Author(F.collector, device: "dev-b"), c = Author(F.collector2, device: "dev-c")
+        b.now += 500
+        let (first, h) = Self.register(&a, village: F.village, members: 1, firstNumber: 31)
+        #expect(try await server.push(first, by: F.collector).serverSequence == 2)
+        #expect(try await server.push(Self.register(&c, village: F.village2, members: 1, firstNumber: 41).0, by: F.collector2).serverSequence == 3)
+        #expect(try await server.push(Self.register(&a, village: F.village, members: 4, firstNumber: 51).0, by: F.collector).serverSequence == 4)
+        #expect(try await server.push(MergeEngineTests.edit(&a, household: h, [("address", .string("一组"))], base: first), by: F.collector).serverSequence == 5)
+        let edit = try await server.push(MergeEngineTests.edit(&b, household: h, [("address", .string("二组"))], base: first), by: F.collector)
+        #expect(edit.serverSequence == 6 && edit.status == .acceptedWithConflicts)
+        #expect(try await server.push(Self.register(&c, village: F.village2, members: 1, firstNumber: 42).0, by: F.collector2).serverSequence == 7)
+        return server
+    }
+
+    /// The sequences of a page's records, in order, each once.
+    static func sequences(_ page: PullResponse) -> [Int64] {
+        var seen: [Int64] = []
+        for r in page.records where seen.last != r.serverSequence { seen.append(r.serverSequence) }
+        return seen
+    }
+
+    @Test("§9 pages hold whole sequences within `limit`, the first sequence whole even when larger; the last cursor is the current sequence")
+    func pagesOfWholeSequences() async throws {
+        let server = try await Self.feed()
+        let town = try await server.pullAll(scope: F.town, after: 0, limit: 3)
+        #expect(town.map(Self.sequences) == [[1, 2], [3], [4], [6], [7]])
+        #expect(town.map(\.cursor) == [2, 3, 4, 6, 7])
+        #expect(town.map(\.hasMore) == [true, true, true, true, false])
+        // sequence 4 (five rows) is taken whole though the limit is 3
+        #expect(town[2].records.count == 5)
+        // every other page stays within the limit, records and conflicts counted together
+        for (i, page) in town.enumerated() where i != 2 { #expect(page.records.count + page.conflicts.count <= 3) }
+        // the conflict travels with the record of the sequence that recorded it
+        #expect(town.map(\.conflicts.count) == [0, 0, 0, 1, 0])
+        // paging loses and repeats nothing: the pages are one whole pull
+        let whole = try await server.pull(scope: F.town, after: 0, limit: 1000)
+        #expect(!whole.hasMore && whole.cursor == 7)
+        #expect(town.flatMap(\.records) == whole.records && town.flatMap(\.conflicts) == whole.conflicts)
+        // nothing after the cursor: an empty page at the same cursor
+        let after = try await server.pull(scope: F.town, after: 7, limit: 3)
+        #expect(after.records.isEmpty && after.conflicts.isEmpty && after.cursor == 7 && !after.hasMore)
+    }
+
+    @Test("§9 `maxBytes` cuts at whole sequences too: with one byte every page is exactly one sequence")
+    func pagesWithinBytes() async throws {
+        let server = try await Self.feed()
+        let pages = try await server.pullAll(scope: F.town, after: 0, limit: 1000, maxBytes: 1)
+        #expect(pages.map(Self.sequences) == [[1], [2], [3], [4], [6], [7]])
+        #expect(pages.last?.hasMore == false && pages.last?.cursor == 7)
+    }
+
+    @Test("§9 a scope's feed holds its own units' records and conflicts and the policies above it; its cursor still reaches the district's current sequence")
+    func scopes() async throws {
+        let server = try await Self.feed()
+        let village2 = try await server.pullAll(scope: F.village2, after: 0, limit: 3)
+        #expect(village2.map(Self.sequences) == [[1, 3], [7]])
+        let records2 = village2.flatMap(\.records)
+        #expect(records2.allSatisfy { $0.village == F.village2 || ($0.entity == .policyVersion && $0.village == F.district) })
+        #expect(village2.flatMap(\.conflicts).isEmpty, "the conflict is village 1's")
+
+        // village 1's last record is at 6, but the cursor reaches 7: the next pull starts after it
+        let village1 = try await server.pull(scope: F.village, after: 0, limit: 1000)
+        #expect(Self.sequences(village1) == [1, 2, 4, 6])
+        #expect(village1.records.allSatisfy { $0.village == F.village || $0.entity == .policyVersion })
+        #expect(village1.conflicts.count == 1 && village1.cursor == 7 && !village1.hasMore)
+        // village 1 after its cursor: nothing, even though village 2 wrote sequence 7
+        let later = try await server.pull(scope: F.village, after: 4, limit: 1000)
+        #expect(Self.sequences(later) == [6])
+        #expect(later.cursor == 7)
+
+        // the town sees both villages
+        let town = try await server.pull(scope: F.town, after: 0, limit: 1000)
+        #expect(Set(town.records.map(\.village)) == [F.district, F.village, F.village2])
+    }
+
+    @Test("§9 a cursor ahead of the server is refused `bad-parameter`")
+    func cursorAhead() async throws {
+        let server = try await Self.feed()
+        do {
+            _ = try await server.pull(scope: F.village, after: 8, limit: 10)
+            Issue.record("a cursor ahead of the server was accepted")
+        } catch let error as LedgerError {
+            #expect(error.code == .badParameter)
+        }
+    }
+
+    @Test("§9 an oversize sequence that is the last in the scope: the page says `hasMore` only if more is waiting")
+    func oversizeLastSequence() async throws {
+        let server = try await TestServer.started()
+        var a = Author(F.collector, device: "dev-a")
+        #expect(try await server.push(Self.register(&a, village: F.village, members: 4, firstNumber: 61).0, by: F.collector).serverSequence == 2)
+        let page = try await server.pull(scope: F.village, after: 1, limit: 2)
+        #expect(page.records.count == 5 && page.cursor == 2)
+        #expect(!page.hasMore, "nothing is waiting after sequence 2")
+        let next = try await server.pull(scope: F.village, after: page.cursor, limit: 2)
+        #expect(next.records.isEmpty && next.cursor == 2 && !next.hasMore)
     }
 }

@@ -188,5 +188,5 @@ enum MergeFixtures {
         Member(id: id, household: household, name: name,
                residentID: try! ResidentID.make(area: "511011", birth: Day(iso: "1970-01-01"), sequence: seq), relation: .head)
     }
-    static func month(_ text: String) -> YearMonth { try! YearMonth(iso: text) }
+    static func month(_ text: String) throws -> YearMonth { try YearMonth(iso: text) }
 }

@@ -130,8 +130,14 @@ public struct EnrolmentPlan: Hashable, Sendable {
         }
         switch programme {
         case .dibao:
-            var out = [enrolment(.dibao, member: application.member, amount: try amount(.dibao, member: application.member),
-                                 tiers: terms.classifiedAidTiers)]
+            let dibao = enrolment(.dibao, member: application.member, amount: try amount(.dibao, member: application.member),
+                                  tiers: terms.classifiedAidTiers)
+            // §3.1: one person, one dibao — the rule the server's merge checks too (`Enrolment.isSecondDibao`)
+            if let standing = dibao.secondDibao(among: householdCase.enrolments) {
+                throw ModelError(.duplicate, field: "programme",
+                                 "household \(household) is already in dibao enrolment \(standing.id) from \(standing.start)\(standing.end.map { " to \($0)" } ?? "") over the same months (one person, one dibao, §3.1): end or review that enrolment first")
+            }
+            var out = [dibao]
             let tiers = policy.dibao.classifiedAid.tiers
             for entry in terms.classifiedAidTiers {
                 guard householdCase.members.contains(where: { $0.id == entry.member }) else {

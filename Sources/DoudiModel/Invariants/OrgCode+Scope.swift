@@ -18,5 +18,13 @@ extension OrgCode {
 extension ResidentID {
     /// The form under which two written numbers name one person (§3.1.1: one ID number,
     /// one person): trimmed, with the check letter `x` upper-cased. Stores index a hash of it.
-    public static func personKey(_ text: String) -> String { text.trimmingWhitespace().uppercased() }
+    public static func personKey(_ text: String) -> String {
+        // the common case, a number as stored (18 ASCII characters, no space): upper-case it byte by byte
+        var bytes = Array(text.utf8)
+        if bytes.count == 18, bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) {
+            for i in bytes.indices where bytes[i] >= UInt8(ascii: "a") && bytes[i] <= UInt8(ascii: "z") { bytes[i] -= 0x20 }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return text.trimmingWhitespace().uppercased()
+    }
 }

@@ -9,13 +9,23 @@ import Logging
 /// - `GET /v1/org-units` → ``OrgUnitList``
 struct ServiceController {
     let store: any ServerStore
+    /// The org-unit list as JSON, kept for a minute: every laptop asks for it on every sync,
+    /// and org units change only when a server starts with a new bootstrap file.
+    let orgUnitsJSON = Cache<(json: Data, at: Date)>()
 
     func addPublicRoutes(to group: RouterGroup<DoudiRequestContext>) {
         group.get("health") { _, context in try await self.health(context) }
     }
 
     func addRoutes(to group: RouterGroup<DoudiRequestContext>) {
-        group.get("org-units") { _, _ in try WireJSON.response(OrgUnitList(units: try await self.store.orgUnits())) }
+        group.get("org-units") { request, _ in try WireJSON.response(json: try await self.orgUnits(), compressingFor: request) }
+    }
+
+    func orgUnits() async throws -> Data {
+        if let cached = orgUnitsJSON.value, Date().timeIntervalSince(cached.at) < 60 { return cached.json }
+        let json = try WireJSON.encoder().encode(OrgUnitList(units: try await store.orgUnits()))
+        orgUnitsJSON.value = (json, Date())
+        return json
     }
 
     func health(_ context: DoudiRequestContext) async throws -> Response {

@@ -115,43 +115,64 @@ enum SQLiteLedger {
         }
     }
 
-    /// Feed rows of a scope after a cursor: records and conflicts each read in sequence order
-    /// (the sequence index serves both), merged, records first within a sequence.
+    /// Feed rows of a scope after a cursor: the scope's records, the policy versions of its
+    /// lineage and its conflicts, each read in sequence order through an index, then merged
+    /// (records first within a sequence).
+    ///
+    /// A village's records come through `record_village` (village, serverSequence), so a
+    /// laptop's pull reads its own rows only, however busy the district; a town's or the
+    /// district's through the sequence index, filtered by the village range.
     static func feed(_ db: Database, scope: OrgCode, after: Int64, through: Int64?, limit: Int) throws -> FeedBatch {
         let current = try serverSequence(db)
         let upper = through ?? Int64.max
         let count = min(limit, Int(Int32.max))
-        let lineage = scope.lineage.map(\.value)
-        let marks = Array(repeating: "?", count: lineage.count).joined(separator: ",")
-        var arguments: StatementArguments = [after, upper]
-        arguments += withinArguments(scope)
-        arguments += StatementArguments(lineage)
-        arguments += [count]
-        let records = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT serverSequence, body FROM record
-            WHERE serverSequence > ? AND serverSequence <= ?
-              AND (\(within("village")) OR (entity = 'policyVersion' AND village IN (\(marks))))
-            ORDER BY serverSequence LIMIT ?
-            """), arguments: arguments).map { FeedRow(kind: .record, sequence: $0[0], body: $0[1]) }
-        var conflictArguments: StatementArguments = [after, upper]
-        conflictArguments += withinArguments(scope)
-        conflictArguments += [count]
-        let conflicts = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT serverSequence, body FROM conflict
-            WHERE serverSequence > ? AND serverSequence <= ? AND \(within("village"))
-            ORDER BY serverSequence LIMIT ?
-            """), arguments: conflictArguments).map { FeedRow(kind: .conflict, sequence: $0[0], body: $0[1]) }
-        var rows: [FeedRow] = []
-        rows.reserveCapacity(min(count, records.count + conflicts.count))
-        var r = 0, c = 0
-        while rows.count < count, r < records.count || c < conflicts.count {
-            if c == conflicts.count || (r < records.count && records[r].sequence <= conflicts[c].sequence) {
-                rows.append(records[r]); r += 1
-            } else {
-                rows.append(conflicts[c]); c += 1
-            }
+        func rows(_ kind: FeedRow.Kind, _ sql: String, _ arguments: StatementArguments) throws -> [FeedRow] {
+            var all: StatementArguments = [after, upper]
+            all += arguments
+            all += [count]
+            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: all).map { FeedRow(kind: kind, sequence: $0[0], body: $0[1]) }
         }
-        return FeedBatch(rows: rows, current: current)
+        let records: [FeedRow]
+        if scope.level == .village {
+            records = try rows(.record, """
+                SELECT serverSequence, body FROM record INDEXED BY record_village
+                WHERE serverSequence > ? AND serverSequence <= ? AND village = ? ORDER BY serverSequence LIMIT ?
+                """, [scope.value])
+        } else {
+            records = try rows(.record, """
+                SELECT serverSequence, body FROM record
+                WHERE serverSequence > ? AND serverSequence <= ? AND \(within("village")) ORDER BY serverSequence LIMIT ?
+                """, withinArguments(scope))
+        }
+        let lineage = scope.lineage.filter { $0.level != .village }.map(\.value)
+        let policies = lineage.isEmpty ? [] : try rows(.record, """
+            SELECT serverSequence, body FROM record
+            WHERE serverSequence > ? AND serverSequence <= ? AND entity = 'policyVersion' AND village IN (\(Array(repeating: "?", count: lineage.count).joined(separator: ",")))
+              AND NOT \(within("village"))
+            ORDER BY serverSequence LIMIT ?
+            """, StatementArguments(lineage) + withinArguments(scope))
+        let conflicts = try rows(.conflict, """
+            SELECT serverSequence, body FROM conflict
+            WHERE serverSequence > ? AND serverSequence <= ? AND \(within("village")) ORDER BY serverSequence LIMIT ?
+            """, withinArguments(scope))
+        return FeedBatch(rows: merge([records, policies, conflicts], limit: count), current: current)
+    }
+
+    /// Merges lists sorted by sequence into one, the earlier list first within a sequence, cut at `limit`.
+    static func merge(_ lists: [[FeedRow]], limit: Int) -> [FeedRow] {
+        var index = Array(repeating: 0, count: lists.count)
+        var out: [FeedRow] = []
+        out.reserveCapacity(min(limit, lists.reduce(0) { $0 + $1.count }))
+        while out.count < limit {
+            var best: Int?
+            for (i, list) in lists.enumerated() where index[i] < list.count {
+                if best.map({ list[index[i]].sequence < lists[$0][index[$0]].sequence }) ?? true { best = i }
+            }
+            guard let i = best else { break }
+            out.append(lists[i][index[i]])
+            index[i] += 1
+        }
+        return out
     }
 }
 

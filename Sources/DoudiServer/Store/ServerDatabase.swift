@@ -25,6 +25,8 @@ public struct ServerDatabase: Sendable {
         // a larger page cache for the writer: a whole town's indexes stay in memory during a sync
         config.prepareDatabase { db in
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
+            // pages read through a shared mapping, not a pread per page: readers share one copy
+            try db.execute(sql: "PRAGMA mmap_size = 1073741824")
         }
         if path == ":memory:" { return try ServerDatabase(DatabaseQueue(configuration: config)) }
         return try ServerDatabase(DatabasePool(path: path, configuration: config))

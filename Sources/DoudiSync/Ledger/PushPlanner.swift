@@ -134,7 +134,11 @@ struct PushPlanner {
             guard earlier.device == changeSet.device, earlier.bodyHash == entry.bodyHash else {
                 decisions.append(.rejected(idUsedBefore(changeSet), remember: nil)); return
             }
-            decisions.append(.sameAs(earlier.index)); return
+            if case .rejected(_, remember: nil) = decisions[earlier.index] {
+                // refused for a reason that may pass now (a dependency pushed in between): decide again
+            } else {
+                decisions.append(.sameAs(earlier.index)); return
+            }
         }
         if let stored = outcomes[changeSet.id] {
             guard stored.device == changeSet.device, stored.bodyHash == entry.bodyHash else {
@@ -214,10 +218,14 @@ struct PushPlanner {
     }
 
     /// A rejection, remembered (so that a retry gets the same answer) unless retrying later may succeed.
+    ///
+    /// A change set pushed by someone other than its device or author is not remembered
+    /// either: the refusal is about who pushed it, and its own device may push it later.
     func reject(_ error: any Error, _ entry: PushEntry) -> Decision {
         let rejection = error as? MergeRejection ?? MergeRejection(.validation, "\(error)")
         let ack = Acknowledgement(changeSet: entry.changeSet.id, status: .rejected, code: rejection.code.rawValue, message: rejection.message)
-        guard !rejection.code.isRetryable else { return .rejected(ack, remember: nil) }
+        let pushedByOther = entry.changeSet.device != caller.device || entry.changeSet.author != caller.actor
+        guard !rejection.code.isRetryable, !pushedByOther else { return .rejected(ack, remember: nil) }
         return .rejected(ack, remember: RejectionRow(id: entry.changeSet.id, device: entry.changeSet.device, sequence: entry.changeSet.sequence,
                                                      bodyHash: entry.bodyHash, acknowledgement: ack, rejectedAt: now / 1000))
     }

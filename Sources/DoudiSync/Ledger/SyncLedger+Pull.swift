@@ -57,7 +57,8 @@ extension SyncLedger {
         var bytes = 0
     }
 
-    func pullPage(scope: OrgCode, after: Int64, limit: Int, maxBytes: Int) async throws -> Page {
+    func pullPage(scope: OrgCode, after: Int64, limit requested: Int, maxBytes: Int) async throws -> Page {
+        let limit = min(max(requested, 1), 1_000_000)
         let batch = try await storage.feed(scope: scope, after: after, through: nil, limit: limit + 1)
         guard after <= batch.current else {
             throw LedgerError(.badParameter, "cursor \(after) is ahead of this server (at \(batch.current)): the server was probably restored from a backup; pull again from 0")

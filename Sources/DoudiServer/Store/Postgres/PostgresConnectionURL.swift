@@ -22,9 +22,12 @@ public struct PostgresConnectionURL: Hashable, Sendable, CustomStringConvertible
         case require
     }
 
+    /// A host name or IP address (without brackets for IPv6).
     public var host: String
+    /// 5432 unless the URL gives one.
     public var port: Int
     public var user: String
+    /// `nil` when the URL gives none (trust or peer authentication).
     public var password: String?
     public var database: String
     public var tls: TLSMode

@@ -56,9 +56,12 @@ extension PostgresServerStore {
         } catch {
             return .failure(error)
         }
+        let transaction = PostgresLedgerTransaction(connection: connection, logger: logger)
         let value: T
         do {
-            value = try await body(PostgresLedgerTransaction(connection: connection, logger: logger))
+            value = try await body(transaction)
+            // a statement failed and the body went on: COMMIT would roll back without an error
+            if let failure = transaction.state.failure { throw failure }
         } catch {
             do {
                 try await connection.query("ROLLBACK", logger: logger)
@@ -101,11 +104,29 @@ extension PostgresServerStore {
 struct PostgresLedgerTransaction: LedgerTransaction {
     let connection: PostgresConnection
     let logger: Logger
+    /// The first statement that failed (after which PostgreSQL refuses every statement until ROLLBACK).
+    let state = State()
+
+    final class State: @unchecked Sendable {
+        private let lock = NSLock()
+        private var first: PostgresFailure?
+        var failure: PostgresFailure? { lock.withLock { first } }
+        func record(_ failure: PostgresFailure) { lock.withLock { if first == nil { first = failure } } }
+    }
+
+    init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection; self.logger = logger
+    }
 
     /// Runs one statement and hands over its rows, naming `operation` if it fails.
     func rows(_ query: PostgresQuery, _ operation: String) async throws -> [PostgresRow] {
-        try await PostgresFailure.during(operation) {
-            try await connection.query(query, logger: logger).collect()
+        do {
+            return try await PostgresFailure.during(operation) {
+                try await connection.query(query, logger: logger).collect()
+            }
+        } catch let failure as PostgresFailure {
+            state.record(failure)
+            throw failure
         }
     }
 

@@ -17,8 +17,9 @@ import PostgresNIO
 ///
 /// ```swift
 /// let store = try await PostgresServerStore.connect(url: "postgres://doudi@127.0.0.1:5432/doudi", logger: logger)
-/// defer { Task { await store.shutdown() } }   // or await it when the server stops
 /// let ledger = SyncLedger(storage: store, clock: { ServerClock.system.nowMillis() })
+/// // … serve …
+/// await store.shutdown()   // when the server stops
 /// ```
 ///
 /// or run the client yourself (e.g. as a service of a ServiceLifecycle `ServiceGroup`,
@@ -104,8 +105,10 @@ public struct PostgresServerStore: ServerStore {
         }
     }
 
-    /// Stops the connection pool the store started, once its statements are done; a store
-    /// made with ``init(client:logger:)`` leaves its client alone. Statements after this fail.
+    /// Stops the connection pool the store started and waits until it has closed its
+    /// connections; call it once the server serves no more requests (a statement still
+    /// running may fail, and every statement after it fails with ``ServerError`` `unavailable`).
+    /// A store made with ``init(client:logger:)`` leaves its client alone.
     public func shutdown() async {
         guard let runner else { return }
         runner.task.cancel()
@@ -126,6 +129,8 @@ public struct PostgresServerStore: ServerStore {
     // MARK: org units and users
 
     public func saveOrgUnits(_ units: [OrgUnit]) async throws {
+        // a code given twice: the last stands (one upsert may not touch a row twice)
+        let units = PostgresLedgerTransaction.lastByKey(units, key: \.code)
         guard !units.isEmpty else { return }
         _ = try await rows("""
             INSERT INTO org_unit(code, name, kind, population)
