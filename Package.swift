@@ -114,7 +114,7 @@ let package = Package(
         // executable target makes `swift test` build it first.
         .testTarget(
             name: "DoudiCLITests",
-            dependencies: ["doudi", "doudi-server"],
+            dependencies: ["doudi", "doudi-server", "DoudiTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -6,6 +6,9 @@ import Foundation
 import GRDB
 import Logging
 import PostgresNIO
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// Where the server under load keeps its data.
 enum LoadStore: CustomStringConvertible {
@@ -26,6 +29,9 @@ enum LoadStore: CustomStringConvertible {
 /// once — the district server taking every village's sync on the same morning.
 struct LoadFigures {
     var store = ""
+    /// `laptops`: the real sync client of each laptop (push, then pull its village) in this
+    /// process; `pushes`: the same change sets, already encoded, pushed over HTTP (the server alone).
+    var mode = LoadMode.laptops
     var devices = 0
     var changeSets = 0
     var changes = 0
@@ -37,8 +43,16 @@ struct LoadFigures {
     var rawSeconds = 0.0
 }
 
-func runLoadBench(devices: Int, householdsPerDevice: Int, store: LoadStore = .sqlite) async throws -> LoadFigures {
-    var f = LoadFigures(store: store.description, devices: devices)
+/// How the laptops reach the server in the load bench.
+enum LoadMode: String {
+    /// Each laptop's own `SyncClient.sync()` (push, acknowledgements applied, pull of its village), all in this process.
+    case laptops
+    /// Each laptop's change sets encoded beforehand and pushed as they are: what the server alone can apply.
+    case pushes
+}
+
+func runLoadBench(devices: Int, householdsPerDevice: Int, store: LoadStore = .sqlite, mode: LoadMode = .laptops) async throws -> LoadFigures {
+    var f = LoadFigures(store: store.description, mode: mode, devices: devices)
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doudi-load-bench-\(getpid())-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -70,6 +84,7 @@ func runLoadBench(devices: Int, householdsPerDevice: Int, store: LoadStore = .sq
 
     // each laptop records its village offline (not timed) and logs in, to the servers in turn
     var clients: [SyncClient] = []
+    var encoded: [(token: String, server: URL, pushes: [Data])] = []
     var bodies: [String] = []
     for (i, village) in villages.enumerated() {
         let fieldStore = FieldStore(database: try .open(path: dir.appendingPathComponent("\(village).sqlite").path), now: nowMillis)
@@ -85,10 +100,21 @@ func runLoadBench(devices: Int, householdsPerDevice: Int, store: LoadStore = .sq
         f.changeSets += pending.count
         f.changes += pending.reduce(0) { $0 + $1.changeSet.changes.count }
         for item in pending { for change in item.changeSet.changes { bodies.append(change.jsonValue.canonicalText) } }
-        var client = SyncClient(store: fieldStore)
-        client.configuration.pushBatch = 500
-        try await client.login(server: servers[i % servers.count].url, user: "c\(village)", password: "bench-password")
-        clients.append(client)
+        let server = servers[i % servers.count].url
+        switch mode {
+        case .laptops:
+            var client = SyncClient(store: fieldStore)
+            client.configuration.pushBatch = 500
+            try await client.login(server: server, user: "c\(village)", password: "bench-password")
+            clients.append(client)
+        case .pushes:
+            let all = pending.map(\.changeSet)
+            let pushes = stride(from: 0, to: all.count, by: 500).map {
+                Data(PushRequest(changeSets: Array(all[$0..<min($0 + 500, all.count)])).canonicalText.utf8)
+            }
+            let url = URL(string: server)!
+            encoded.append((try await benchLogin(url, user: "c\(village)", device: "dev-\(village)"), url, pushes))
+        }
     }
 
     // all at once
@@ -100,6 +126,13 @@ func runLoadBench(devices: Int, householdsPerDevice: Int, store: LoadStore = .sq
                 let report = try await client.sync()
                 guard report.rejected.isEmpty else { throw BenchError("the server rejected \(report.rejected.count) change sets: \(report.rejected[0].message)") }
                 return report.seconds.pushWait
+            }
+        }
+        for laptop in encoded {
+            group.addTask {
+                try await seconds {
+                    for body in laptop.pushes { try await benchPush(laptop.server, token: laptop.token, body: body) }
+                }
             }
         }
         var out: [Double] = []
@@ -137,19 +170,21 @@ func loadSection(_ runs: [LoadFigures]) -> String {
     let rows = runs.map { f in
         let perSecond = Double(f.changes) / f.wall
         let raw = Double(f.changes) / max(f.rawSeconds, 1e-9)
-        return "| \(f.store) | \(rate(f.changes, f.wall)) | \(String(format: "%.2f s / %.2f s", percentile(f.latencies, 0.5), percentile(f.latencies, 0.99))) | \(String(format: "%.0f µs", f.serverCPU / Double(max(f.changes, 1)) * 1e6)) | \(String(format: "%.0f MiB", f.serverMemory)) | \(rate(f.changes, f.rawSeconds)) | \(String(format: "%.1f×", raw / perSecond)) |"
+        return "| \(f.store) | \(f.mode == .laptops ? "laptops' own sync" : "pushes only") | \(rate(f.changes, f.wall)) | \(String(format: "%.2f s / %.2f s", percentile(f.latencies, 0.5), percentile(f.latencies, 0.99))) | \(String(format: "%.0f µs", f.serverCPU / Double(max(f.changes, 1)) * 1e6)) | \(String(format: "%.0f MiB", f.serverMemory)) | \(rate(f.changes, f.rawSeconds)) | \(String(format: "%.1f×", raw / perSecond)) |"
     }
     return """
     ## Server apply under load
 
     \(first.devices) village laptops, one account and one device each, record \(first.changeSets) change sets (\(first.changes) changes:
-    households with members, surveys, visits) offline, then all run `doudi sync` at once against the server (push
-    batches of 500). With two processes the laptops are split between them. Latency is each laptop's wait for its push
-    answers. The raw reference inserts the same number of rows (each change's JSON) through the same driver (GRDB,
+    households with members, surveys, visits) offline, then all sync at once against the server (push batches of 500).
+    *Laptops' own sync*: each laptop runs `doudi sync` (push, answers applied to its store, pull of its village), all 300
+    in the bench process, sharing the 2 cores with the server. *Pushes only*: the same change sets, encoded beforehand,
+    pushed over HTTP by 300 concurrent senders — what the server alone applies. With two processes the laptops are split
+    between them. Latency is each laptop's wait for its push answers. The raw reference inserts the same number of rows (each change's JSON) through the same driver (GRDB,
     postgres-nio) in transactions of the same size, from one connection, in the same run.
 
-    | store | changes applied per second | push wait p50 / p99 | server CPU per change | server peak memory | raw insert, same rows | Doudi vs raw |
-    |---|---|---|---|---|---|---|
+    | store | clients | changes applied per second | push wait p50 / p99 | server CPU per change | server peak memory | raw insert, same rows | Doudi vs raw |
+    |---|---|---|---|---|---|---|---|
     \(rows.joined(separator: "\n"))
     """
 }
@@ -206,4 +241,29 @@ struct PostgresConnectionURLParts {
         guard let c = URLComponents(string: url), let host = c.host, let user = c.user else { throw BenchError("cannot read \(url)") }
         self.user = user; self.host = host; port = c.port ?? 5432; database = String(c.path.dropFirst())
     }
+}
+
+/// Logs in over HTTP and returns the bearer token.
+func benchLogin(_ server: URL, user: String, device: String) async throws -> String {
+    var request = URLRequest(url: server.appendingPathComponent("v1/login"))
+    request.httpMethod = "POST"
+    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    request.httpBody = try JSONEncoder().encode(LoginRequest(user: user, password: "bench-password", device: device))
+    let (data, response) = try await URLSession.shared.data(for: request)
+    guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw BenchError("login \(user): \(String(decoding: data, as: UTF8.self))") }
+    return try JSONDecoder().decode(LoginResponse.self, from: data).token
+}
+
+/// Pushes an encoded ``PushRequest`` and checks that nothing was rejected.
+func benchPush(_ server: URL, token: String, body: Data) async throws {
+    var request = URLRequest(url: server.appendingPathComponent("v1/push"))
+    request.httpMethod = "POST"
+    request.timeoutInterval = 600
+    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+    request.httpBody = body
+    let (data, response) = try await URLSession.shared.data(for: request)
+    guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw BenchError("push: \(String(decoding: data, as: UTF8.self).prefix(300))") }
+    let answers = try JSONDecoder().decode(PushResponse.self, from: data).acknowledgements
+    if let bad = answers.first(where: { $0.status == .rejected }) { throw BenchError("the server rejected a change set: \(bad.message ?? "")") }
 }

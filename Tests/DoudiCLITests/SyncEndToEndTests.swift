@@ -1,3 +1,4 @@
+import DoudiTestSupport
 import Foundation
 import Testing
 
@@ -18,118 +19,9 @@ import Darwin
 struct SyncEndToEndTests {
     // MARK: - the server
 
-    /// A running `doudi-server`, stopped by ``stop()`` (call it in a `defer`) or when released.
-    final class Server {
-        let directory: URL
-        let database: URL
-        private(set) var process: Process?
-        private(set) var port = 0
-
-        var url: String { "http://127.0.0.1:\(port)" }
-
-        /// The executable: `$DOUDI_SERVER_BIN`, else beside `doudi` in the build products.
-        static func executable() throws -> URL {
-            if let bin = ProcessInfo.processInfo.environment["DOUDI_SERVER_BIN"], !bin.isEmpty {
-                return URL(fileURLWithPath: bin)
-            }
-            let candidate = try Doudi.executable().deletingLastPathComponent().appendingPathComponent("doudi-server")
-            guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
-                throw Doudi.LookupError(message: """
-                    doudi-server not found at \(candidate.path): build it first with `swift build --product doudi-server` \
-                    (or set DOUDI_SERVER_BIN); the DoudiCLITests target should list "doudi-server" in its dependencies \
-                    so that `swift test` builds it
-                    """)
-            }
-            return candidate
-        }
-
-        /// Writes a configuration for tests and starts the server on a free port.
-        init() throws {
-            directory = try Doudi.temporaryDirectory()
-            database = directory.appendingPathComponent("server.sqlite")
-            let config: [String: Any] = [
-                "http": ["host": "127.0.0.1", "port": 0],
-                "database": ["path": database.path],
-                "auth": ["pbkdf2Rounds": 1_000],
-                "bootstrap": [
-                    "orgUnits": Doudi.root.appendingPathComponent("ServerConfig/org-units.json").path,
-                    "users": Doudi.root.appendingPathComponent("ServerConfig/users.json").path,
-                    "policies": Doudi.root.appendingPathComponent("ServerConfig/policy").path,
-                ],
-                "logLevel": "warning",
-            ]
-            try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
-                .write(to: directory.appendingPathComponent("server.json"))
-            try start(port: 0)
-        }
-
-        /// Starts the server (on `port`, 0 for any free one) and waits for its first line,
-        /// `doudi-server listening on 127.0.0.1:PORT`.
-        func start(port: Int) throws {
-            precondition(process == nil, "already running")
-            let out = directory.appendingPathComponent("stdout-\(UUID().uuidString)")
-            let err = directory.appendingPathComponent("stderr.log")
-            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-            if !FileManager.default.fileExists(atPath: err.path) { _ = FileManager.default.createFile(atPath: err.path, contents: nil) }
-            let p = Process()
-            p.executableURL = try Self.executable()
-            p.arguments = ["--config", directory.appendingPathComponent("server.json").path, "--port", "\(port)",
-                           "--database", database.path]
-            p.currentDirectoryURL = directory
-            p.standardOutput = try FileHandle(forWritingTo: out)
-            let errHandle = try FileHandle(forWritingTo: err)
-            errHandle.seekToEndOfFile()
-            p.standardError = errHandle
-            p.standardInput = FileHandle.nullDevice
-            try p.run()
-            process = p
-            let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline {
-                let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-                if let line = text.split(separator: "\n").first, text.contains("\n") {
-                    guard line.hasPrefix("doudi-server listening on "), let found = Int(line.split(separator: ":").last ?? "") else {
-                        stop()
-                        throw Doudi.LookupError(message: "doudi-server's first line is not `doudi-server listening on HOST:PORT`: \(line)")
-                    }
-                    self.port = found
-                    return
-                }
-                if !p.isRunning {
-                    process = nil
-                    let log = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
-                    throw Doudi.LookupError(message: "doudi-server exited with status \(p.terminationStatus) before listening: \(log.suffix(2_000))")
-                }
-                usleep(20_000)
-            }
-            stop()
-            throw Doudi.LookupError(message: "doudi-server did not say it was listening within 60 s")
-        }
-
-        /// Stops the server: SIGTERM (graceful), then SIGKILL after 10 s.
-        func stop() {
-            guard let p = process else { return }
-            process = nil
-            if p.isRunning {
-                p.terminate()
-                let deadline = Date().addingTimeInterval(10)
-                while p.isRunning, Date() < deadline { usleep(20_000) }
-                if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-            }
-            p.waitUntilExit()
-        }
-
-        /// Stops and starts again on the same port and database (a server restart).
-        func restart() throws {
-            let same = port
-            stop()
-            try start(port: same)
-        }
-
-        deinit {
-            stop()
-            try? FileManager.default.removeItem(at: directory)
-        }
-    }
+    /// A running `doudi-server` on a fresh database in a temporary folder (DoudiTestSupport's
+    /// ``ServerProcess``), stopped by `stop()` (call it in a `defer`) or when released.
+    typealias Server = ServerProcess
 
     // MARK: - the laptops
 

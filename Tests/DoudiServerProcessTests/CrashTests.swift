@@ -30,7 +30,7 @@ struct CrashTests {
         let changeSets = try households.map { try device.register($0) }
         let batches = stride(from: 0, to: changeSets.count, by: 250).map { Array(changeSets[$0..<min($0 + 250, changeSets.count)]) }
 
-        let client = try await WireClient.login(server.url, user: Users.wuxing.0, password: Users.wuxing.1, device: device.id)
+        let client = try await WireClient.login(server.baseURL, user: Users.wuxing.0, password: Users.wuxing.1, device: device.id)
         let progress = Progress()
         let pushing = Task {
             for batch in batches { await progress.add(try await client.push(batch)) }
@@ -45,7 +45,7 @@ struct CrashTests {
 
         // restart on the same database and port; the laptop pushes everything again
         try server.start(port: server.port)
-        let again = try await WireClient.login(server.url, user: Users.wuxing.0, password: Users.wuxing.1, device: device.id)
+        let again = try await WireClient.login(server.baseURL, user: Users.wuxing.0, password: Users.wuxing.1, device: device.id)
         var answers: [Acknowledgement] = []
         for batch in batches { answers += try await again.push(batch) }
         #expect(answers.allSatisfy { $0.status == .accepted }, "\(answers.first { $0.status != .accepted }.map { "\($0)" } ?? "")")
@@ -56,7 +56,7 @@ struct CrashTests {
         }
 
         // everything pulled once, nothing lost
-        let officer = try await WireClient.login(server.url, user: Users.officer.0, password: Users.officer.1, device: "crash-office")
+        let officer = try await WireClient.login(server.baseURL, user: Users.officer.0, password: Users.officer.1, device: "crash-office")
         var seen: [UUID: Int] = [:]
         var cursor: Int64 = 0
         while true {

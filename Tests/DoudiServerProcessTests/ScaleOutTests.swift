@@ -33,7 +33,7 @@ struct ScaleOutTests {
         guard let (a, b, db) = try Self.twoServers(directory) else { return }
         defer { a.stop(); b.stop(); db.drop() }
 
-        let servers = [a.url, b.url]
+        let servers = [a.baseURL, b.baseURL]
         let laptops: [(user: (String, String), org: OrgCode)] = [(Users.wuxing, Org.wuxing), (Users.tuanjie, Org.tuanjie),
                                                                  (Users.wuxing, Org.wuxing), (Users.tuanjie, Org.tuanjie)]
         var plans: [(WireClient, [[ChangeSet]], [UUID])] = []
@@ -46,8 +46,8 @@ struct ScaleOutTests {
             let client = try await WireClient.login(servers[i % 2], user: laptop.user.0, password: laptop.user.1, device: device.id)
             plans.append((client, batches, households.map(\.id)))
         }
-        let officers = [try await WireClient.login(a.url, user: Users.officer.0, password: Users.officer.1, device: "scale-office"),
-                        try await WireClient.login(b.url, user: Users.officer.0, password: Users.officer.1, device: "scale-office")]
+        let officers = [try await WireClient.login(a.baseURL, user: Users.officer.0, password: Users.officer.1, device: "scale-office"),
+                        try await WireClient.login(b.baseURL, user: Users.officer.0, password: Users.officer.1, device: "scale-office")]
 
         let done = Flag()
         let work = plans
@@ -89,6 +89,22 @@ struct ScaleOutTests {
         #expect(pulls > 2)
     }
 
+    /// Two devices of the town approver, one logged in on each process.
+    static func townDevices(_ name: String, _ a: ServerProcess, _ b: ServerProcess) async throws -> ([Device], [WireClient]) {
+        let devices = [Device("\(name)-a", user: Users.approver.0, role: .townApprover, org: Org.beimu),
+                       Device("\(name)-b", user: Users.approver.0, role: .townApprover, org: Org.beimu)]
+        let clients = [try await WireClient.login(a.baseURL, user: Users.approver.0, password: Users.approver.1, device: devices[0].id),
+                       try await WireClient.login(b.baseURL, user: Users.approver.0, password: Users.approver.1, device: devices[1].id)]
+        return (devices, clients)
+    }
+
+    /// Pushes one change set through each client at the same moment; the statuses, sorted.
+    static func race(_ changeSets: [ChangeSet], _ clients: [WireClient]) async throws -> [Acknowledgement.Status] {
+        async let first = clients[0].push([changeSets[0]])
+        async let second = clients[1].push([changeSets[1]])
+        return [try await first, try await second].compactMap(\.first?.status).sorted { $0.rawValue < $1.rawValue }
+    }
+
     @Test("Two processes race to overdraw one reserve fund: each time, exactly one draw is flagged (§3.6.5)")
     func raceToOverdraw() async throws {
         let directory = try temporaryDirectory()
@@ -97,11 +113,9 @@ struct ScaleOutTests {
         defer { a.stop(); b.stop(); db.drop() }
 
         var office = Device("race-office", user: Users.officer.0, role: .districtOfficer, org: Org.district)
-        let officer = try await WireClient.login(a.url, user: Users.officer.0, password: Users.officer.1, device: office.id)
-        var towns = [Device("race-town-a", user: Users.approver.0, role: .townApprover, org: Org.beimu),
-                     Device("race-town-b", user: Users.approver.0, role: .townApprover, org: Org.beimu)]
-        let clients = [try await WireClient.login(a.url, user: Users.approver.0, password: Users.approver.1, device: towns[0].id),
-                       try await WireClient.login(b.url, user: Users.approver.0, password: Users.approver.1, device: towns[1].id)]
+        let officer = try await WireClient.login(a.baseURL, user: Users.officer.0, password: Users.officer.1, device: office.id)
+        let (devices, clients) = try await Self.townDevices("race-town", a, b)
+        var towns = devices
         func entry(_ kind: ReserveFundEntry.Kind, _ yuan: Int64, _ device: inout Device) throws -> ChangeSet {
             let e = ReserveFundEntry(id: UUID(), town: Org.beimu, kind: kind, amount: Money(yuan: yuan), date: try Day(iso: "2020-07-01"))
             return try device.changeSet("fund.\(kind.rawValue)") { stamp in
@@ -113,11 +127,8 @@ struct ScaleOutTests {
             // the balance is 1,000 before each race: two draws of 600 cannot both fit
             let allocation = try entry(round == 0 ? .allocation : .replenishment, topUp, &office)
             #expect(try await officer.push([allocation]).first?.status == .accepted)
-            let draws = [try entry(.draw, 600, &towns[0]), try entry(.draw, 600, &towns[1])]
-            async let first = clients[0].push([draws[0]])
-            async let second = clients[1].push([draws[1]])
-            let statuses = [try await first, try await second].compactMap(\.first?.status)
-            #expect(statuses.sorted { $0.rawValue < $1.rawValue } == [.accepted, .acceptedWithConflicts], "round \(round): \(statuses)")
+            let statuses = try await Self.race([try entry(.draw, 600, &towns[0]), try entry(.draw, 600, &towns[1])], clients)
+            #expect(statuses == [.accepted, .acceptedWithConflicts], "round \(round): \(statuses)")
             topUp = 1_200 // both draws are kept (nothing lost): 1,000 − 1,200 = −200, back to 1,000
         }
     }
@@ -130,11 +141,9 @@ struct ScaleOutTests {
         defer { a.stop(); b.stop(); db.drop() }
 
         var village = Device("enrol-village", user: Users.wuxing.0, role: .collector, org: Org.wuxing)
-        let collector = try await WireClient.login(a.url, user: Users.wuxing.0, password: Users.wuxing.1, device: village.id)
-        var towns = [Device("enrol-town-a", user: Users.approver.0, role: .townApprover, org: Org.beimu),
-                     Device("enrol-town-b", user: Users.approver.0, role: .townApprover, org: Org.beimu)]
-        let clients = [try await WireClient.login(a.url, user: Users.approver.0, password: Users.approver.1, device: towns[0].id),
-                       try await WireClient.login(b.url, user: Users.approver.0, password: Users.approver.1, device: towns[1].id)]
+        let collector = try await WireClient.login(a.baseURL, user: Users.wuxing.0, password: Users.wuxing.1, device: village.id)
+        let (devices, clients) = try await Self.townDevices("enrol-town", a, b)
+        var towns = devices
         for round in 0..<6 {
             let household = Device.household(village: Org.wuxing, round)
             #expect(try await collector.push([try village.register(household)]).first?.status == .accepted)
@@ -145,11 +154,8 @@ struct ScaleOutTests {
                     [try Device.create(.enrolment, e.id, e, village: Org.wuxing, household: household.id, stamp: stamp)]
                 }
             }
-            let pushes = [try enrolment(&towns[0]), try enrolment(&towns[1])]
-            async let first = clients[0].push([pushes[0]])
-            async let second = clients[1].push([pushes[1]])
-            let statuses = [try await first, try await second].compactMap(\.first?.status)
-            #expect(statuses.sorted { $0.rawValue < $1.rawValue } == [.accepted, .acceptedWithConflicts], "round \(round): \(statuses)")
+            let statuses = try await Self.race([try enrolment(&towns[0]), try enrolment(&towns[1])], clients)
+            #expect(statuses == [.accepted, .acceptedWithConflicts], "round \(round): \(statuses)")
         }
     }
 }

@@ -1,21 +1,26 @@
 import Foundation
 
-/// A running `doudi-server` process on 127.0.0.1, on the shipped bootstrap files and a
-/// database given by path (SQLite) or URL (PostgreSQL).
-final class ServerProcess: @unchecked Sendable {
-    let directory: URL
-    let database: String
-    private(set) var process: Process?
-    private(set) var port = 0
+/// A running `doudi-server` process on 127.0.0.1 (a free port), on the shipped bootstrap
+/// files and a database given by path (SQLite) or URL (PostgreSQL): for the end-to-end tests
+/// of the CLI and of the server processes.
+public final class ServerProcess: @unchecked Sendable {
+    public let directory: URL
+    public let database: String
+    public private(set) var process: Process?
+    public private(set) var port = 0
+    private var ownsDirectory = false
 
-    var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    /// `http://127.0.0.1:PORT`
+    public var url: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: URL { URL(string: url)! }
 
-    struct Failure: Error, CustomStringConvertible { var description: String }
+    typealias Failure = TestSupportFailure
 
-    static var root: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+    /// The repository's root folder.
+    public static var root: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
 
     /// The executable: `$DOUDI_SERVER_BIN`, else `doudi-server` in the build products beside the test bundle.
-    static func executable() throws -> URL {
+    public static func executable() throws -> URL {
         if let bin = ProcessInfo.processInfo.environment["DOUDI_SERVER_BIN"], !bin.isEmpty { return URL(fileURLWithPath: bin) }
         var folder = Bundle.main.bundleURL
         for _ in 0..<4 {
@@ -27,11 +32,22 @@ final class ServerProcess: @unchecked Sendable {
             let candidate = root.appendingPathComponent(".build/\(configuration)/doudi-server")
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         }
-        throw Failure(description: "doudi-server not found: build it with `swift build --product doudi-server` or set DOUDI_SERVER_BIN")
+        throw TestSupportFailure(description: "doudi-server not found: build it with `swift build --product doudi-server` or set DOUDI_SERVER_BIN")
+    }
+
+    /// Writes a test configuration in a new temporary folder (removed when the server is
+    /// released) and starts the server on a free port, on a SQLite database there.
+    public convenience init() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("doudi-server-\(UUID().uuidString)")
+        try self.init(directory: directory)
+        ownsDirectory = true
     }
 
     /// Writes a test configuration in `directory` and starts the server on a free port.
-    init(directory: URL, database: String) throws {
+    ///
+    /// - Parameter database: a SQLite file, or a PostgreSQL URL; by default `server.sqlite` in `directory`.
+    public init(directory: URL, database: String? = nil) throws {
+        let database = database ?? directory.appendingPathComponent("server.sqlite").path
         self.directory = directory
         self.database = database
         let config: [String: Any] = [
@@ -53,7 +69,7 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts the server and waits for `doudi-server listening on 127.0.0.1:PORT`.
-    func start(port: Int) throws {
+    public func start(port: Int) throws {
         let out = directory.appendingPathComponent("stdout-\(UUID().uuidString)")
         let err = directory.appendingPathComponent("stderr.log")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
@@ -75,7 +91,7 @@ final class ServerProcess: @unchecked Sendable {
             if let line = text.split(separator: "\n").first, text.contains("\n") {
                 guard let found = Int(line.split(separator: ":").last ?? "") else {
                     kill()
-                    throw Failure(description: "doudi-server's first line is not `doudi-server listening on HOST:PORT`: \(line)")
+                    throw TestSupportFailure(description: "doudi-server's first line is not `doudi-server listening on HOST:PORT`: \(line)")
                 }
                 self.port = found
                 return
@@ -83,16 +99,16 @@ final class ServerProcess: @unchecked Sendable {
             if !p.isRunning {
                 process = nil
                 let log = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
-                throw Failure(description: "doudi-server exited with status \(p.terminationStatus) before listening: \(log.suffix(2_000))")
+                throw TestSupportFailure(description: "doudi-server exited with status \(p.terminationStatus) before listening: \(log.suffix(2_000))")
             }
             usleep(20_000)
         }
         kill()
-        throw Failure(description: "doudi-server did not say it was listening within 60 s")
+        throw TestSupportFailure(description: "doudi-server did not say it was listening within 60 s")
     }
 
     /// SIGKILL: the process dies at once, mid-transaction if it was in one.
-    func kill() {
+    public func kill() {
         guard let p = process else { return }
         process = nil
         if p.isRunning { Foundation.kill(p.processIdentifier, SIGKILL) }
@@ -100,7 +116,7 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// SIGTERM (graceful), SIGKILL after 10 s.
-    func stop() {
+    public func stop() {
         guard let p = process else { return }
         process = nil
         if p.isRunning {
@@ -112,6 +128,16 @@ final class ServerProcess: @unchecked Sendable {
         p.waitUntilExit()
     }
 
-    deinit { stop() }
+    /// Stops and starts again on the same port and database (a server restart).
+    public func restart() throws {
+        let same = port
+        stop()
+        try start(port: same)
+    }
+
+    deinit {
+        stop()
+        if ownsDirectory { try? FileManager.default.removeItem(at: directory) }
+    }
 }
 
