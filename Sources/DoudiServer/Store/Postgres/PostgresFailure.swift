@@ -18,7 +18,9 @@ struct PostgresFailure: Error, CustomStringConvertible {
     /// A serialization failure, a deadlock or a unique violation (two processes racing the
     /// same change set): running the whole transaction again may succeed.
     var isTransient: Bool { sqlState.map(Self.transientStates.contains) ?? false }
-    static let transientStates: Set<String> = ["40001", "40P01", "23505"]
+    /// Serialization failure, deadlock, a unique key taken by a concurrent transaction, a lock
+    /// not had within `lock_timeout`: running the transaction again may succeed.
+    static let transientStates: Set<String> = ["40001", "40P01", "23505", "55P03"]
 
     /// The connection failed, or the server refused it (login, missing database, shutting
     /// down), not a statement.

@@ -52,6 +52,10 @@ extension PostgresServerStore {
         do {
             try await PostgresFailure.during("beginning a ledger transaction") {
                 try await connection.query("BEGIN ISOLATION LEVEL READ COMMITTED", logger: logger)
+                // a stuck transaction holding a key must not hold every push behind it for ever:
+                // a lock not had within 10 s fails (55P03) and the transaction runs again
+                try await connection.query("SET LOCAL lock_timeout = '10s'", logger: logger)
+                try await connection.query("SET LOCAL statement_timeout = '60s'", logger: logger)
             }
         } catch {
             return .failure(error)
