@@ -103,7 +103,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // What several test targets share: a PostgreSQL database per test, the store kinds to run on.
-        .target(name: "DoudiTestSupport", path: "Tests/DoudiTestSupport", swiftSettings: swiftSettings),
+        .target(name: "DoudiTestSupport", dependencies: ["DoudiModel"], path: "Tests/DoudiTestSupport", swiftSettings: swiftSettings),
         // Real `doudi-server` processes over HTTP: kill -9 mid-push, and several processes on one PostgreSQL.
         .testTarget(
             name: "DoudiServerProcessTests",

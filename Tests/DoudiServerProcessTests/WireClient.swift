@@ -47,21 +47,6 @@ struct WireClient: Sendable {
     }
 }
 
-/// The shipped bootstrap users (ServerConfig/users.json) and their initial passwords.
-enum Users {
-    static let officer = ("district.officer", "Dongxing-MZJ-change-me-1")
-    static let approver = ("beimu.approver", "Beimu-SP-change-me-2")
-    static let wuxing = ("wuxing.collector", "Wuxing-CJ-change-me-3")
-    static let tuanjie = ("tuanjie.collector", "Tuanjie-CJ-change-me-4")
-}
-
-enum Org {
-    static let district = try! OrgCode("511011")
-    static let beimu = try! OrgCode("511011101")
-    static let wuxing = try! OrgCode("511011101201")
-    static let tuanjie = try! OrgCode("511011101202")
-}
-
 /// Builds change sets as a device does.
 struct Device: Sendable {
     let id: String

@@ -2,6 +2,7 @@ import CompressNIO
 import DoudiModel
 import DoudiServer
 import DoudiSync
+import DoudiTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting

@@ -1,6 +1,7 @@
 import DoudiModel
 import DoudiServer
 import DoudiSync
+import DoudiTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting

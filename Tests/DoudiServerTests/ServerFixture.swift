@@ -19,22 +19,6 @@ final class TestClock: @unchecked Sendable {
     var serverClock: ServerClock { ServerClock { [self] in self.now } }
 }
 
-/// The shipped bootstrap users (ServerConfig/users.json) and their initial passwords.
-enum Users {
-    static let officer = ("district.officer", "Dongxing-MZJ-change-me-1")
-    static let approver = ("beimu.approver", "Beimu-SP-change-me-2")
-    static let wuxing = ("wuxing.collector", "Wuxing-CJ-change-me-3")
-    static let tuanjie = ("tuanjie.collector", "Tuanjie-CJ-change-me-4")
-    static let auditor = ("district.auditor", "Dongxing-SJ-change-me-5")
-}
-
-enum Org {
-    static let district = try! OrgCode("511011")
-    static let beimu = try! OrgCode("511011101")
-    static let wuxing = try! OrgCode("511011101201")
-    static let tuanjie = try! OrgCode("511011101202")
-    static let xinmin = try! OrgCode("511011102201") // in another town (高梁镇)
-}
 
 /// A fresh server per test: the shipped ServerConfig bootstrap files, a fresh in-memory
 /// store, a hand-moved clock, cheap password hashing, and the router driven without sockets.
