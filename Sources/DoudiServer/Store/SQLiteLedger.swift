@@ -68,6 +68,12 @@ enum SQLiteLedger {
         snapshot.conflicts = try fetchIn(db, "SELECT body FROM conflict WHERE id IN ", request.conflicts.map(\.uuidString)) {
             try StoredJSON.conflict($0["body"])
         }
+        if request.policyMarker {
+            let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT COUNT(*), COALESCE(SUM(serverSequence), 0) FROM record WHERE entity = 'policyVersion'
+                """))
+            snapshot.policyMarker = "\(row?[0] as Int64? ?? 0)@\(row?[1] as Int64? ?? 0)"
+        }
         if request.policyVersions {
             snapshot.policyVersions = try String.fetchAll(db.cachedStatement(sql: "SELECT body FROM record WHERE entity = 'policyVersion' AND voided = 0"))
                 .map(StoredJSON.record)

@@ -14,7 +14,6 @@ import GRDB
 /// ```
 public struct SQLiteServerStore: ServerStore {
     public let database: ServerDatabase
-    let orgCache = Cache<Set<OrgCode>>()
     /// Held for a whole ledger transaction: its reads and its one write see no other writer.
     let writeLock = AsyncMutex()
 
@@ -33,7 +32,6 @@ public struct SQLiteServerStore: ServerStore {
                     """, arguments: [unit.code.value, unit.name, unit.kind, unit.population])
             }
         }
-        orgCache.clear()
     }
 
     public func orgUnits() async throws -> [OrgUnit] {
@@ -44,13 +42,6 @@ public struct SQLiteServerStore: ServerStore {
         }
     }
 
-    /// The codes of every org unit, cached (org units change only at start).
-    public func knownOrgCodes() async throws -> Set<OrgCode> {
-        if let codes = orgCache.value { return codes }
-        let codes = Set(try await orgUnits().map(\.code))
-        orgCache.value = codes
-        return codes
-    }
 
     public func user(named name: String) async throws -> UserAccount? {
         try await database.writer.read { db in

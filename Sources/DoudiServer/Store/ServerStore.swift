@@ -88,3 +88,8 @@ public struct TokenSelection: Hashable, Sendable {
     }
 }
 
+
+extension ServerStore {
+    /// The codes of every org unit (``SyncLedger`` keeps them for a minute).
+    public func knownOrgCodes() async throws -> Set<OrgCode> { Set(try await orgUnits().map(\.code)) }
+}

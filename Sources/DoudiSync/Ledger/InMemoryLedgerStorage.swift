@@ -125,6 +125,10 @@ public final class InMemoryLedgerStorage: LedgerStorage, @unchecked Sendable {
                 if request.policyVersions, row.entity == .policyVersion { snapshot.policyVersions.append(try StoredJSON.record(row.body)) }
             }
             snapshot.records = try found.values.map { try StoredJSON.record($0.body) }
+            if request.policyMarker {
+                let policies = state.records.values.filter { $0.entity == .policyVersion }
+                snapshot.policyMarker = "\(policies.count)@\(policies.reduce(Int64(0)) { $0 + $1.serverSequence })"
+            }
             snapshot.conflicts = try request.conflicts.compactMap { state.conflicts[$0] }.map { try StoredJSON.conflict($0.body) }
             return snapshot
         }

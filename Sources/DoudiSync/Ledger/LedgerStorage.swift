@@ -99,6 +99,9 @@ public struct SnapshotRequest: Hashable, Sendable {
     public var conflicts: Set<UUID> = []
     /// Whether every policy version (not voided) is wanted.
     public var policyVersions = false
+    /// Whether the policy versions' marker is wanted (``Snapshot/policyMarker``): a cheap way
+    /// to tell that the versions are still those read before.
+    public var policyMarker = false
 
     public init() {}
 
@@ -115,6 +118,10 @@ public struct Snapshot: Sendable {
     public var records: [RecordVersion] = []
     public var conflicts: [ConflictRecord] = []
     public var policyVersions: [RecordVersion] = []
+    /// When asked: `COUNT@SUM` of the policy-version records (voided ones too) and of their
+    /// server sequences. A record written again takes a higher sequence, so any change to the
+    /// versions changes the marker.
+    public var policyMarker: String?
 
     public init(outcomes: [UUID: StoredOutcome] = [:], usedSequences: [String: [Int64: UUID]] = [:], records: [RecordVersion] = [],
                 conflicts: [ConflictRecord] = [], policyVersions: [RecordVersion] = []) {

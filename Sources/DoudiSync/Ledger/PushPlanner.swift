@@ -41,14 +41,15 @@ struct PushPlanner {
         case accepted(ordinal: Int, entry: PushEntry, outcome: MergeOutcome, resolved: [ConflictRecord])
     }
 
-    init(ledger: SyncLedger, caller: LedgerCaller, note: String?, now: Int64, knownOrgCodes: Set<OrgCode>, loaded: Snapshot) throws {
+    init(ledger: SyncLedger, caller: LedgerCaller, note: String?, now: Int64, knownOrgCodes: Set<OrgCode>, loaded: Snapshot,
+         policyVersions stored: [RecordVersion], book: PolicyBook) {
         self.ledger = ledger; self.caller = caller; self.note = note; self.now = now; self.knownOrgCodes = knownOrgCodes
         outcomes = loaded.outcomes
         usedSequences = loaded.usedSequences
         snapshot.absorb(loaded.records)
         for conflict in loaded.conflicts { conflicts[conflict.id] = conflict }
-        for version in loaded.policyVersions { policyVersions[version.record] = version }
-        book = try ledger.books.book(for: loaded.policyVersions)
+        for version in stored { policyVersions[version.record] = version }
+        self.book = book
     }
 
     // MARK: what to load
@@ -59,7 +60,7 @@ struct PushPlanner {
     static func request(for entries: [PushEntry], caller: LedgerCaller) -> PushLoad {
         var locks: Set<LedgerLock> = [.device(caller.device)]
         var request = SnapshotRequest()
-        request.policyVersions = true
+        request.policyMarker = true
         for entry in entries {
             let changeSet = entry.changeSet
             request.changeSets.insert(changeSet.id)

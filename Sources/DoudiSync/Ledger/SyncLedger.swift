@@ -30,6 +30,7 @@ public struct SyncLedger: Sendable {
     /// Ids of conflicts and of server actions.
     let makeID: @Sendable () -> UUID
     let books = PolicyBookCache()
+    let orgCodes = OrgCodeCache()
 
     public init(storage: any LedgerStorage, configuration: Configuration = Configuration(),
                 clock: @escaping @Sendable () -> Int64, makeID: @escaping @Sendable () -> UUID = { UUID() }) {
@@ -53,7 +54,7 @@ public struct SyncLedger: Sendable {
     public func push(_ changeSets: [ChangeSet], by caller: LedgerCaller, note: String? = nil) async throws -> [Acknowledgement] {
         guard !changeSets.isEmpty else { return [] }
         let now = clock()
-        let codes = try await storage.knownOrgCodes()
+        let codes = try await knownOrgCodes(now: now)
         let entries = changeSets.map(PushEntry.init)
         return try await storage.transaction { tx in
             let request = PushPlanner.request(for: entries, caller: caller)
@@ -65,7 +66,9 @@ public struct SyncLedger: Sendable {
                 let more = try await tx.load(second.snapshot)
                 loaded.records += more.records
             }
-            var planner = try PushPlanner(ledger: self, caller: caller, note: note, now: now, knownOrgCodes: codes, loaded: loaded)
+            let policies = try await self.policies(loaded.policyMarker, tx)
+            var planner = PushPlanner(ledger: self, caller: caller, note: note, now: now, knownOrgCodes: codes, loaded: loaded,
+                                      policyVersions: policies.versions, book: policies.book)
             for entry in entries { planner.decide(entry) }
             let first = planner.sequencesNeeded > 0
                 ? try await tx.takeSequences(planner.sequencesNeeded, district: caller.actor.org.district) : 0
@@ -176,6 +179,39 @@ public struct SyncLedger: Sendable {
     }
 }
 
+extension SyncLedger {
+    /// The stored policy versions and their book: kept from an earlier push while the marker
+    /// read in this transaction is unchanged, read again (in it) when it is not.
+    func policies(_ marker: String?, _ tx: any LedgerTransaction) async throws -> (versions: [RecordVersion], book: PolicyBook) {
+        if let cached = books.cached(marker: marker) { return cached }
+        var request = SnapshotRequest()
+        request.policyVersions = true
+        let versions = try await tx.load(request).policyVersions
+        return (versions, try books.keep(versions, marker: marker))
+    }
+
+    /// The org units changes may name, read from the store at most once a minute: they change
+    /// only when a server process starts with a new bootstrap file.
+    func knownOrgCodes(now: Int64) async throws -> Set<OrgCode> {
+        if let codes = orgCodes.value(at: now) { return codes }
+        let codes = try await storage.knownOrgCodes()
+        orgCodes.keep(codes, at: now)
+        return codes
+    }
+}
+
+/// The org codes last read, and when.
+final class OrgCodeCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cached: (codes: Set<OrgCode>, at: Int64)?
+
+    func value(at now: Int64) -> Set<OrgCode>? {
+        lock.withLock { cached.flatMap { now - $0.at < 60_000 && now >= $0.at ? $0.codes : nil } }
+    }
+
+    func keep(_ codes: Set<OrgCode>, at now: Int64) { lock.withLock { cached = (codes, now) } }
+}
+
 /// Who pushes: the actor and device of the caller's token.
 public struct LedgerCaller: Hashable, Sendable {
     public var actor: Actor
@@ -197,16 +233,19 @@ struct PushEntry: Sendable {
     }
 }
 
-/// The policy book of the stored versions, kept while they stay the same.
+/// The stored policy versions and their book, kept while their marker stays the same
+/// (``Snapshot/policyMarker``): a push reads the marker, not every version's JSON.
 final class PolicyBookCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var cached: (key: [String], book: PolicyBook)?
+    private var cached: (marker: String, versions: [RecordVersion], book: PolicyBook)?
 
-    func book(for versions: [RecordVersion]) throws -> PolicyBook {
-        let key = versions.map { "\($0.record.uuidString)@\($0.serverSequence)" }.sorted()
-        lock.lock()
-        if let cached, cached.key == key { lock.unlock(); return cached.book }
-        lock.unlock()
+    /// The versions and book read under `marker`, if that is still the marker.
+    func cached(marker: String?) -> (versions: [RecordVersion], book: PolicyBook)? {
+        lock.withLock { cached.flatMap { $0.marker == marker ? ($0.versions, $0.book) : nil } }
+    }
+
+    /// Builds the book of `versions` and keeps both under `marker`.
+    func keep(_ versions: [RecordVersion], marker: String?) throws -> PolicyBook {
         let decoded: [PolicyVersion]
         do { decoded = try versions.map { try RecordFields.record(PolicyVersion.self, from: $0.values) } } catch {
             throw LedgerError(.storeDamaged, "a stored policy version cannot be read: \(error)")
@@ -215,7 +254,7 @@ final class PolicyBookCache: @unchecked Sendable {
         do { book = try PolicyBook(decoded) } catch {
             throw LedgerError(.storeDamaged, "the stored policy versions do not form a book: \(error.message)")
         }
-        lock.lock(); cached = (key, book); lock.unlock()
+        if let marker { lock.withLock { cached = (marker, versions, book) } }
         return book
     }
 }

@@ -181,6 +181,12 @@ struct PostgresLedgerTransaction: LedgerTransaction {
                 try StoredJSON.conflict(try PostgresServerStore.decode(row, String.self, "a conflict"))
             }
         }
+        if request.policyMarker, let row = try await rows("""
+            SELECT count(*)::bigint, COALESCE(sum(server_sequence), 0)::bigint FROM record WHERE entity = \(EntityKind.policyVersion.rawValue)
+            """, "reading the policy versions' marker").first {
+            let (count, sum) = try PostgresServerStore.decode(row, (Int64, Int64).self, "the policy versions' marker")
+            snapshot.policyMarker = "\(count)@\(sum)"
+        }
         if request.policyVersions {
             snapshot.policyVersions = try await rows("""
                 SELECT body FROM record WHERE entity = \(EntityKind.policyVersion.rawValue) AND NOT voided ORDER BY id

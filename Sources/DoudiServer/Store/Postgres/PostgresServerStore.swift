@@ -36,7 +36,6 @@ public struct PostgresServerStore: ServerStore {
     let logger: Logger
     /// The task running the client, when the store started it (``connect(url:logger:maximumConnections:)``).
     let runner: ClientRunner?
-    let orgCache = Cache<Set<OrgCode>>()
     /// How often a transaction runs in all when it keeps failing transiently, before ``LedgerError`` `busy`.
     let maxAttempts = 8
 
@@ -139,7 +138,6 @@ public struct PostgresServerStore: ServerStore {
                                  \(PostgresNullableArray(units.map { $0.population.map(Int64.init) }))::bigint[])
             ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, population = excluded.population
             """, "saving \(units.count) org units")
-        orgCache.clear()
     }
 
     public func orgUnits() async throws -> [OrgUnit] {
@@ -149,13 +147,6 @@ public struct PostgresServerStore: ServerStore {
         }
     }
 
-    /// The codes of every org unit, cached (org units change only at start; ``saveOrgUnits(_:)`` clears it).
-    public func knownOrgCodes() async throws -> Set<OrgCode> {
-        if let codes = orgCache.value { return codes }
-        let codes = Set(try await orgUnits().map(\.code))
-        orgCache.value = codes
-        return codes
-    }
 
     public func user(named name: String) async throws -> UserAccount? {
         try await rows("SELECT name, role, org, algorithm, salt, hash, rounds FROM app_user WHERE name = \(name)", "reading the user \(name)")
