@@ -39,10 +39,11 @@ enum SQLiteLedger {
         var snapshot = Snapshot()
         let ids = request.changeSets.map(\.uuidString)
         for table in ["changeSetLog", "rejection"] {
+            // an accepted change set's answer (changeSetLog, read first) stands over a rejection
             for (id, outcome) in try fetchIn(db, "SELECT id, device, bodyHash, acknowledgement FROM \(table) WHERE id IN ", ids, { row in
-                (row["id"] as String, StoredOutcome(device: row["device"], bodyHash: row["bodyHash"], acknowledgement: try StoredJSON.acknowledgement(row["acknowledgement"])))
-            }) where snapshot.outcomes[UUID(uuidString: id) ?? UUID()] == nil {
-                if let uuid = UUID(uuidString: id) { snapshot.outcomes[uuid] = outcome }
+                (UUID(uuidString: row["id"]), StoredOutcome(device: row["device"], bodyHash: row["bodyHash"], acknowledgement: try StoredJSON.acknowledgement(row["acknowledgement"])))
+            }) {
+                if let id, snapshot.outcomes[id] == nil { snapshot.outcomes[id] = outcome }
             }
         }
         for (device, sequences) in request.deviceSequences {

@@ -177,12 +177,20 @@ public struct StoredRecordRow: Hashable, Sendable {
         entity = version.entity; id = version.record; village = version.village; household = version.household
         voided = version.isVoided; serverSequence = version.serverSequence
         body = version.jsonValue.canonicalText
-        if entity == .member, case .string(let number) = version.fields["residentID"]?.value ?? .null {
-            personKey = LedgerDigest.hex(ResidentID.personKey(number))
-        }
-        if entity == .reserveFundEntry, case .string(let town) = version.fields["town"]?.value ?? .null {
-            fundTown = try? OrgCode(town)
-        }
+        personKey = Self.personKey(of: version)
+        fundTown = Self.fundTown(of: version)
+    }
+
+    /// A member's index key: SHA-256 of its resident ID number's ``ResidentID/personKey(_:)``.
+    public static func personKey(of version: RecordVersion) -> String? {
+        guard version.entity == .member, case .string(let number) = version.fields["residentID"]?.value ?? .null else { return nil }
+        return LedgerDigest.hex(ResidentID.personKey(number))
+    }
+
+    /// A reserve-fund entry's town.
+    public static func fundTown(of version: RecordVersion) -> OrgCode? {
+        guard version.entity == .reserveFundEntry, case .string(let town) = version.fields["town"]?.value ?? .null else { return nil }
+        return try? OrgCode(town)
     }
 
     /// The district whose feed carries the record.

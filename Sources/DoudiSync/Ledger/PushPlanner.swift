@@ -112,14 +112,13 @@ struct PushPlanner {
         var locks: Set<LedgerLock> = []
         var request = SnapshotRequest()
         for version in loaded.records where first.snapshot.records.contains(RecordKey(version.entity, version.record)) {
-            let row = StoredRecordRow(version)
-            if let key = row.personKey, !first.snapshot.personKeys.contains(key) {
+            if let key = StoredRecordRow.personKey(of: version), !first.snapshot.personKeys.contains(key) {
                 request.personKeys.insert(key); locks.insert(.person(key))
             }
             if version.entity == .enrolment, let household = version.household, !first.snapshot.enrolmentHouseholds.contains(household) {
                 request.enrolmentHouseholds.insert(household); locks.insert(.household(household))
             }
-            if let town = row.fundTown, !first.snapshot.fundTowns.contains(town) {
+            if let town = StoredRecordRow.fundTown(of: version), !first.snapshot.fundTowns.contains(town) {
                 request.fundTowns.insert(town); locks.insert(.fund(town))
             }
         }
