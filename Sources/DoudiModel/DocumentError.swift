@@ -88,11 +88,11 @@ public struct DocumentError: Error, Hashable, Sendable, CustomStringConvertible 
     private static func firstUnknownKey(_ a: Any, _ b: Any, path: String) -> String? {
         if let a = a as? [String: Any] {
             let b = b as? [String: Any] ?? [:]
-            for key in a.keys.sorted() {
+            for (key, av) in a.sorted(by: { $0.key < $1.key }) {
                 let sub = path.isEmpty ? key : "\(path).\(key)"
-                if a[key] is NSNull { continue }
+                if av is NSNull { continue }
                 guard let bv = b[key] else { return sub }
-                if let found = firstUnknownKey(a[key]!, bv, path: sub) { return found }
+                if let found = firstUnknownKey(av, bv, path: sub) { return found }
             }
         } else if let a = a as? [Any], let b = b as? [Any] {
             for (i, pair) in zip(a, b).enumerated() {

@@ -8,37 +8,41 @@ import Foundation
 // precise message. `ChangeSetCodingTests` checks both forms agree.
 
 extension ChangeSet {
-    /// A change set from its wire JSON; `nil` when anything is missing or malformed.
+    /// A change set from its wire JSON; `nil` when anything is missing or malformed
+    /// (``init(reading:)`` says what).
     public init?(wire value: JSONValue) {
-        guard case .object(let o) = value, case .int(let version) = o["protocolVersion"] ?? .null, version == Int64(DoudiSync.protocolVersion),
-              case .string(let idText) = o["id"] ?? .null, let id = UUID(uuidString: idText),
-              case .string(let device) = o["device"] ?? .null, case .int(let sequence) = o["sequence"] ?? .null,
-              let author = Actor(wire: o["author"] ?? .null), case .string(let action) = o["action"] ?? .null,
-              let stamp = HLCStamp(wire: o["stamp"] ?? .null), case .array(let rawChanges) = o["changes"] ?? .null else { return nil }
+        guard let changeSet = try? ChangeSet(reading: value) else { return nil }
+        self = changeSet
+    }
+
+    /// A change set from its wire JSON, member by member.
+    ///
+    /// - Throws: ``WireError`` naming the member (`changes[2].fields[0].stamp.counter`) and
+    ///   what is wrong with it. Only the shape is read here; the limits of
+    ///   ``WireLimits`` are checked by ``checkLimits()``, so that a change set with an
+    ///   id is answered on its own.
+    public init(reading value: JSONValue) throws(WireError) {
+        let o = try WireReader.object(value, at: "")
+        try WireReader.onlyMembers(o, ["protocolVersion", "id", "device", "sequence", "author", "action", "stamp", "changes", "resolves", "note"], at: "")
+        let version = try WireReader.int(o["protocolVersion"], at: "protocolVersion")
+        guard version == Int64(DoudiSync.protocolVersion) else {
+            throw WireError("protocolVersion: \(version) is not spoken here (this side speaks \(DoudiSync.protocolVersion)): upgrade doudi")
+        }
+        let id = try WireReader.uuid(o["id"], at: "id")
+        let device = try WireReader.string(o["device"], at: "device")
+        let sequence = try WireReader.int(o["sequence"], at: "sequence")
+        guard let author = Actor(wire: o["author"] ?? .null) else { throw WireError("author: must be {user, role, org} with a known role and an org code") }
+        let action = try WireReader.string(o["action"], at: "action")
+        let stamp = try HLCStamp(reading: o["stamp"] ?? .null, at: "stamp")
+        let rawChanges = try WireReader.array(o["changes"], at: "changes")
         var changes: [Change] = []
         changes.reserveCapacity(rawChanges.count)
-        for c in rawChanges {
-            guard let change = Change(wire: c) else { return nil }
-            changes.append(change)
-        }
+        for (i, c) in rawChanges.enumerated() { changes.append(try Change(reading: c, at: "changes[\(i)]")) }
         var resolves: [UUID] = []
-        switch o["resolves"] ?? .null {
-        case .null: break
-        case .array(let items):
-            for item in items {
-                guard case .string(let t) = item, let u = UUID(uuidString: t) else { return nil }
-                resolves.append(u)
-            }
-        default: return nil
+        if let items = try WireReader.optionalArray(o["resolves"], at: "resolves") {
+            for (i, item) in items.enumerated() { resolves.append(try WireReader.uuid(item, at: "resolves[\(i)]")) }
         }
-        var note: String?
-        switch o["note"] ?? .null {
-        case .null: break
-        case .string(let s): note = s
-        default: return nil
-        }
-        let known: Set<String> = ["protocolVersion", "id", "device", "sequence", "author", "action", "stamp", "changes", "resolves", "note"]
-        guard o.keys.allSatisfy(known.contains) else { return nil }
+        let note = try WireReader.optionalString(o["note"], at: "note")
         self.init(id: id, device: device, sequence: sequence, author: author, action: action, stamp: stamp, changes: changes,
                   resolves: resolves, note: note)
     }
@@ -47,28 +51,45 @@ extension ChangeSet {
 extension Change {
     /// A change from its wire JSON; `nil` when anything is missing or malformed.
     public init?(wire value: JSONValue) {
-        guard case .object(let o) = value, case .string(let e) = o["entity"] ?? .null, let entity = EntityKind(rawValue: e),
-              case .string(let r) = o["record"] ?? .null, let record = UUID(uuidString: r),
-              case .string(let op) = o["operation"] ?? .null, let operation = ChangeOperation(rawValue: op),
-              case .string(let v) = o["village"] ?? .null, let village = try? OrgCode(v),
-              case .array(let rawFields) = o["fields"] ?? .null else { return nil }
-        var household: UUID?
-        switch o["household"] ?? .null {
-        case .null: break
-        case .string(let h): guard let u = UUID(uuidString: h) else { return nil }; household = u
-        default: return nil
+        guard let change = try? Change(reading: value, at: "change") else { return nil }
+        self = change
+    }
+
+    /// A change from its wire JSON, member by member; `path` prefixes the member names in errors.
+    public init(reading value: JSONValue, at path: String) throws(WireError) {
+        let o = try WireReader.object(value, at: path)
+        try WireReader.onlyMembers(o, ["entity", "record", "operation", "village", "household", "fields", "base"], at: path)
+        let e = try WireReader.string(o["entity"], at: "\(path).entity")
+        guard let entity = EntityKind(rawValue: e) else {
+            throw WireError("\(path).entity: \(WireReader.quoted(e)) is not a record kind (\(EntityKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let record = try WireReader.uuid(o["record"], at: "\(path).record")
+        let op = try WireReader.string(o["operation"], at: "\(path).operation")
+        guard let operation = ChangeOperation(rawValue: op) else {
+            throw WireError("\(path).operation: \(WireReader.quoted(op)) is not create, update or void")
+        }
+        let v = try WireReader.string(o["village"], at: "\(path).village")
+        guard let village = try? OrgCode(v) else { throw WireError("\(path).village: \(WireReader.quoted(v)) is not an org code") }
+        let household = try WireReader.optionalString(o["household"], at: "\(path).household").map { text throws(WireError) in
+            try WireReader.uuid(.string(text), at: "\(path).household")
         }
         var base: HLCStamp?
-        if let b = o["base"], b != .null { guard let s = HLCStamp(wire: b) else { return nil }; base = s }
+        if let b = o["base"], b != .null { base = try HLCStamp(reading: b, at: "\(path).base") }
+        let rawFields = try WireReader.array(o["fields"], at: "\(path).fields")
         var fields: [FieldChange] = []
         fields.reserveCapacity(rawFields.count)
-        for f in rawFields {
-            guard case .object(let fo) = f, case .string(let name) = fo["name"] ?? .null, let value = fo["value"],
-                  let stamp = HLCStamp(wire: fo["stamp"] ?? .null) else { return nil }
+        for (i, f) in rawFields.enumerated() {
+            let at = "\(path).fields[\(i)]"
+            let fo = try WireReader.object(f, at: at)
+            try WireReader.onlyMembers(fo, ["name", "value", "stamp", "previous"], at: at)
+            let name = try WireReader.string(fo["name"], at: "\(at).name")
+            guard let value = fo["value"] else { throw WireError("\(at).value: missing (write null to clear a field)") }
+            let stamp = try HLCStamp(reading: fo["stamp"] ?? .null, at: "\(at).stamp")
             var previous: FieldVersion?
             if let p = fo["previous"], p != .null {
-                guard case .object(let po) = p, let pv = po["value"], let ps = HLCStamp(wire: po["stamp"] ?? .null) else { return nil }
-                previous = FieldVersion(value: pv, stamp: ps)
+                let po = try WireReader.object(p, at: "\(at).previous")
+                guard let pv = po["value"] else { throw WireError("\(at).previous.value: missing") }
+                previous = FieldVersion(value: pv, stamp: try HLCStamp(reading: po["stamp"] ?? .null, at: "\(at).previous.stamp"))
             }
             fields.append(FieldChange(name: name, value: value, stamp: stamp, previous: previous))
         }

@@ -63,9 +63,16 @@ public struct HybridLogicalClock: Hashable, Sendable, Codable {
         if now > last.wallMillis {
             last = HLCStamp(wallMillis: now, counter: 0, node: last.node)
         } else {
-            last = HLCStamp(wallMillis: last.wallMillis, counter: last.counter + 1, node: last.node)
+            last = Self.after(wall: last.wallMillis, counter: last.counter, node: last.node)
         }
         return last
+    }
+
+    /// The stamp one step after (`wall`, `counter`): the next counter, or the next
+    /// millisecond once the counter is spent (it never overflows).
+    static func after(wall: Int64, counter: Int32, node: String) -> HLCStamp {
+        counter < WireLimits.maxCounter ? HLCStamp(wallMillis: wall, counter: counter + 1, node: node)
+            : HLCStamp(wallMillis: wall + 1, counter: 0, node: node)
     }
 
     /// Takes in a stamp from another node, so that later local stamps order after it.
@@ -77,17 +84,15 @@ public struct HybridLogicalClock: Hashable, Sendable, Codable {
             throw ClockError(remote: remote, now: now, maxDriftMillis: maxDriftMillis)
         }
         let wall = max(now, last.wallMillis, remote.wallMillis)
-        let counter: Int32
         if wall == last.wallMillis && wall == remote.wallMillis {
-            counter = max(last.counter, remote.counter) + 1
+            last = Self.after(wall: wall, counter: max(last.counter, remote.counter), node: last.node)
         } else if wall == last.wallMillis {
-            counter = last.counter + 1
+            last = Self.after(wall: wall, counter: last.counter, node: last.node)
         } else if wall == remote.wallMillis {
-            counter = remote.counter + 1
+            last = Self.after(wall: wall, counter: remote.counter, node: last.node)
         } else {
-            counter = 0
+            last = HLCStamp(wallMillis: wall, counter: 0, node: last.node)
         }
-        last = HLCStamp(wallMillis: wall, counter: counter, node: last.node)
     }
 }
 
@@ -97,7 +102,7 @@ public struct ClockError: Error, Hashable, Sendable, CustomStringConvertible {
     public var now: Int64
     public var maxDriftMillis: Int64
     public var description: String {
-        let ahead = (remote.wallMillis - now) / 1000
+        let ahead = remote.wallMillis.subtractingReportingOverflow(now).partialValue / 1000
         return "clock stamp from \(remote.node) is \(ahead) s ahead of this clock (at most \(maxDriftMillis / 1000) s allowed): set that device's date and time correctly, then sync again"
     }
 }

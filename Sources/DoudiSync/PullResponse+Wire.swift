@@ -50,11 +50,11 @@ extension RecordVersion {
 }
 
 extension HLCStamp {
-    /// A stamp from its wire form `{"wallMillis": …, "counter": …, "node": "…"}`.
+    /// A stamp from its wire form `{"wallMillis": …, "counter": …, "node": "…"}`; `nil` when it
+    /// is not one (``init(reading:at:)`` says why).
     public init?(wire value: JSONValue) {
-        guard case .object(let o) = value, case .int(let wall) = o["wallMillis"] ?? .null, case .int(let counter) = o["counter"] ?? .null,
-              case .string(let node) = o["node"] ?? .null, let c = Int32(exactly: counter) else { return nil }
-        self.init(wallMillis: wall, counter: c, node: node)
+        guard let stamp = try? HLCStamp(reading: value, at: "stamp") else { return nil }
+        self = stamp
     }
 }
 

@@ -16,6 +16,9 @@ public struct OrgCode: Hashable, Comparable, Sendable, Codable, CustomStringConv
         value = text
     }
 
+    /// A prefix of a code already validated (a district's or town's part of it).
+    private init(prefixOf code: String, _ length: Int) { value = String(code.prefix(length)) }
+
     /// The level the code's length denotes.
     public var level: OrgLevel {
         switch value.count {
@@ -29,16 +32,16 @@ public struct OrgCode: Hashable, Comparable, Sendable, Codable, CustomStringConv
     public var parent: OrgCode? {
         switch level {
         case .district: nil
-        case .town: try? OrgCode(String(value.prefix(6)))
-        case .village: try? OrgCode(String(value.prefix(9)))
+        case .town: OrgCode(prefixOf: value, 6)
+        case .village: OrgCode(prefixOf: value, 9)
         }
     }
 
     /// The district this unit lies in.
-    public var district: OrgCode { try! OrgCode(String(value.prefix(6))) }
+    public var district: OrgCode { OrgCode(prefixOf: value, 6) }
 
     /// The town this unit lies in; `nil` for a district.
-    public var town: OrgCode? { level == .district ? nil : try! OrgCode(String(value.prefix(9))) }
+    public var town: OrgCode? { level == .district ? nil : OrgCode(prefixOf: value, 9) }
 
     /// True when `other` is this unit or lies inside it.
     public func contains(_ other: OrgCode) -> Bool { other.value.hasPrefix(value) }

@@ -119,8 +119,8 @@ public struct TownLedger: Sendable, Hashable {
             for (group, members) in persons where !members.isEmpty { found[group] = members.count }
             if !found.isEmpty {
                 let income = IncomeAccount(survey: c.latestSurvey(onOrBefore: asOf), policy: policy,
-                                           includes: { $0 == nil || livingIDs.contains($0!) })
-                for (group, count) in found { rows[group]!.add(persons: count, income: income) }
+                                           includes: { $0.map(livingIDs.contains) ?? true })
+                for (group, count) in found { rows[group, default: GroupRow(group: group)].add(persons: count, income: income) }
             }
 
             // programme summary
@@ -132,7 +132,7 @@ public struct TownLedger: Sendable, Hashable {
                 programmeRows[e.programme] = row
             }
         }
-        groups = LedgerGroup.allCases.map { rows[$0]! }
+        groups = LedgerGroup.allCases.map { rows[$0] ?? GroupRow(group: $0) }
         // every programme enrolled monthly, zero rows too; price subsidies and temporary aid only when enrolled
         programmes = Programme.allCases.compactMap { p in
             programmeRows[p] ?? ((p == .priceSubsidy || p == .temporaryAid) ? nil : ProgrammeRow(programme: p))

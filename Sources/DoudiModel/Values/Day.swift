@@ -21,7 +21,7 @@ public struct Day: Hashable, Comparable, Sendable {
         self.year = year; self.month = month; self.day = day
     }
 
-    private init(unchecked year: Int, _ month: Int, _ day: Int) {
+    init(unchecked year: Int, _ month: Int, _ day: Int) {
         self.year = year; self.month = month; self.day = day
     }
 
@@ -165,10 +165,10 @@ public struct YearMonth: Hashable, Comparable, Sendable {
     public func months(until other: YearMonth) -> Int { other.index - index }
 
     /// The first day of the month.
-    public var firstDay: Day { try! Day(year: year, month: month, day: 1) }
+    public var firstDay: Day { Day(unchecked: year, month, 1) }
 
     /// The last day of the month.
-    public var lastDay: Day { try! Day(year: year, month: month, day: Day.daysIn(year: year, month: month)) }
+    public var lastDay: Day { Day(unchecked: year, month, Day.daysIn(year: year, month: month)) }
 
     public static func < (lhs: YearMonth, rhs: YearMonth) -> Bool { lhs.index < rhs.index }
 }

@@ -31,13 +31,13 @@ public struct ResidentID: Hashable, Sendable {
         guard chars[0..<17].allSatisfy(\.isASCIIDigit), chars[17].isASCIIDigit || chars[17] == "X" else {
             throw ResidentIDError(text: text, problem: .characters, reason: "must be 17 digits followed by a digit or X")
         }
-        let digits = chars[0..<17].map { Int(String($0))! }
+        let digits = chars[0..<17].map { $0.wholeNumberValue ?? 0 }   // ASCII digits, checked above
         let province = digits[0] * 10 + digits[1]
         guard Self.provinceCodes.contains(province) else {
             throw ResidentIDError(text: text, problem: .areaCode, reason: "area code \(String(chars[0..<6])) starts with \(String(chars[0..<2])), which is no province")
         }
         let dateText = String(chars[6..<14])
-        let y = Int(dateText.prefix(4))!, m = Int(dateText.dropFirst(4).prefix(2))!, d = Int(dateText.suffix(2))!
+        let y = Int(dateText.prefix(4)) ?? 0, m = Int(dateText.dropFirst(4).prefix(2)) ?? 0, d = Int(dateText.suffix(2)) ?? 0
         guard y >= 1900, (try? Day(year: y, month: m, day: d)) != nil else {
             throw ResidentIDError(text: text, problem: .birthDate, reason: "birth date \(dateText) is not a real day")
         }
@@ -54,12 +54,17 @@ public struct ResidentID: Hashable, Sendable {
 
     /// The birth date written in the number.
     public var birthDate: Day {
-        let s = Array(value)
-        return try! Day(year: Int(String(s[6..<10]))!, month: Int(String(s[10..<12]))!, day: Int(String(s[12..<14]))!)
+        // validated when made: 17 digits and a real date in 6..<14
+        Day(unchecked: digits(6..<10), digits(10..<12), digits(12..<14))
     }
 
     /// Sex from the 17th digit: odd is male.
-    public var sex: Sex { Int(String(Array(value)[16]))! % 2 == 1 ? .male : .female }
+    public var sex: Sex { digits(16..<17) % 2 == 1 ? .male : .female }
+
+    /// The number the digits at `range` spell (the number's first 17 characters are digits).
+    private func digits(_ range: Range<Int>) -> Int {
+        Array(value.utf8)[range].reduce(0) { $0 * 10 + Int($1 &- UInt8(ascii: "0")) }
+    }
 
     /// The number masked for listings and logs: `511011********1234`.
     public var masked: String { String(value.prefix(6)) + String(repeating: "*", count: 8) + String(value.suffix(4)) }

@@ -57,7 +57,7 @@ struct PushPlanner {
     /// The keys and rows a push names: its change sets' outcomes and device sequences, the
     /// records it writes and the households they hang on, the persons, households and funds
     /// its invariants read, the conflicts it resolves, and the policy versions.
-    static func request(for entries: [PushEntry], caller: LedgerCaller) -> PushLoad {
+    static func request(for entries: some Collection<PushEntry>, caller: LedgerCaller) -> PushLoad {
         var locks: Set<LedgerLock> = [.device(caller.device)]
         var request = SnapshotRequest()
         request.policyMarker = true
@@ -148,6 +148,7 @@ struct PushPlanner {
         }
         decided[changeSet.id] = (changeSet.device, entry.bodyHash, decisions.count)
         if let rejection = admit(changeSet) { decisions.append(reject(rejection, entry)); return }
+        if let rejection = Self.beyondLimits(entry) { decisions.append(reject(rejection, entry)); return }
 
         var engine = MergeEngine(policies: book)
         engine.maxDriftMillis = ledger.configuration.maxDriftMillis
@@ -207,7 +208,20 @@ struct PushPlanner {
             guard conflict.entity.writers.contains(caller.actor.role) else {
                 return MergeRejection(.authority, "a \(caller.actor.role.rawValue) may not resolve a conflict over \(conflict.entity.rawValue) records")
             }
+            guard conflict.canBeSettled(by: caller.actor) else {
+                return MergeRejection(.authority, "conflict \(id): this ID number is also registered outside \(caller.actor.org): the town (the district, across towns) settles which registration stands")
+            }
         }
+        return nil
+    }
+
+    /// The limits of the protocol (``WireLimits``, ``TextRules``); `nil` when the change set keeps them.
+    static func beyondLimits(_ entry: PushEntry) -> MergeRejection? {
+        let bytes = entry.body.utf8.count
+        guard bytes <= WireLimits.maxChangeSetBytes else {
+            return MergeRejection(.validation, "the change set is \(bytes) bytes of JSON; at most \(WireLimits.maxChangeSetBytes): split the action")
+        }
+        do { try entry.changeSet.checkLimits() } catch { return error }
         return nil
     }
 

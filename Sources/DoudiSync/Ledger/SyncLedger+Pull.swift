@@ -25,18 +25,19 @@ extension SyncLedger {
         let page = try await pullPage(scope: scope, after: after, limit: limit, maxBytes: maxBytes)
         var out = Data()
         out.reserveCapacity(page.bytes + 64)
-        func append(_ rows: [FeedRow]) {
+        func append(_ rows: [FeedRow], _ body: (FeedRow) throws -> String) rethrows {
             out.append(UInt8(ascii: "["))
             for (i, row) in rows.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: row.body.utf8)
+                out.append(contentsOf: try body(row).utf8)
             }
             out.append(UInt8(ascii: "]"))
         }
         out.append(contentsOf: #"{"conflicts":"#.utf8)
-        append(page.conflicts)
+        // a conflict shows the reader only what lies in their scope
+        try append(page.conflicts) { try StoredJSON.conflictBody($0.body, within: scope) }
         out.append(contentsOf: #","cursor":\#(page.cursor),"hasMore":\#(page.hasMore),"records":"#.utf8)
-        append(page.records)
+        append(page.records) { $0.body }
         out.append(UInt8(ascii: "}"))
         return PullPageJSON(json: out, records: page.records.count, conflicts: page.conflicts.count, cursor: page.cursor, hasMore: page.hasMore)
     }
@@ -45,7 +46,7 @@ extension SyncLedger {
     public func pullResponse(scope: OrgCode, after: Int64, limit: Int, maxBytes: Int) async throws -> PullResponse {
         let page = try await pullPage(scope: scope, after: after, limit: limit, maxBytes: maxBytes)
         return PullResponse(records: try page.records.map { try StoredJSON.record($0.body) },
-                            conflicts: try page.conflicts.map { try StoredJSON.conflict($0.body) },
+                            conflicts: try page.conflicts.map { try StoredJSON.conflict($0.body).visible(within: scope) },
                             cursor: page.cursor, hasMore: page.hasMore)
     }
 

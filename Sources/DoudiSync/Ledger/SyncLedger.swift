@@ -20,6 +20,11 @@ public struct SyncLedger: Sendable {
     public struct Configuration: Hashable, Sendable {
         /// Stamps further ahead of the server clock than this are rejected (`clock`).
         public var maxDriftMillis: Int64 = 5 * 60 * 1000
+        /// A push commits in slices of at most this many change sets, each its own
+        /// transaction, so that one long push does not hold other devices up (SPEC §8.5).
+        public var maxChangeSetsPerSlice = 100
+        /// … and of at most this many bytes of change-set JSON (a slice holds at least one).
+        public var maxBytesPerSlice = 2 << 20
         public init() {}
     }
 
@@ -39,12 +44,15 @@ public struct SyncLedger: Sendable {
 
     // MARK: push
 
-    /// Applies a push's change sets in order and answers each, in one transaction.
+    /// Applies a push's change sets in order and answers each.
     ///
     /// Each change set is all-or-nothing on its own: accepted (with the next server
     /// sequence, and conflicts where the merge recorded them) or rejected with a protocol
     /// code, leaving the store as it was. A change set answered before gets its first
     /// answer again and changes nothing, however often and however concurrently it is sent.
+    /// The push commits in slices (``Configuration/maxChangeSetsPerSlice``), each in its own
+    /// transaction: other devices' pushes run between them, and a push cut short by a
+    /// failure has kept the slices before it (sending it again answers them as before).
     ///
     /// - Parameters:
     ///   - changeSets: the change sets, in the device's order.
@@ -52,10 +60,34 @@ public struct SyncLedger: Sendable {
     ///   - note: the resolution note for the conflicts the change sets resolve.
     /// - Throws: only failures of the store (the push may be sent again as it is).
     public func push(_ changeSets: [ChangeSet], by caller: LedgerCaller, note: String? = nil) async throws -> [Acknowledgement] {
-        guard !changeSets.isEmpty else { return [] }
+        var answers: [Acknowledgement] = []
+        answers.reserveCapacity(changeSets.count)
+        for slice in Self.slices(changeSets.map(PushEntry.init), configuration) {
+            answers += try await push(slice: slice, by: caller, note: note)
+        }
+        return answers
+    }
+
+    /// The entries cut into slices of at most `maxChangeSetsPerSlice` change sets and
+    /// `maxBytesPerSlice` bytes (at least one change set each), in order.
+    static func slices(_ entries: [PushEntry], _ configuration: Configuration) -> [ArraySlice<PushEntry>] {
+        var slices: [ArraySlice<PushEntry>] = []
+        var start = 0, bytes = 0
+        for (i, entry) in entries.enumerated() {
+            let size = entry.body.utf8.count
+            if i > start, i - start >= configuration.maxChangeSetsPerSlice || bytes + size > configuration.maxBytesPerSlice {
+                slices.append(entries[start..<i]); start = i; bytes = 0
+            }
+            bytes += size
+        }
+        if start < entries.count { slices.append(entries[start...]) }
+        return slices
+    }
+
+    /// One slice of a push, in one transaction.
+    func push(slice entries: ArraySlice<PushEntry>, by caller: LedgerCaller, note: String?) async throws -> [Acknowledgement] {
         let now = clock()
         let codes = try await knownOrgCodes(now: now)
-        let entries = changeSets.map(PushEntry.init)
         return try await storage.transaction { tx in
             let request = PushPlanner.request(for: entries, caller: caller)
             try await tx.lock(request.locks)
@@ -96,6 +128,9 @@ public struct SyncLedger: Sendable {
             }
             guard conflict.entity.writers.contains(caller.actor.role) else {
                 throw LedgerError(.authority, "a \(caller.actor.role.rawValue) may not resolve a conflict over \(conflict.entity.rawValue) records")
+            }
+            guard conflict.canBeSettled(by: caller.actor) else {
+                throw LedgerError(.authority, "this ID number is also registered outside \(caller.actor.org): the town (the district, across towns) settles which registration stands")
             }
             if let resolution = conflict.resolution {
                 throw LedgerError(.alreadyResolved, "conflict \(id) was resolved already by change set \(resolution.changeSet)")
@@ -166,7 +201,7 @@ public struct SyncLedger: Sendable {
 
     /// Conflicts in `scope`, oldest first; resolved ones too when asked.
     public func conflicts(scope: OrgCode, includeResolved: Bool, limit: Int) async throws -> [ConflictRecord] {
-        try await storage.conflicts(scope: scope, includeResolved: includeResolved, limit: limit)
+        try await storage.conflicts(scope: scope, includeResolved: includeResolved, limit: limit).map { $0.visible(within: scope) }
     }
 
     /// One conflict, if it lies in `scope`.
@@ -174,7 +209,7 @@ public struct SyncLedger: Sendable {
         try await storage.transaction { tx in
             var request = SnapshotRequest()
             request.conflicts = [id]
-            return try await tx.load(request).conflicts.first { scope.contains($0.village) }
+            return try await tx.load(request).conflicts.first { scope.contains($0.village) }?.visible(within: scope)
         }
     }
 }

@@ -251,7 +251,8 @@ struct MergeRun<State: MergeState> {
                 return ResidentID.personKey(n) == key && !(overlay[self.key(.member, other.record)].map(\.isVoided) ?? false)
             }
             if let clash {
-                park(&version, reason: "重复登记待核实：身份证号与成员 \(clash.record) 相同")
+                // the reason reaches the village that registered second: it says there is a duplicate, not where
+                park(&version, reason: "重复登记待核实：该身份证号已有登记，由乡镇核实")
                 // the standing registration may be another village's: name only where it is, not who
                 let standing: JSONValue = .object(["record": .string(clash.record.uuidString), "village": .string(clash.village.value),
                                                    "household": clash.household.map { .string($0.uuidString) } ?? .null])
