@@ -41,6 +41,36 @@ public struct ServerConfiguration: Hashable, Sendable, Codable {
         public var tokenLifetimeSeconds: Int64 = 30 * 24 * 3600
         /// PBKDF2-HMAC-SHA256 rounds for new password hashes (OWASP 2023: 600,000).
         public var pbkdf2Rounds: Int = 600_000
+        /// How failed logins are slowed down and when an account is locked.
+        public var throttle = Throttle()
+
+        public init() {}
+    }
+
+    /// Login throttling and lockout (SPEC §11, docs/SERVER.md "Login throttling").
+    ///
+    /// Per account (kept in the store, shared by every server process): `freeFailures`
+    /// failed logins in a row cost nothing, then each further attempt must wait 2, 4, 8 …
+    /// seconds (at most `maxBackoffSeconds`; sooner is answered 429 `login-throttled`
+    /// with `Retry-After`), and after `lockoutFailures` the account is locked until a
+    /// district officer unlocks it. Per client address (kept in each process's memory):
+    /// the same waits after `addressFreeFailures`, never a lock. Failures further apart
+    /// than `windowSeconds` start the count again.
+    public struct Throttle: Hashable, Sendable, Codable {
+        /// Failed logins of one account in a row before each attempt must wait.
+        public var freeFailures: Int = 5
+        /// Failed logins of one account in a row that lock it.
+        public var lockoutFailures: Int = 20
+        /// Failures further apart than this start the count again (a lock stays).
+        public var windowSeconds: Int64 = 3600
+        /// The longest wait between two attempts.
+        public var maxBackoffSeconds: Int64 = 900
+        /// Failed logins from one client address (any accounts) before its attempts must wait.
+        public var addressFreeFailures: Int = 30
+        /// Take the client address from the last entry of `X-Forwarded-For` (set it only
+        /// behind a reverse proxy that writes that header; otherwise clients could choose
+        /// their own address).
+        public var trustForwardedFor: Bool = false
 
         public init() {}
     }
@@ -132,6 +162,13 @@ public struct ServerConfiguration: Hashable, Sendable, Codable {
         try require(!database.path.isEmpty, "database.path", "must name a file or :memory:")
         try require(auth.tokenLifetimeSeconds >= 60, "auth.tokenLifetimeSeconds", "must be at least 60 seconds")
         try require(auth.pbkdf2Rounds >= 1, "auth.pbkdf2Rounds", "must be at least 1 (use 600000 in production)")
+        let throttle = auth.throttle
+        try require(throttle.freeFailures >= 1, "auth.throttle.freeFailures", "must be at least 1 (5 is the default)")
+        try require(throttle.lockoutFailures > throttle.freeFailures, "auth.throttle.lockoutFailures",
+                    "must be more than auth.throttle.freeFailures (20 is the default)")
+        try require(throttle.windowSeconds >= 1, "auth.throttle.windowSeconds", "must be at least 1 second (3600 is the default)")
+        try require(throttle.maxBackoffSeconds >= 1, "auth.throttle.maxBackoffSeconds", "must be at least 1 second (900 is the default)")
+        try require(throttle.addressFreeFailures >= 1, "auth.throttle.addressFreeFailures", "must be at least 1 (30 is the default)")
         try require(sync.defaultPullLimit >= 1 && sync.defaultPullLimit <= sync.maxPullLimit, "sync.defaultPullLimit", "must be 1…maxPullLimit")
         try require(sync.defaultPullBytes >= 1024 && sync.defaultPullBytes <= sync.maxPullBytes, "sync.defaultPullBytes", "must be 1024…maxPullBytes")
         try require(sync.maxChangeSetsPerPush >= 1, "sync.maxChangeSetsPerPush", "must be at least 1")

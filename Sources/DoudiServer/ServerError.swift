@@ -26,6 +26,19 @@ public struct ServerError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let tokenExpired = Code(rawValue: "token-expired")
         /// The token was revoked (logout, lost device, staff change): log in again (401).
         public static let tokenRevoked = Code(rawValue: "token-revoked")
+        /// Too many failed logins for this account or from this address: wait `Retry-After`
+        /// seconds (429).
+        public static let loginThrottled = Code(rawValue: "login-throttled")
+        /// The account is locked after too many failed logins: a district officer unlocks it (403).
+        public static let accountLocked = Code(rawValue: "account-locked")
+        /// The account is disabled: a district officer enables it (403).
+        public static let accountDisabled = Code(rawValue: "account-disabled")
+        /// The device belongs to another user: the district re-assigns it (403, SPEC §5.2).
+        public static let deviceAssigned = Code(rawValue: "device-assigned")
+        /// The device was revoked (lost laptop): it may no longer log in (403).
+        public static let deviceRevoked = Code(rawValue: "device-revoked")
+        /// The password was reset: the token serves only to set a new one (403).
+        public static let passwordChangeRequired = Code(rawValue: "password-change-required")
         /// The role may not do this (403).
         public static let authority = Code(rawValue: "authority")
         /// Outside the caller's jurisdiction (403).
@@ -48,8 +61,12 @@ public struct ServerError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var code: Code
     public var message: String
+    /// For `login-throttled`: seconds before the next attempt is taken (the `Retry-After` header).
+    public var retryAfterSeconds: Int64?
 
-    public init(_ code: Code, _ message: String) { self.code = code; self.message = message }
+    public init(_ code: Code, _ message: String, retryAfterSeconds: Int64? = nil) {
+        self.code = code; self.message = message; self.retryAfterSeconds = retryAfterSeconds
+    }
 
     /// The wire form.
     public var body: ErrorBody { ErrorBody(code: code.rawValue, message: message) }

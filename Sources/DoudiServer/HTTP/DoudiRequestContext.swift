@@ -6,9 +6,13 @@ public struct DoudiRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``TokenMiddleware``; `nil` on the routes that need no token.
     public var identity: Identity?
+    /// The client's IP address as the connection shows it (`nil` when unknown, e.g. in
+    /// router tests); login throttling counts failures per address.
+    public var remoteAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The caller, on a route behind ``TokenMiddleware``.

@@ -8,7 +8,8 @@ extension ServerError.Code {
         switch self {
         case .malformedRequest, .badParameter, .protocolVersion: .badRequest
         case .unauthenticated, .loginFailed, .tokenExpired, .tokenRevoked: .unauthorized
-        case .authority, .scope: .forbidden
+        case .authority, .scope, .accountLocked, .accountDisabled, .deviceAssigned, .deviceRevoked, .passwordChangeRequired: .forbidden
+        case .loginThrottled: .tooManyRequests
         case .notFound: .notFound
         case .alreadyResolved: .conflict
         case .rejected, Self(rawValue: "validation"), Self(rawValue: "clock"), Self(rawValue: "sequence"): .unprocessableContent
@@ -26,6 +27,7 @@ extension ServerError: HTTPResponseError {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = try WireJSON.response(body, status: status)
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"doudi\"" }
+        if let retryAfterSeconds { response.headers[.retryAfter] = "\(max(1, retryAfterSeconds))" }
         return response
     }
 

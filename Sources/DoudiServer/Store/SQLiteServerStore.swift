@@ -45,11 +45,14 @@ public struct SQLiteServerStore: ServerStore {
 
     public func user(named name: String) async throws -> UserAccount? {
         try await database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM user WHERE name = ?", arguments: [name]).map { row in
-                UserAccount(name: row["name"], role: try Self.role(row["role"]), org: try OrgCode(row["org"]),
-                            password: PasswordHash(algorithm: row["algorithm"], salt: row["salt"], hash: row["hash"], rounds: row["rounds"]))
-            }
+            try Row.fetchOne(db, sql: "SELECT * FROM user WHERE name = ?", arguments: [name]).map(Self.userAccount)
         }
+    }
+
+    static func userAccount(_ row: Row) throws -> UserAccount {
+        UserAccount(name: row["name"], role: try role(row["role"]), org: try OrgCode(row["org"]),
+                    password: PasswordHash(algorithm: row["algorithm"], salt: row["salt"], hash: row["hash"], rounds: row["rounds"]),
+                    disabled: row["disabled"], mustChangePassword: row["mustChangePassword"])
     }
 
     public func insertUserIfMissing(_ user: UserAccount) async throws -> Bool {
@@ -65,8 +68,9 @@ public struct SQLiteServerStore: ServerStore {
 
     public func setPassword(of name: String, to password: PasswordHash) async throws {
         try await database.writer.write { db in
-            try db.execute(sql: "UPDATE user SET algorithm = ?, salt = ?, hash = ?, rounds = ? WHERE name = ?",
+            try db.execute(sql: "UPDATE user SET algorithm = ?, salt = ?, hash = ?, rounds = ?, mustChangePassword = 0 WHERE name = ?",
                            arguments: [password.algorithm, password.salt, password.hash, password.rounds, name])
+            try db.execute(sql: "UPDATE token SET passwordChangeOnly = 0 WHERE user = ? AND passwordChangeOnly", arguments: [name])
         }
     }
 
@@ -78,19 +82,22 @@ public struct SQLiteServerStore: ServerStore {
     // MARK: tokens
 
     public func insertToken(_ token: TokenRecord) async throws {
-        try await database.writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO token(hash, user, device, role, org, issuedAt, expiresAt, revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [token.hash, token.user, token.device, token.role.rawValue, token.org.value, token.issuedAt,
-                                 token.expiresAt, token.revoked])
-        }
+        try await database.writer.write { db in try Self.insertToken(db, token) }
+    }
+
+    static func insertToken(_ db: Database, _ token: TokenRecord) throws {
+        try db.execute(sql: """
+            INSERT INTO token(hash, user, device, role, org, issuedAt, expiresAt, revoked, passwordChangeOnly) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [token.hash, token.user, token.device, token.role.rawValue, token.org.value, token.issuedAt,
+                             token.expiresAt, token.revoked, token.passwordChangeOnly])
     }
 
     public func token(hash: String) async throws -> TokenRecord? {
         try await database.writer.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM token WHERE hash = ?", arguments: [hash]).map { row in
                 TokenRecord(hash: row["hash"], user: row["user"], device: row["device"], role: try Self.role(row["role"]),
-                            org: try OrgCode(row["org"]), issuedAt: row["issuedAt"], expiresAt: row["expiresAt"], revoked: row["revoked"])
+                            org: try OrgCode(row["org"]), issuedAt: row["issuedAt"], expiresAt: row["expiresAt"], revoked: row["revoked"],
+                            passwordChangeOnly: row["passwordChangeOnly"])
             }
         }
     }
@@ -110,6 +117,18 @@ public struct SQLiteServerStore: ServerStore {
             try db.execute(sql: sql, arguments: selected)
             return db.changesCount
         }
+    }
+
+    /// Revokes every live token of `user`, or on `device` (but not those of `keepUser`).
+    static func revokeTokens(_ db: Database, user: String? = nil, device: String? = nil, keepUser: String? = nil) throws -> Int {
+        var conditions = ["revoked = 0"]
+        var arguments: StatementArguments = []
+        if let user { conditions.append("user = ?"); arguments += [user] }
+        if let device { conditions.append("device = ?"); arguments += [device] }
+        if let keepUser { conditions.append("user != ?"); arguments += [keepUser] }
+        guard conditions.count > 1 else { return 0 }
+        try db.execute(sql: "UPDATE token SET revoked = 1 WHERE " + conditions.joined(separator: " AND "), arguments: arguments)
+        return db.changesCount
     }
 
     public func highestSequence() async throws -> Int64 {

@@ -136,6 +136,9 @@ public struct ServerDatabase: Sendable {
                 """)
             try db.execute(sql: "CREATE INDEX record_fund ON record(fundTown) WHERE fundTown IS NOT NULL AND voided = 0")
         }
+        migrator.registerMigration("v3-accounts") { db in
+            try registerAccounts(db)
+        }
         return migrator
     }
 }

@@ -18,8 +18,61 @@ public protocol ServerStore: LedgerStorage {
     func user(named name: String) async throws -> UserAccount?
     /// Adds a user unless one with that name exists. Returns true when added.
     func insertUserIfMissing(_ user: UserAccount) async throws -> Bool
-    /// Replaces a user's password hash.
+    /// Replaces a user's password hash (the user's own choice): clears `mustChangePassword`
+    /// and lifts the password-change-only limit of the user's tokens.
     func setPassword(of name: String, to password: PasswordHash) async throws
+    /// Every user whose org unit lies within `org`, by name.
+    func users(within org: OrgCode) async throws -> [UserAccount]
+    /// Disables (revoking every token of the user, at once) or enables a user; a disabled
+    /// user cannot log in. Returns how many tokens were revoked now.
+    func setDisabled(_ name: String, _ disabled: Bool) async throws -> Int
+    /// Replaces a user's password with a one-time password set by the district and revokes
+    /// every token of the user: the user must change it (`mustChangePassword`) before the API
+    /// serves them. Returns how many tokens were revoked now.
+    func resetPassword(of name: String, to password: PasswordHash) async throws -> Int
+
+    // MARK: devices (SPEC §5.2: a device belongs to one user)
+
+    /// A login that passed its password check: binds the device to the user at its first
+    /// login, or notes the login of the device's own user, and stores the token — all or
+    /// nothing. A device bound to another user, or revoked, gets no token; nor does a user
+    /// who was disabled or whose password changed since `verified` was read. The token is
+    /// stored password-change-only when the user must change their password.
+    func admitLogin(_ token: TokenRecord, verified: PasswordHash, at now: Int64) async throws -> DeviceAdmission
+    /// A device, with what the ledger accepted from it.
+    func device(_ id: String) async throws -> DeviceRecord?
+    /// Every device whose user's org unit lies within `org`, by id.
+    func devices(within org: OrgCode) async throws -> [DeviceRecord]
+    /// Marks a device revoked (lost laptop) and revokes every token bound to it.
+    /// Returns how many tokens were revoked now.
+    func revokeDevice(_ id: String, at now: Int64) async throws -> Int
+    /// Gives a device to another user (or back to its own, recovered): lifts a revocation
+    /// and revokes the tokens on it of every other user. Returns how many were revoked now.
+    func assignDevice(_ id: String, to user: String) async throws -> Int
+    /// After a push from `device`: when the highest sequence accepted from it has grown,
+    /// notes it and `now` (what ``DeviceRecord/lastPushAt`` reports).
+    func notePush(device: String, at now: Int64) async throws
+
+    // MARK: login throttling (SPEC §11)
+
+    /// The failed-login counts of these accounts (keys from ``LoginThrottle/accountKey(_:)``), where any.
+    func loginThrottles(accounts: [String]) async throws -> [String: LoginThrottleState]
+    /// Takes the next attempt of an account that is paying a wait: moves `nextAttemptAt` to
+    /// `until` when it has come and the account is not locked. False when another attempt took it.
+    func claimLoginAttempt(account: String, now: Int64, until: Int64) async throws -> Bool
+    /// Counts a failed login of an account, atomically, by `rule`; returns the new state.
+    func recordLoginFailure(account: String, now: Int64, rule: LoginThrottle) async throws -> LoginThrottleState
+    /// Forgets an account's failures and lock (a correct login, an unlock).
+    /// Returns the state it had, if any.
+    @discardableResult
+    func clearLoginFailures(account: String) async throws -> LoginThrottleState?
+
+    // MARK: audit log
+
+    /// Appends an event to the audit log.
+    func appendAuthEvent(_ event: AuthEventRecord) async throws
+    /// Events of the log, newest first.
+    func authEvents(_ query: AuthEventQuery) async throws -> [AuthEventRecord]
 
     // MARK: tokens
 
@@ -42,9 +95,14 @@ public struct UserAccount: Hashable, Sendable {
     /// The unit the user works for: their jurisdiction.
     public var org: OrgCode
     public var password: PasswordHash
+    /// Set by the district: the user cannot log in, and their tokens were revoked.
+    public var disabled: Bool
+    /// Set when the district reset the password: the user's tokens serve only to change it.
+    public var mustChangePassword: Bool
 
-    public init(name: String, role: Role, org: OrgCode, password: PasswordHash) {
+    public init(name: String, role: Role, org: OrgCode, password: PasswordHash, disabled: Bool = false, mustChangePassword: Bool = false) {
         self.name = name; self.role = role; self.org = org; self.password = password
+        self.disabled = disabled; self.mustChangePassword = mustChangePassword
     }
 
     public var actor: Actor { Actor(user: name, role: role, org: org) }
@@ -61,10 +119,14 @@ public struct TokenRecord: Hashable, Sendable {
     public var issuedAt: Int64
     public var expiresAt: Int64
     public var revoked: Bool
+    /// Issued after a password reset: it serves only `POST /v1/password` (and logout)
+    /// until the user sets a password of their own.
+    public var passwordChangeOnly: Bool
 
-    public init(hash: String, user: String, device: String, role: Role, org: OrgCode, issuedAt: Int64, expiresAt: Int64, revoked: Bool = false) {
+    public init(hash: String, user: String, device: String, role: Role, org: OrgCode, issuedAt: Int64, expiresAt: Int64, revoked: Bool = false,
+                passwordChangeOnly: Bool = false) {
         self.hash = hash; self.user = user; self.device = device; self.role = role; self.org = org
-        self.issuedAt = issuedAt; self.expiresAt = expiresAt; self.revoked = revoked
+        self.issuedAt = issuedAt; self.expiresAt = expiresAt; self.revoked = revoked; self.passwordChangeOnly = passwordChangeOnly
     }
 
     public var actor: Actor { Actor(user: user, role: role, org: org) }

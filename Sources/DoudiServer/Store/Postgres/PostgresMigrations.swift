@@ -123,6 +123,7 @@ enum PostgresMigrations {
                 value bigint NOT NULL)
             """,
         ]),
+        accounts,
     ]
 
     /// Applies the migrations `connection`'s database lacks.

@@ -149,12 +149,19 @@ public struct PostgresServerStore: ServerStore {
 
 
     public func user(named name: String) async throws -> UserAccount? {
-        try await rows("SELECT name, role, org, algorithm, salt, hash, rounds FROM app_user WHERE name = \(name)", "reading the user \(name)")
-            .first.map { row in
-                let (name, role, org, algorithm, salt, hash, rounds) = try Self.decode(row, (String, String, String, String, Data, Data, Int64).self, "a user")
-                return UserAccount(name: name, role: try Self.role(role), org: try Self.orgCode(org),
-                                   password: PasswordHash(algorithm: algorithm, salt: salt, hash: hash, rounds: Int(rounds)))
-            }
+        try await rows("SELECT \(unescaped: Self.userColumns) FROM app_user WHERE name = \(name)", "reading the user \(name)")
+            .first.map(Self.userAccount)
+    }
+
+    /// The columns ``userAccount(_:)`` reads, in its order.
+    static let userColumns = "name, role, org, algorithm, salt, hash, rounds, disabled, must_change_password"
+
+    static func userAccount(_ row: PostgresRow) throws -> UserAccount {
+        let (name, role, org, algorithm, salt, hash, rounds, disabled, mustChange) =
+            try decode(row, (String, String, String, String, Data, Data, Int64, Bool, Bool).self, "a user")
+        return UserAccount(name: name, role: try Self.role(role), org: try orgCode(org),
+                           password: PasswordHash(algorithm: algorithm, salt: salt, hash: hash, rounds: Int(rounds)),
+                           disabled: disabled, mustChangePassword: mustChange)
     }
 
     public func insertUserIfMissing(_ user: UserAccount) async throws -> Bool {
@@ -168,7 +175,9 @@ public struct PostgresServerStore: ServerStore {
 
     public func setPassword(of name: String, to password: PasswordHash) async throws {
         _ = try await rows("""
-            UPDATE app_user SET algorithm = \(password.algorithm), salt = \(password.salt), hash = \(password.hash), rounds = \(Int64(password.rounds))
+            WITH lifted AS (UPDATE token SET password_change_only = false WHERE user_name = \(name) AND password_change_only RETURNING 1)
+            UPDATE app_user SET algorithm = \(password.algorithm), salt = \(password.salt), hash = \(password.hash),
+                rounds = \(Int64(password.rounds)), must_change_password = false
             WHERE name = \(name)
             """, "setting the password of \(name)")
     }
@@ -177,20 +186,20 @@ public struct PostgresServerStore: ServerStore {
 
     public func insertToken(_ token: TokenRecord) async throws {
         _ = try await rows("""
-            INSERT INTO token(hash, user_name, device, role, org, issued_at, expires_at, revoked)
+            INSERT INTO token(hash, user_name, device, role, org, issued_at, expires_at, revoked, password_change_only)
             VALUES (\(token.hash), \(token.user), \(token.device), \(token.role.rawValue), \(token.org.value), \(token.issuedAt),
-                    \(token.expiresAt), \(token.revoked))
+                    \(token.expiresAt), \(token.revoked), \(token.passwordChangeOnly))
             """, "storing a token of \(token.user)")
     }
 
     public func token(hash: String) async throws -> TokenRecord? {
         try await rows("""
-            SELECT hash, user_name, device, role, org, issued_at, expires_at, revoked FROM token WHERE hash = \(hash)
+            SELECT hash, user_name, device, role, org, issued_at, expires_at, revoked, password_change_only FROM token WHERE hash = \(hash)
             """, "reading a token").first.map { row in
-            let (hash, user, device, role, org, issuedAt, expiresAt, revoked) =
-                try Self.decode(row, (String, String, String, String, String, Int64, Int64, Bool).self, "a token")
+            let (hash, user, device, role, org, issuedAt, expiresAt, revoked, changeOnly) =
+                try Self.decode(row, (String, String, String, String, String, Int64, Int64, Bool, Bool).self, "a token")
             return TokenRecord(hash: hash, user: user, device: device, role: try Self.role(role), org: try Self.orgCode(org),
-                               issuedAt: issuedAt, expiresAt: expiresAt, revoked: revoked)
+                               issuedAt: issuedAt, expiresAt: expiresAt, revoked: revoked, passwordChangeOnly: changeOnly)
         }
     }
 
