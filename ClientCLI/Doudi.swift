@@ -35,6 +35,7 @@ struct Doudi: AsyncParsableCommand {
                 CommandGroup(name: "镇(街道)与区 Town and district", subcommands: [
                     ReviewCommand.self, NoticeCommand.self, FundCommand.self, EnrolmentCommand.self, PolicyCommand.self,
                     RollCommand.self, LedgerCommand.self,
+                    AdminCommand.self,
                 ]),
                 CommandGroup(name: "同步 Sync (every tier)", subcommands: [
                     LoginCommand.self, SyncCommand.self, StatusCommand.self, ConflictsCommand.self,
