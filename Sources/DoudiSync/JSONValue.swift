@@ -13,16 +13,31 @@ public enum JSONValue: Hashable, Sendable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// Reads a value through `Codable` (a message decoded with `JSONDecoder`), at most
+    /// ``JSONLimits/maxDepth`` levels down from the message's root, as ``parse(_:limits:)`` reads.
+    ///
+    /// - Throws: `DecodingError.dataCorrupted` for a value nested deeper, or a number that is
+    ///   not whole; an error inside an array or object comes out with its path.
     public init(from decoder: any Decoder) throws {
+        // the levels above this value count too: a field value inside a push is 7 levels down
+        guard decoder.codingPath.count <= JSONLimits.maxDepth else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "arrays and objects nested deeper than \(JSONLimits.maxDepth) levels: Doudi reads at most \(JSONLimits.maxDepth)"))
+        }
         let c = try decoder.singleValueContainer()
         // most values are strings: try the likely types first (each miss costs an error)
-        if c.decodeNil() { self = .null }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let i = try? c.decode(Int64.self) { self = .int(i) }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else if let o = try? c.decode([String: JSONValue].self) { self = .object(o) }
-        else {
+        if c.decodeNil() { self = .null; return }
+        if let s = try? c.decode(String.self) { self = .string(s); return }
+        if let i = try? c.decode(Int64.self) { self = .int(i); return }
+        if let b = try? c.decode(Bool.self) { self = .bool(b); return }
+        // an array or an object: a failure inside one (too deep, a number not whole) is passed on
+        do {
+            self = .array(try c.decode([JSONValue].self))
+            return
+        } catch DecodingError.typeMismatch {}
+        do {
+            self = .object(try c.decode([String: JSONValue].self))
+        } catch DecodingError.typeMismatch {
             throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a JSON value Doudi accepts (numbers must be whole)")
         }
     }

@@ -4,14 +4,18 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// Reads request bodies: bounded by `http.maxBodyBytes`, decoded with ``WireJSON``.
+/// Reads request bodies: bounded by `http.maxBodyBytes`, and read as JSON by one parser,
+/// ``JSONValue/parse(_:limits:)`` within ``JSONLimits`` (Protocol/SPEC.md §3.5), before anything
+/// else looks at them: a push through ``PushBody``, other messages then decoded with ``WireJSON``.
 struct BodyReader: Sendable {
     let maxBytes: Int
 
     /// The body's bytes.
     ///
     /// - Throws: ``ServerError`` `body-too-large` beyond ``maxBytes`` (checked on the
-    ///   declared length first, so a huge upload is refused before it is read).
+    ///   declared length first, so a huge upload is refused before it is read, and on the
+    ///   decompressed size of a gzip body); `malformed-request` for gzip that is not valid or
+    ///   not whole (its trailer must match what it decompresses to); `unsupported-encoding`.
     func bytes(of request: Request) async throws -> Data {
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBytes {
             throw ServerError(.bodyTooLarge, "the request body has \(declared) bytes; this server takes at most \(maxBytes): push fewer change sets at a time")
@@ -27,11 +31,16 @@ struct BodyReader: Sendable {
             break
         case "gzip", "x-gzip":
             // the limit holds for the body as decompressed, so a small bomb cannot blow up
+            let compressed = buffer
             do { buffer = try buffer.decompress(with: .gzip(), maxSize: maxBytes) } catch let error as CompressNIOError {
                 if error == .bufferOverflow {
                     throw ServerError(.bodyTooLarge, "the request body decompresses to more than \(maxBytes) bytes: push fewer change sets at a time")
                 }
                 throw ServerError(.malformedRequest, "the request body is not valid gzip (\(error))")
+            }
+            // the inflater reads a body cut short as far as it goes: only its trailer shows it is whole
+            guard GzipTrailer.matches(compressed: compressed, decompressed: buffer) else {
+                throw ServerError(.malformedRequest, "the request body is not whole gzip: it is cut short or has bytes after its end (its CRC-32 and length trailer does not match): send the whole body again")
             }
         case let other?:
             throw ServerError(.unsupportedEncoding, "Content-Encoding \(other) is not accepted: send gzip or an uncompressed body")
@@ -48,7 +57,14 @@ struct BodyReader: Sendable {
     }
 
     /// Decodes bytes already read as `T`, after checking its `protocolVersion`.
+    ///
+    /// The bytes are read by ``JSONValue/parse(_:limits:)`` first: what it refuses (too deep,
+    /// not UTF-8, numbers that are not whole, …) never reaches `JSONDecoder`.
     func decode<T: Decodable>(_ type: T.Type, data: Data, versioned: Bool = true) throws -> T {
+        guard data.count <= JSONLimits.maxDocumentBytes else {
+            throw ServerError(.bodyTooLarge, "the request body has \(data.count) bytes; Doudi reads at most \(JSONLimits.maxDocumentBytes) bytes of JSON at once")
+        }
+        do { _ = try JSONValue.parse(data) } catch { throw Self.refusal(error) }
         let decoder = WireJSON.decoder()
         if versioned {
             let probe: VersionProbe
@@ -66,29 +82,36 @@ struct BodyReader: Sendable {
 }
 
 extension BodyReader {
-    /// Reads a push body: with the byte parser and ``ChangeSet/init(wire:)`` on the hot path,
-    /// falling back to `Codable` (and its precise messages) for a body or a change set that
-    /// does not read that way.
+    /// Reads a push body with ``PushBody``: the whole body's checks, then each change set on its
+    /// own (one that cannot be read is rejected alone, §8.2).
+    ///
+    /// - Throws: ``ServerError`` `malformed-request`, `protocol-version` or `body-too-large`
+    ///   when the push is refused whole (§8.1).
     func decodePush(from request: Request) async throws -> PushEnvelope {
         let data = try await bytes(of: request)
-        guard let root = try? JSONValue.parse(data), case .object(let o) = root, case .int(let version) = o["protocolVersion"] ?? .null,
-              version == Int64(DoudiSync.protocolVersion), case .array(let items) = o["changeSets"] ?? .null else {
-            return try decode(PushEnvelope.self, data: data)
-        }
-        var changeSets: [IncomingChangeSet] = []
-        changeSets.reserveCapacity(items.count)
-        for item in items {
-            if let changeSet = ChangeSet(wire: item) {
-                changeSets.append(.readable(changeSet))
-            } else {
-                do {
-                    changeSets.append(try WireJSON.decoder().decode(IncomingChangeSet.self, from: Data(item.canonicalText.utf8)))
-                } catch let error as DecodingError {
-                    throw ServerError(.malformedRequest, WireJSON.describe(error))
-                }
+        let body: PushBody
+        do throws(PushBodyError) {
+            body = try PushBody.read(data)
+        } catch {
+            switch error.code {
+            case .notJSON: throw error.parseError.map(Self.refusal) ?? ServerError(.malformedRequest, error.message)
+            case .tooLarge: throw ServerError(.bodyTooLarge, error.message)
+            case .protocolVersion: throw ServerError(.protocolVersion, error.message)
+            case .malformed: throw ServerError(.malformedRequest, error.message)
             }
         }
-        return PushEnvelope(protocolVersion: Int(version), changeSets: changeSets)
+        return PushEnvelope(protocolVersion: body.protocolVersion, changeSets: body.changeSets.map { entry in
+            switch entry {
+            case .readable(let changeSet): .readable(changeSet)
+            case .unreadable(let id, let version, let problem): .unreadable(id: id, protocolVersion: version, problem: problem)
+            }
+        })
+    }
+
+    /// A body the parser refused, as the server answers it: 400 naming the problem and where
+    /// (Protocol/SPEC.md §3.5). (A body beyond the parser's size limit is refused 413 before.)
+    static func refusal(_ error: JSONParseError) -> ServerError {
+        ServerError(.malformedRequest, "the body is not JSON Doudi reads: \(error)")
     }
 }
 
