@@ -149,8 +149,22 @@ struct ThrottleTests {
         }
     }
 
-    @Test("Limits are checked when the configuration is read")
+    @Test("The limits are read from the configuration (the shipped one holds the defaults; a partial one keeps the rest) and checked")
     func configuration() throws {
+        let shipped = try ServerConfiguration.load(path: ServerFixture.configDirectory + "/server.json")
+        #expect(shipped.auth.throttle == ServerConfiguration.Throttle())
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("doudi-throttle-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let partial = directory.appendingPathComponent("server.json")
+        try Data(#"{"auth": {"throttle": {"freeFailures": 2, "lockoutFailures": 4}}}"#.utf8).write(to: partial)
+        let loaded = try ServerConfiguration.load(path: partial.path)
+        #expect(loaded.auth.throttle.freeFailures == 2 && loaded.auth.throttle.lockoutFailures == 4 && loaded.auth.throttle.windowSeconds == 3600)
+        try Data(#"{"auth": {"throttle": {"lockout": 4}}}"#.utf8).write(to: partial)
+        do { _ = try ServerConfiguration.load(path: partial.path); Issue.record("a misspelt field was taken") } catch {
+            #expect(error.field == "auth.throttle.lockout")
+        }
+
         var configuration = ServerConfiguration()
         configuration.auth.throttle.lockoutFailures = 3
         configuration.auth.throttle.freeFailures = 5

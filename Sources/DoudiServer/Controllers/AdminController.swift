@@ -82,7 +82,7 @@ struct AdminController {
     func devices(_ request: Request, _ context: DoudiRequestContext) async throws -> Response {
         let officer = try officer(context)
         let devices = try await store.devices(within: officer.org).map(Self.summary)
-        return try WireJSON.response(DeviceList(devices: devices), compressingFor: request)
+        return try WireJSON.response(DeviceList(devices: devices))
     }
 
     static func summary(_ device: DeviceRecord) -> DeviceSummary {
@@ -146,7 +146,7 @@ struct AdminController {
         let users = try await store.users(within: officer.org)
         let counts = try await store.loginThrottles(accounts: users.map { LoginThrottle.accountKey($0.name) })
         let summaries = users.map { Self.summary($0, counts[LoginThrottle.accountKey($0.name)]) }
-        return try WireJSON.response(UserList(users: summaries), compressingFor: request)
+        return try WireJSON.response(UserList(users: summaries))
     }
 
     static func summary(_ user: UserAccount, _ count: LoginThrottleState?) -> UserSummary {
@@ -221,6 +221,6 @@ struct AdminController {
         selection.device = query["device"].map { String($0).removingPercentEncoding ?? String($0) }
         let events = try await store.authEvents(selection)
         let before = events.count == selection.limit ? events.last?.id : nil
-        return try WireJSON.response(AuthEventList(events: events.map(\.message), before: before), compressingFor: request)
+        return try WireJSON.response(AuthEventList(events: events.map(\.message), before: before))
     }
 }
