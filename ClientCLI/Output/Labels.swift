@@ -81,13 +81,21 @@ enum Labels {
     /// `text` with every resident ID number in it masked, valid or mistyped (`511011********1234`):
     /// an ID number never reaches the terminal in full, even inside an option's value.
     static func maskingResidentIDs(_ text: String) -> String {
-        let candidates = try! NSRegularExpression(pattern: "(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
-        var out = text
-        for match in candidates.matches(in: text, range: NSRange(text.startIndex..., in: text)).reversed() {
-            // a mistyped number is still mostly someone's number: mask it too
-            guard let range = Range(match.range, in: text) else { continue }
-            let digits = text[range]
-            out.replaceSubrange(range, with: digits.prefix(6) + String(repeating: "*", count: 8) + digits.suffix(4).uppercased())
+        // a run of exactly 17 digits and a digit or X, with no digit on either side
+        let chars = Array(text)
+        var out = ""
+        var i = 0
+        while i < chars.count {
+            let end = i + 18
+            if chars[i].isASCIIDigit, i == 0 || !chars[i - 1].isASCIIDigit, end <= chars.count,
+               chars[i..<(i + 17)].allSatisfy(\.isASCIIDigit), chars[i + 17].isASCIIDigit || chars[i + 17] == "X" || chars[i + 17] == "x",
+               end == chars.count || !chars[end].isASCIIDigit {
+                // a mistyped number is still mostly someone's number: mask it too
+                out += String(chars[i..<(i + 6)]) + String(repeating: "*", count: 8) + String(chars[(i + 14)..<end]).uppercased()
+                i = end
+            } else {
+                out.append(chars[i]); i += 1
+            }
         }
         return out
     }

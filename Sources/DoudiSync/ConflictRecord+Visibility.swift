@@ -14,14 +14,20 @@ extension ConflictRecord {
         return try? OrgCode(v)
     }
 
+    /// True when this is the form served to a reader who may not see where the number stands.
+    public var isRedacted: Bool {
+        guard kind == .duplicatePerson, case .object(let o) = kept else { return false }
+        return o["registered"] == .string("elsewhere")
+    }
+
     /// True when `scope` holds everything the conflict names.
     public func isWhole(within scope: OrgCode) -> Bool {
-        standingVillage.map(scope.contains) ?? true
+        !isRedacted && (standingVillage.map(scope.contains) ?? true)
     }
 
     /// The conflict as a reader whose jurisdiction is `scope` may see it.
     public func visible(within scope: OrgCode) -> ConflictRecord {
-        guard !isWhole(within: scope) else { return self }
+        guard !isRedacted, !isWhole(within: scope) else { return self }
         var seen = self
         seen.kept = .object(["registered": .string("elsewhere")])
         seen.message = "此身份证号已在本村以外登记：由乡镇（跨乡镇的由区县）核实哪一登记有效，新登记在核实前保持注销 — "

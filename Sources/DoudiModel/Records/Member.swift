@@ -305,3 +305,12 @@ public struct SupportObligor: Identifiable, Hashable, Sendable, Codable {
         cannotPayReason = try c.decodeIfPresent(String.self, forKey: .cannotPayReason)
     }
 }
+
+extension Member {
+    /// The order a household register lists its members in: by relation to the head
+    /// (the GB/T 4761 code: the head, the spouse, the children, …), then the elder first,
+    /// then by id. The same on every device, whatever order the records arrived in.
+    public static func registerOrder(_ a: Member, _ b: Member) -> Bool {
+        (a.relation.code, a.residentID.birthDate, a.id.uuidString) < (b.relation.code, b.residentID.birthDate, b.id.uuidString)
+    }
+}

@@ -198,5 +198,6 @@ extension StringProtocol {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+    /// True for 0–9 (not full-width or other scripts' digits).
+    public var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }
