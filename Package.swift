@@ -38,7 +38,8 @@ let package = Package(
         .target(name: "DoudiSync", dependencies: ["DoudiModel", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .target(
             name: "DoudiField",
-            dependencies: ["DoudiModel", "DoudiSync", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["DoudiModel", "DoudiSync", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(

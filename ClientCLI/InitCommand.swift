@@ -18,6 +18,11 @@ struct InitCommand: ParsableCommand {
                 versions (--policy, else $DOUDI_POLICY, else ./ServerConfig/policy) that later commands \
                 assess with. A store is set up once: run it again on the same store and it refuses.
 
+                The store's ID numbers, health facts and bank accounts are encrypted under a password: \
+                give your account's (the one `doudi login` takes), typed on the terminal, or on standard \
+                input with --password-stdin, or in $\(PasswordInput.environmentVariable). The store is \
+                unlocked for 12 hours (see `doudi unlock`, `doudi lock`).
+
                 Example:
                   export DOUDI_HOME=~/doudi
                   doudi init --village 511011101201 --device 五星村笔记本 --user 李会计
@@ -42,6 +47,9 @@ struct InitCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("用户 Who uses it, e.g. 李会计.", valueName: "name"))
     var user: String
+
+    @Flag(help: "从标准输入读密码 Read the store's password from the first line of standard input.")
+    var passwordStdin = false
 
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
@@ -96,6 +104,10 @@ struct InitCommand: ParsableCommand {
             // read the policy first: a bad policy leaves no half-made store behind
             let book = try policyOptions.loadBook()
             let path = try storeOptions.resolvedPath()
+            // and the password: none, or one too short, leaves no store behind either
+            let password = try PasswordInput(fromStandardInput: passwordStdin)
+                .read(prompt: "本地数据库密码（用你的账号密码）Store password (your account's): ", confirm: true)
+            try Keyring.checkNew(password)
             let fm = FileManager.default
             if fm.fileExists(atPath: path) {
                 // an existing store: refuses below if it is set up
@@ -109,17 +121,23 @@ struct InitCommand: ParsableCommand {
             }
             let existed = fm.fileExists(atPath: path)
             do {
-                let store = try StoreOptions.open(path)
+                var store = try StoreOptions.open(path)
                 let device: Device
                 do { device = try store.setUp(setup) } catch let e as FieldError where e.code == .duplicate {
                     throw CommandFailure("\(path) is already set up (\(try store.device().name), \(try store.device().org)): a store is set up once; use another --store or DOUDI_HOME for a new one")
                 }
                 for version in book.versions { try store.installPolicy(version) }
+                store = try store.protect(password: password)
                 print("已初始化本地数据库 Store set up: \(path)")
                 var table = Table(["设备", "用户", "角色", setup.org.level.chineseName], indent: 2)
                 table.append(["\(device.name)（\(device.id)）", device.user, device.role.chineseName, device.org.value])
                 print(table.render(), terminator: "")
                 print("政策版本 Policy versions: " + book.versions.map { "\($0.id)《\($0.title)》\($0.effectiveFrom) 起施行" }.joined(separator: "；"))
+                do {
+                    print("已加密并解锁 Encrypted; unlocked until \(Labels.time(try StoreLock.remember(store))) (`doudi lock` locks it now)")
+                } catch let error as KeyCacheError {
+                    print("已加密 Encrypted; locked (\(error.message))")
+                }
                 print("下一步 Next: doudi household add …, or doudi import --csv FILE")
             } catch {
                 if !existed {

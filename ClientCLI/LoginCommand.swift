@@ -67,7 +67,7 @@ struct LoginCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let store = try storeOptions.open()
+            let store = try storeOptions.open(passwordFromEnvironment: false)
             let device = try store.device()
             let server = try Self.normalised(self.server)
             let user = self.user.trimmingCharacters(in: .whitespaces)
@@ -85,6 +85,8 @@ struct LoginCommand: AsyncParsableCommand {
             let expires = Date(timeIntervalSince1970: Double(response.expiresAt))
             print("已登录 Logged in: \(actor.user)，\(actor.role.chineseName)（\(actor.role.rawValue)），\(actor.org.value) → \(server)")
             print("设备 Device \(device.name)（\(device.id)）；令牌有效至 token valid until \(Labels.time(expires))")
+            // the store's password follows the account's: unlocked with it, or moved to it
+            if let note = try StoreLock.afterLogin(store, password: password) { print(note) }
             let pending = try store.outboxCounts().pending
             print("下一步 Next: doudi sync" + (pending > 0 ? "（\(pending) 个变更集待同步）" : ""))
         }

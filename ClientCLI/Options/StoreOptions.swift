@@ -43,11 +43,20 @@ struct StoreOptions: ParsableArguments {
             "no store chosen: pass --store PATH (a .sqlite file) or set \(Self.environmentVariable) to a directory (the store is $\(Self.environmentVariable)/\(Self.fileName))")
     }
 
-    /// Opens a store that `doudi init` has set up.
+    /// Opens a store that `doudi init` has set up, unlocked if its key is kept from an earlier
+    /// unlock or `$DOUDI_PASSWORD` unlocks it (``StoreLock``); else locked.
+    ///
+    /// - Parameter passwordFromEnvironment: whether `$DOUDI_PASSWORD` may unlock it (not for
+    ///   `doudi login`, where it is the account's password, perhaps a new one).
+    func open(passwordFromEnvironment: Bool = true) throws -> FieldStore {
+        try StoreLock.unlockedIfPossible(try openLocked(), passwordFromEnvironment: passwordFromEnvironment)
+    }
+
+    /// Opens a store that `doudi init` has set up, locked.
     ///
     /// - Throws: ``CommandFailure`` when there is no store there yet, it cannot be
     ///   opened, or it has not been set up.
-    func open() throws -> FieldStore {
+    func openLocked() throws -> FieldStore {
         let path = try resolvedPath()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

@@ -23,7 +23,7 @@ func runFieldBench(quick: Bool) throws -> (String, Double) {
     let policy = try shippedPolicy()
     var gen = SyntheticTown(seed: 2020, households: households, policy: policy)
     var ids = SplitMix(seed: 7)
-    let store = FieldStore(database: try .open(path: dir.appendingPathComponent("town.sqlite").path), now: nowMillis, makeID: { UUID() })
+    let store = FieldStore(database: try .open(path: dir.appendingPathComponent("town.sqlite").path), keys: .random(), now: nowMillis, makeID: { UUID() })
     try store.setUp(DeviceSetup(name: "镇笔记本", user: "bench", role: .townApprover, org: gen.town), deviceID: "dev-bench")
 
     // 1. a whole town, through the same change capture as the CLI, in batches

@@ -87,7 +87,7 @@ func runLoadBench(devices: Int, householdsPerDevice: Int, store: LoadStore = .sq
     var encoded: [(token: String, server: URL, pushes: [Data])] = []
     var bodies: [String] = []
     for (i, village) in villages.enumerated() {
-        let fieldStore = FieldStore(database: try .open(path: dir.appendingPathComponent("\(village).sqlite").path), now: nowMillis)
+        let fieldStore = FieldStore(database: try .open(path: dir.appendingPathComponent("\(village).sqlite").path), keys: .random(), now: nowMillis)
         try fieldStore.setUp(DeviceSetup(name: "村笔记本", user: "c\(village)", role: .collector, org: village), deviceID: "dev-\(village)")
         var actions: [FieldAction] = []
         for h in district.households(of: village) {

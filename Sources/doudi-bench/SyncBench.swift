@@ -106,7 +106,7 @@ func runSyncBench(shape: DistrictShape, label: String) async throws -> SyncFigur
     defer { server.stop() }
 
     // the district office's laptop records the scope (not timed): households, surveys, visits, applications
-    let office = FieldStore(database: try .open(path: dir.appendingPathComponent("office.sqlite").path), now: nowMillis)
+    let office = FieldStore(database: try .open(path: dir.appendingPathComponent("office.sqlite").path), keys: .random(), now: nowMillis)
     try office.setUp(DeviceSetup(name: "区办公室", user: "bench.district", role: .districtOfficer, org: shape.district), deviceID: "dev-office")
     var memberIDs: [UUID] = []
     var batch: [FieldAction] = []
@@ -134,7 +134,7 @@ func runSyncBench(shape: DistrictShape, label: String) async throws -> SyncFigur
     f.records = f.push.pulledRecords
 
     // a new laptop: initial sync of the whole scope
-    let laptop = FieldStore(database: try .open(path: dir.appendingPathComponent("laptop.sqlite").path), now: nowMillis)
+    let laptop = FieldStore(database: try .open(path: dir.appendingPathComponent("laptop.sqlite").path), keys: .random(), now: nowMillis)
     try laptop.setUp(DeviceSetup(name: "新笔记本", user: "bench.district", role: .districtOfficer, org: shape.district), deviceID: "dev-laptop")
     var laptopClient = SyncClient(store: laptop)
     laptopClient.configuration.pullLimit = 5_000

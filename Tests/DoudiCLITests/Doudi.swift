@@ -40,8 +40,13 @@ enum Doudi {
 
     static func run(_ arguments: String...) throws -> Run { try run(arguments) }
 
-    /// Runs `doudi` with `arguments` in `directory`; `environment` entries set (or, when nil, remove) variables;
-    /// `input`, when given, is the process's standard input.
+    /// The store password the runs give in `DOUDI_PASSWORD` unless a test names its own (or
+    /// removes it): `doudi init` protects a new store with it, and a store whose unlocked key
+    /// has expired from the key cache unlocks with it (docs/LAPTOP-SECURITY.md).
+    static let storePassword = "Doudi-test-store-1"
+
+    /// Runs `doudi` with `arguments` in `directory`; `environment` entries set (or, when nil, remove) variables
+    /// (`DOUDI_PASSWORD` is ``storePassword`` unless named there); `input`, when given, is the process's standard input.
     static func run(_ arguments: [String], in directory: URL = root, environment: [String: String?] = [:],
                     input: String? = nil) throws -> Run {
         let process = Process()
@@ -49,6 +54,7 @@ enum Doudi {
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
+        env["DOUDI_PASSWORD"] = storePassword
         for (key, value) in environment { env[key] = value }
         process.environment = env
         // Files, not pipes: a large output cannot fill a pipe and stall the run.

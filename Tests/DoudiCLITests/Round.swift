@@ -16,7 +16,8 @@ final class Round {
         let home: URL
 
         var environment: [String: String?] {
-            ["DOUDI_HOME": home.path, "DOUDI_POLICY": Doudi.root.appendingPathComponent("ServerConfig/policy").path, "DOUDI_PASSWORD": nil]
+            // the store's password is the account's (`doudi init` protects the store with it)
+            ["DOUDI_HOME": home.path, "DOUDI_POLICY": Doudi.root.appendingPathComponent("ServerConfig/policy").path, "DOUDI_PASSWORD": password]
         }
 
         /// Runs `doudi ARGUMENTS --store STORE`.

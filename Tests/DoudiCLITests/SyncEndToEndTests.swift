@@ -39,7 +39,8 @@ struct SyncEndToEndTests {
 
         deinit { try? FileManager.default.removeItem(at: home) }
 
-        var environment: [String: String?] { ["DOUDI_HOME": home.path, "DOUDI_POLICY": nil, "DOUDI_PASSWORD": nil] }
+        /// The store's password is the account's (`doudi init` protects the store with it).
+        var environment: [String: String?] { ["DOUDI_HOME": home.path, "DOUDI_POLICY": nil, "DOUDI_PASSWORD": password] }
 
         func run(_ arguments: String...) throws -> Doudi.Run { try run(arguments) }
 
@@ -302,7 +303,7 @@ struct SyncEndToEndTests {
         let vb = try Self.villageBLaptop(policy: policies.path)
         let town = try Self.townLaptop()
         // the password from standard input, as a person types it
-        let login = try vb.run(["login", "--server", server.url, "--user", vb.user], input: vb.password + "\n")
+        let login = try vb.run(["login", "--server", server.url, "--user", vb.user], environment: ["DOUDI_PASSWORD": nil], input: vb.password + "\n")
         try #require(login.status == 0, "\(login.stderr)")
         try town.login(server)
 

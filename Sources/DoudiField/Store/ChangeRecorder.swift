@@ -6,16 +6,21 @@ import GRDB
 /// Writes records inside one transaction and collects, field by field, the change
 /// set that describes them; then writes the change set to the outbox and every
 /// new version to history. Used only inside `FieldStore.perform`.
+///
+/// Rows are written sealed (``SealedRow``) and history values sealed whole
+/// (``SealedBlob/historyValues``) with the store's keys.
 struct ChangeRecorder {
     let db: Database
     let changeSetID: UUID
     let stamp: HLCStamp
     let author: Actor
+    /// The unlocked store's keys.
+    let keys: StoreKeys
     private(set) var changes: [Change] = []
     private var history: [(EntityKind, UUID, ChangeOperation, String)] = []
 
-    init(db: Database, changeSetID: UUID, stamp: HLCStamp, author: Actor) {
-        self.db = db; self.changeSetID = changeSetID; self.stamp = stamp; self.author = author
+    init(db: Database, changeSetID: UUID, stamp: HLCStamp, author: Actor, keys: StoreKeys) {
+        self.db = db; self.changeSetID = changeSetID; self.stamp = stamp; self.author = author; self.keys = keys
     }
 
     /// Inserts a new record: every field is part of the change.
@@ -25,7 +30,7 @@ struct ChangeRecorder {
             throw FieldError(.duplicate, field: "id", "a \(R.entity.rawValue) with id \(record.recordID) already exists")
         }
         let village = try record.village(db)
-        try record.insert(db)
+        try SealedRow(record: record, keys: keys).insert(db)
         let fields = try RecordFields.fields(of: record)
         let changed = fields.keys.sorted().map { FieldChange(name: $0, value: fields[$0]!, stamp: stamp, previous: nil) }
         try note(R.entity, record.recordID, .create, village: village, household: record.householdID, fields: changed)
@@ -38,7 +43,7 @@ struct ChangeRecorder {
         if let reason = try R.voidReason(db, id: record.recordID) {
             throw FieldError(.voided, "this \(R.entity.rawValue) was voided (\(reason)) and cannot change")
         }
-        guard let old = try R.find(db, id: record.recordID) else {
+        guard let old = try R.find(db, id: record.recordID, keys: keys) else {
             throw FieldError(.notFound, field: "id", "no \(R.entity.rawValue) with id \(record.recordID)")
         }
         let before = try RecordFields.fields(of: old), after = try RecordFields.fields(of: record)
@@ -47,7 +52,7 @@ struct ChangeRecorder {
         let village = try record.village(db)
         let oldVillage = try old.village(db)
         let base = try latestStamp(R.entity, record.recordID)
-        try record.update(db)
+        try SealedRow(record: record, keys: keys).update(db)
         var changed: [FieldChange] = []
         for name in names {
             let previousStamp = try stamp(of: name, R.entity, record.recordID)
@@ -81,7 +86,7 @@ struct ChangeRecorder {
         if let existing = try R.voidReason(db, id: id) {
             throw FieldError(.voided, "this \(R.entity.rawValue) is already voided (\(existing))")
         }
-        guard var record = try R.find(db, id: id) else {
+        guard var record = try R.find(db, id: id, keys: keys) else {
             throw FieldError(.notFound, field: "id", "no \(R.entity.rawValue) with id \(id)")
         }
         let village = try record.village(db)
@@ -93,8 +98,9 @@ struct ChangeRecorder {
         }
         if var household = record as? Household {
             household.status = .voided(reason: reason)
-            record = household as! R
-            try record.update(db)
+            guard let voided = household as? R else { throw FieldError(.validation, "a household record is not a \(R.entity.rawValue)") }
+            record = voided
+            try SealedRow(record: record, keys: keys).update(db)
             let status = try RecordFields.fields(of: household)["status"]!
             changed.append(FieldChange(name: "status", value: status, stamp: stamp, previous: try previous("status")))
             fields["status"] = status
@@ -145,7 +151,8 @@ struct ChangeRecorder {
             INSERT INTO history(entity, record, operation, changeSet, author, stamp, "values") VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         for (entity, id, op, values) in history {
-            try insert.execute(arguments: [entity.rawValue, id.uuidString, op.rawValue, changeSetID.uuidString, author, stamp.text, values])
+            try insert.execute(arguments: [entity.rawValue, id.uuidString, op.rawValue, changeSetID.uuidString, author, stamp.text,
+                                           keys.seal(values, blob: .historyValues)])
         }
     }
 }

@@ -27,6 +27,8 @@ public struct FieldDatabase: Sendable {
         // a larger page cache for the writer: a whole town's indexes stay in memory during a sync
         config.prepareDatabase { db in
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
+            // deleted content is overwritten with zeros, not left in free pages (LAPTOP-SECURITY.md)
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         return try FieldDatabase(DatabasePool(path: path, configuration: config))
     }
@@ -35,8 +37,14 @@ public struct FieldDatabase: Sendable {
     public static func inMemory() throws -> FieldDatabase {
         var config = Configuration()
         config.foreignKeysEnabled = true
-        return try FieldDatabase(DatabaseQueue(configuration: config))
+        var database = try FieldDatabase(DatabaseQueue(configuration: config))
+        database.memoryKeys = .random()
+        return database
     }
+
+    /// The keys of a store that lives in memory only (tests, dry runs): random, never written
+    /// anywhere. A store file's keys come from its keyring (``FieldStore/unlock(password:)``).
+    public internal(set) var memoryKeys: StoreKeys?
 
     /// The schema, one named migration per step. Never edit a shipped migration: add one.
     ///
@@ -265,6 +273,7 @@ public struct FieldDatabase: Sendable {
             try db.drop(table: "fieldStamp")
             try db.rename(table: "fieldStampByEntity", to: "fieldStamp")
         }
+        registerSealedFieldsMigration(&migrator)
         return migrator
     }
 }

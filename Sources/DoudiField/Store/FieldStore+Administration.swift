@@ -14,7 +14,7 @@ extension FieldStore {
         guard let application = try Application.active(db, id: workflow.application) else {
             throw FieldError(.notFound, field: "application", "application \(workflow.application) is not in this store (or was voided)")
         }
-        let householdCase = try Self.householdCase(application.household, db)
+        let householdCase = try Self.householdCase(application.household, db, keys: r.keys)
         let records: StepRecords
         do {
             records = try StepRecords(after: workflow, application: application, householdCase: householdCase, policy: policy, makeID: makeID)
@@ -59,7 +59,7 @@ extension FieldStore {
         guard EntityKind.enrolment.writers.contains(r.author.role) else {
             throw FieldError(.forbidden, "enrolments are reviewed by the town; this device's user is a \(r.author.role.rawValue)")
         }
-        let householdCase = try Self.householdCase(household, r.db)
+        let householdCase = try Self.householdCase(household, r.db, keys: r.keys)
         let review: DibaoReview
         do { review = try DibaoReview(householdCase: householdCase, policy: policy, on: day) } catch {
             throw FieldError(error)

@@ -21,13 +21,15 @@ extension FieldStore {
     /// Conflicts in this store, open ones first, each with its state here.
     ///
     /// - Parameter includeResolved: also those resolved (by the server or on this device).
+    /// - Throws: ``FieldError/locked`` when there are conflicts and the store is locked (their
+    ///   bodies are sealed).
     public func conflictEntries(includeResolved: Bool = false) throws -> [ConflictEntry] {
         try database.writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT body, serverSequence, resolved FROM conflict \(includeResolved ? "" : "WHERE NOT resolved")
                 ORDER BY resolved, serverSequence, id
                 """).map { row in
-                let conflict = try JSONDecoder().decode(ConflictRecord.self, from: Data((row["body"] as String).utf8))
+                let conflict = try JSONDecoder().decode(ConflictRecord.self, from: Data(try openedBlob(row["body"], .conflictBody).utf8))
                 return ConflictEntry(stored: StoredConflict(conflict: conflict, serverSequence: row["serverSequence"]),
                                      isResolved: row["resolved"])
             }
@@ -76,7 +78,7 @@ extension FieldStore {
     }
 
     private func setting<R: StoredRecord>(_ field: String, of type: R.Type, id: UUID, to value: JSONValue) throws -> R? {
-        let found = try database.writer.read { db in (try R.find(db, id: id), try R.voidReason(db, id: id)) }
+        let found = try database.writer.read { db in (try R.find(db, id: id, keys: keys), try R.voidReason(db, id: id)) }
         guard let record = found.0 else {
             throw FieldError(.notFound, field: "record", "no \(R.entity.rawValue) \(id) in this store: sync first")
         }

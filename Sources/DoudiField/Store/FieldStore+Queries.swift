@@ -53,6 +53,9 @@ public struct OutboxEntry: Hashable, Sendable, Codable {
 extension FieldStore {
     /// Lists households, optionally those with a member whose name contains `name`,
     /// ordered by village and address.
+    ///
+    /// - Throws: ``FieldError/locked`` when there are households and the store is locked (the
+    ///   head's masked ID number is read from its sealed value).
     public func households(matching name: String? = nil, includeVoided: Bool = false, limit: Int = 200, offset: Int = 0) throws -> [HouseholdSummary] {
         try database.writer.read { db in
             var sql = """
@@ -76,7 +79,7 @@ extension FieldStore {
             _ = arguments.append(contentsOf: [limit, offset])
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 let categories: String = row["categories"], status: String = row["status"]
-                let headID: String? = row["headID"]
+                let headID = try (row["headID"] as String?).map { try Self.openedResidentID($0, keys: keys) }
                 return HouseholdSummary(
                     id: UUID(uuidString: row["id"])!, village: try OrgCode(row["village"] as String), address: row["address"],
                     categories: (try? JSONDecoder().decode(Set<HouseholdCategory>.self, from: Data(categories.utf8))) ?? [],
@@ -101,18 +104,21 @@ extension FieldStore {
     }
 
     /// Everything the assessment needs about one household, voided records left out.
+    ///
+    /// - Throws: ``FieldError/locked`` while the store is locked.
     public func householdCase(_ id: UUID) throws -> HouseholdCase {
-        try database.writer.read { db in try Self.householdCase(id, db) }
+        try database.writer.read { db in try Self.householdCase(id, db, keys: keys) }
     }
 
-    /// Everything the assessment needs about one household, inside a transaction.
-    static func householdCase(_ id: UUID, _ db: Database) throws -> HouseholdCase {
-        guard let household = try Household.fetchOne(db, key: id) else {
+    /// Everything the assessment needs about one household, inside a transaction, sealed
+    /// fields opened with `keys`.
+    static func householdCase(_ id: UUID, _ db: Database, keys: StoreKeys?) throws -> HouseholdCase {
+        guard let household = try Household.find(db, id: id, keys: keys) else {
             throw FieldError(.notFound, field: "household", "no household \(id) in this store")
         }
         func children<R: StoredRecord>(_ type: R.Type, order: String) throws -> [R] {
             try R.fetchAll(db, sql: "SELECT * FROM \"\(R.databaseTableName)\" WHERE household = ? AND voidReason IS NULL ORDER BY \(order)",
-                           arguments: [id.uuidString])
+                           arguments: [id.uuidString], keys: keys)
         }
         let applications = try children(Application.self, order: "date, rowid")
         return HouseholdCase(household: household, members: try children(Member.self, order: "rowid"),
@@ -137,11 +143,14 @@ extension FieldStore {
 
     /// Every version of a record, oldest first: who changed what and when, and the whole
     /// record as it stood after each version.
+    ///
+    /// - Throws: ``FieldError/locked`` while the store is locked (history values are sealed).
     public func history(of record: UUID) throws -> [HistoryEntry] {
         try database.writer.read { db in
             var snapshot: [String: JSONValue] = [:]
             return try Row.fetchAll(db, sql: "SELECT * FROM history WHERE record = ? ORDER BY seq", arguments: [record.uuidString]).map { row in
-                guard case .object(let values) = try JSONValue.parse(Data((row["values"] as String).utf8)) else {
+                let text = try openedBlob(row["values"], .historyValues)
+                guard case .object(let values) = try JSONValue.parse(Data(text.utf8)) else {
                     throw FieldError(.validation, "history of \(record) is damaged")
                 }
                 snapshot.merge(values) { _, new in new }
@@ -155,12 +164,15 @@ extension FieldStore {
     }
 
     /// Change sets in the outbox, in the order they were made.
+    ///
+    /// - Throws: ``FieldError/locked`` when there are such change sets and the store is locked
+    ///   (their bodies are sealed).
     public func outbox(states: Set<OutboxEntry.State> = [.pending, .rejected]) throws -> [OutboxEntry] {
         try database.writer.read { db in
             let placeholders = states.map { _ in "?" }.joined(separator: ",")
             return try Row.fetchAll(db, sql: "SELECT * FROM changeSet WHERE state IN (\(placeholders)) ORDER BY sequence",
                                     arguments: StatementArguments(states.map(\.rawValue))).map { row in
-                OutboxEntry(changeSet: try JSONDecoder().decode(ChangeSet.self, from: Data((row["body"] as String).utf8)),
+                OutboxEntry(changeSet: try JSONDecoder().decode(ChangeSet.self, from: Data(try openedBlob(row["body"], .changeSetBody).utf8)),
                             state: OutboxEntry.State(rawValue: row["state"])!, serverSequence: row["serverSequence"], reason: row["reason"])
             }
         }

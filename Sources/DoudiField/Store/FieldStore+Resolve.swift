@@ -103,12 +103,12 @@ extension FieldStore {
 
     /// The household with this id, voided or not.
     public func household(_ id: UUID) throws -> Household? {
-        try database.writer.read { db in try Household.fetchOne(db, key: id) }
+        try database.writer.read { db in try Household.find(db, id: id, keys: keys) }
     }
 
     /// The member with this id, if not voided.
     public func member(_ id: UUID) throws -> Member? {
-        try database.writer.read { db in try Member.active(db, id: id) }
+        try database.writer.read { db in try Member.active(db, id: id, keys: keys) }
     }
 
     /// The application with this id, voided or not.
@@ -137,10 +137,14 @@ extension FieldStore {
 
     // MARK: - Helpers
 
+    /// The member registered under `residentID`, found by the keyed person index.
+    ///
+    /// - Throws: ``FieldError/locked`` while the store is locked.
     private func activeMember(residentID: ResidentID) throws -> Member? {
-        try database.writer.read { db in
-            try Member.fetchOne(db, sql: "SELECT * FROM member WHERE residentID = ? AND voidReason IS NULL",
-                                arguments: [residentID.value])
+        let keys = try requireKeys()
+        return try database.writer.read { db in
+            try Member.fetchOne(db, sql: "SELECT * FROM member WHERE personIndex = ? AND voidReason IS NULL",
+                                arguments: [keys.personIndex(residentID.value)], keys: keys)
         }
     }
 

@@ -21,7 +21,7 @@ extension FieldStore {
             var out: [CaseInReview] = []
             for a in applications {
                 guard let w = try ApplicationWorkflow.fetchOne(db, key: a.id), stages.contains(w.stage) else { continue }
-                out.append(CaseInReview(application: a, workflow: w, householdCase: try Self.householdCase(a.household, db)))
+                out.append(CaseInReview(application: a, workflow: w, householdCase: try Self.householdCase(a.household, db, keys: keys)))
             }
             return out
         }
@@ -33,7 +33,7 @@ extension FieldStore {
             guard let a = try Application.active(db, id: application), let w = try ApplicationWorkflow.fetchOne(db, key: application) else {
                 throw FieldError(.notFound, field: "application", "no open application \(application) in this store")
             }
-            return CaseInReview(application: a, workflow: w, householdCase: try Self.householdCase(a.household, db))
+            return CaseInReview(application: a, workflow: w, householdCase: try Self.householdCase(a.household, db, keys: keys))
         }
     }
 
@@ -43,7 +43,7 @@ extension FieldStore {
             let ids = try String.fetchAll(db, sql: """
                 SELECT id FROM household WHERE voidReason IS NULL AND substr(village, 1, ?) = ? ORDER BY village, rowid
                 """, arguments: [org.value.count, org.value])
-            return try ids.compactMap(UUID.init(uuidString:)).map { try Self.householdCase($0, db) }
+            return try ids.compactMap(UUID.init(uuidString:)).map { try Self.householdCase($0, db, keys: keys) }
         }
     }
 

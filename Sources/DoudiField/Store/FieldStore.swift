@@ -9,23 +9,42 @@ import GRDB
 /// DoudiModel and writes, in one transaction, the records, their history and
 /// exactly one change set in the outbox. A refused action writes nothing.
 ///
+/// Sensitive values are sealed with the store's keys (docs/LAPTOP-SECURITY.md): a store
+/// opened without them is **locked**, and whatever needs a sealed value — every action,
+/// every read of a household, member or legal supporter — fails with ``FieldError/locked``.
+///
 /// ```swift
-/// let store = try FieldStore(database: .open(path: "village.sqlite"))
+/// let store = try FieldStore(database: .open(path: "village.sqlite")).protect(password: password)  // a new store
 /// try store.setUp(DeviceSetup(name: "五星村笔记本", user: "李会计", org: village))
 /// let changeSet = try store.perform(.registerHousehold(household, members: members))
 /// ```
 public struct FieldStore: Sendable {
     public let database: FieldDatabase
+    /// The unlocked store's keys; nil while the store is locked.
+    public let keys: StoreKeys?
     /// Physical time in milliseconds since 1970 (the store's only clock).
     let now: @Sendable () -> Int64
     /// Makes change-set ids.
     let makeID: @Sendable () -> UUID
 
-    public init(database: FieldDatabase,
+    /// A store over `database`, unlocked with `keys` (by default an in-memory database's own
+    /// keys; a store file is locked until ``unlock(password:)`` or ``unlocked(with:)``).
+    public init(database: FieldDatabase, keys: StoreKeys? = nil,
                 now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
                 makeID: @escaping @Sendable () -> UUID = { UUID() }) {
-        self.database = database; self.now = now; self.makeID = makeID
+        self.database = database; self.keys = keys ?? database.memoryKeys; self.now = now; self.makeID = makeID
     }
+
+    /// This store, unlocked with `keys`.
+    public func unlocked(with keys: StoreKeys) -> FieldStore {
+        FieldStore(database: database, keys: keys, now: now, makeID: makeID)
+    }
+
+    /// Whether the store's keys are at hand.
+    public var isLocked: Bool { keys == nil }
+
+    /// The keys, or ``FieldError/locked``.
+    func requireKeys() throws -> StoreKeys { try StoreKeys.required(keys) }
 
     /// Sets the store up for a device (once).
     ///
@@ -105,13 +124,14 @@ public struct FieldStore: Sendable {
     }
 
     private func perform(_ action: FieldAction, _ db: Database) throws -> ChangeSet {
+        let keys = try requireKeys()
         guard var device = try Device.fetchOne(db.cachedStatement(sql: "SELECT * FROM device LIMIT 1")) else {
             throw FieldError(.notInitialised, "this store is not set up: run `doudi init` first")
         }
         var clock = HybridLogicalClock(last: HLCStamp(text: device.clock) ?? HLCStamp(wallMillis: 0, counter: 0, node: device.id))
         let stamp = clock.tick(now: now())
         let id = makeID()
-        var recorder = ChangeRecorder(db: db, changeSetID: id, stamp: stamp, author: device.actor)
+        var recorder = ChangeRecorder(db: db, changeSetID: id, stamp: stamp, author: device.actor, keys: keys)
         try apply(action, &recorder, device: device)
         try recorder.writeHistory()
         var resolves: [UUID] = [], note: String?
@@ -122,7 +142,8 @@ public struct FieldStore: Sendable {
             INSERT INTO changeSet(id, device, sequence, action, author, stamp, body, state)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')
             """).execute(arguments: [id.uuidString, device.id, changeSet.sequence, action.name,
-                                     device.actor.jsonValue.canonicalText, stamp.text, changeSet.jsonValue.canonicalText])
+                                     device.actor.jsonValue.canonicalText, stamp.text,
+                                     keys.seal(changeSet.jsonValue.canonicalText, blob: .changeSetBody)])
         device.nextSequence += 1
         device.clock = clock.last.text
         try device.update(db)
@@ -140,22 +161,22 @@ public struct FieldStore: Sendable {
                 guard m.household == household.id else {
                     throw FieldError(.validation, field: "household", "member \(m.name) names another household")
                 }
-                try requireUniqueResidentID(m, db)
+                try requireUniqueResidentID(m, r)
                 try r.create(m)
             }
         case .editHousehold(let household):
             try r.update(household)
         case .addMember(let m):
             try requireActiveHousehold(m.household, db)
-            try requireUniqueResidentID(m, db)
+            try requireUniqueResidentID(m, r)
             try r.create(m)
         case .editMember(let m):
             try requireActiveHousehold(m.household, db)
-            try requireUniqueResidentID(m, db)
+            try requireUniqueResidentID(m, r)
             try r.update(m)
         case .recordObligor(let o):
             try requireActiveHousehold(o.household, db)
-            guard let member = try Member.active(db, id: o.member), member.household == o.household else {
+            guard let member = try Member.active(db, id: o.member, keys: r.keys), member.household == o.household else {
                 throw FieldError(.notFound, field: "member", "the obligor's member is not in household \(o.household)")
             }
             if try SupportObligor.exists(db, id: o.id) { try r.update(o) } else { try r.create(o) }
@@ -164,12 +185,12 @@ public struct FieldStore: Sendable {
             try r.create(v)
         case .recordSurvey(let s):
             try requireActiveHousehold(s.household, db)
-            for (i, item) in s.incomes.enumerated() { try requireMember(item.member, of: s.household, "incomes[\(i)].member", db) }
-            for (i, item) in s.deductions.enumerated() { try requireMember(item.member, of: s.household, "deductions[\(i)].member", db) }
+            for (i, item) in s.incomes.enumerated() { try requireMember(item.member, of: s.household, "incomes[\(i)].member", r) }
+            for (i, item) in s.deductions.enumerated() { try requireMember(item.member, of: s.household, "deductions[\(i)].member", r) }
             try r.create(s)
         case .draftApplication(let a):
             try requireActiveHousehold(a.household, db)
-            try requireMember(a.member, of: a.household, "member", db)
+            try requireMember(a.member, of: a.household, "member", r)
             try r.create(a)
             let village = try a.village(db)
             let workflow: ApplicationWorkflow
@@ -225,19 +246,20 @@ public struct FieldStore: Sendable {
         }
     }
 
-    private func requireMember(_ id: UUID?, of household: UUID, _ field: String, _ db: Database) throws {
+    private func requireMember(_ id: UUID?, of household: UUID, _ field: String, _ r: ChangeRecorder) throws {
         guard let id else { return }
-        guard let m = try Member.active(db, id: id), m.household == household else {
+        guard let m = try Member.active(r.db, id: id, keys: r.keys), m.household == household else {
             throw FieldError(.notFound, field: field, "\(id) is not a member of household \(household)")
         }
     }
 
-    /// One resident ID number registers one person, in one household.
-    private func requireUniqueResidentID(_ m: Member, _ db: Database) throws {
-        let row = try Row.fetchOne(db, sql: """
+    /// One resident ID number registers one person, in one household (found by the keyed
+    /// person index: the number itself is sealed).
+    private func requireUniqueResidentID(_ m: Member, _ r: ChangeRecorder) throws {
+        let row = try Row.fetchOne(r.db, sql: """
             SELECT m.id, m.name, m.household, h.village FROM member m JOIN household h ON h.id = m.household
-            WHERE m.residentID = ? AND m.voidReason IS NULL AND m.id != ?
-            """, arguments: [m.residentID.value, m.id.uuidString])
+            WHERE m.personIndex = ? AND m.voidReason IS NULL AND m.id != ?
+            """, arguments: [r.keys.personIndex(m.residentID.value), m.id.uuidString])
         if let row {
             let name: String = row["name"], household: String = row["household"], village: String = row["village"]
             throw FieldError(.duplicate, field: "residentID",

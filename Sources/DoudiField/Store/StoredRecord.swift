@@ -7,7 +7,9 @@ import GRDB
 ///
 /// The model's `Codable` form is the row: each top-level field is a column, nested
 /// values are JSON text. Every table also has a store-level `voidReason` column:
-/// records are voided, never deleted.
+/// records are voided, never deleted. Sensitive fields (``SealedField/names(of:)``) are
+/// sealed in their columns: rows are written with ``SealedRow`` and read with
+/// ``decode(_:keys:)`` (`StoredRecord+Sealing.swift`).
 protocol StoredRecord: Codable, Sendable, FetchableRecord, PersistableRecord, ValidatedRecord {
     static var entity: EntityKind { get }
     /// The record's id (for a workflow, its application's id).
@@ -16,21 +18,29 @@ protocol StoredRecord: Codable, Sendable, FetchableRecord, PersistableRecord, Va
     var householdID: UUID? { get }
     /// The village whose jurisdiction the record falls in.
     func village(_ db: Database) throws -> OrgCode
+    /// The resident ID number the store indexes the record by (keyed, ``PersonIndex``): a member's.
+    var residentIDForIndex: String? { get }
 }
 
 extension StoredRecord {
     public static func databaseUUIDEncodingStrategy(for column: String) -> DatabaseUUIDEncodingStrategy { .uppercaseString }
     public static var databaseTableName: String { entity.rawValue }
 
-    /// Finds a record that has not been voided.
-    static func active(_ db: Database, id: UUID) throws -> Self? {
-        try Self.fetchOne(db.cachedStatement(sql: "SELECT * FROM \"\(databaseTableName)\" WHERE \(primaryKeyColumn) = ? AND voidReason IS NULL"),
-                          arguments: [id.uuidString])
+    var residentIDForIndex: String? { nil }
+
+    /// Finds a record that has not been voided, its sealed fields opened with `keys`.
+    ///
+    /// - Throws: ``FieldError`` `locked` for a record with sealed fields when `keys` is nil.
+    static func active(_ db: Database, id: UUID, keys: StoreKeys? = nil) throws -> Self? {
+        try fetchOne(db, sql: "SELECT * FROM \"\(databaseTableName)\" WHERE \(primaryKeyColumn) = ? AND voidReason IS NULL",
+                     arguments: [id.uuidString], keys: keys)
     }
 
-    /// Finds a record, voided or not.
-    static func find(_ db: Database, id: UUID) throws -> Self? {
-        try Self.fetchOne(db.cachedStatement(sql: "SELECT * FROM \"\(databaseTableName)\" WHERE \(primaryKeyColumn) = ?"), arguments: [id.uuidString])
+    /// Finds a record, voided or not, its sealed fields opened with `keys`.
+    ///
+    /// - Throws: ``FieldError`` `locked` for a record with sealed fields when `keys` is nil.
+    static func find(_ db: Database, id: UUID, keys: StoreKeys? = nil) throws -> Self? {
+        try fetchOne(db, sql: "SELECT * FROM \"\(databaseTableName)\" WHERE \(primaryKeyColumn) = ?", arguments: [id.uuidString], keys: keys)
     }
 
     /// Whether a record with this id exists, voided or not.
@@ -68,6 +78,7 @@ extension Member: StoredRecord {
     static let entity = EntityKind.member
     var recordID: UUID { id }
     var householdID: UUID? { household }
+    var residentIDForIndex: String? { residentID.value }
 }
 
 extension SupportObligor: StoredRecord {
@@ -134,17 +145,4 @@ extension ReserveFundEntry: StoredRecord {
     var recordID: UUID { id }
     var householdID: UUID? { nil }
     func village(_ db: Database) throws -> OrgCode { town }
-}
-
-/// A record written together with its store-level `voidReason` column, in one statement
-/// (so that a voided duplicate never trips the unique index on the way in).
-struct VoidableRow<R: StoredRecord>: PersistableRecord {
-    static var databaseTableName: String { R.databaseTableName }
-    var record: R
-    var voidReason: String?
-
-    func encode(to container: inout PersistenceContainer) throws {
-        try record.encode(to: &container)
-        container["voidReason"] = voidReason
-    }
 }

@@ -7,7 +7,13 @@ extension FieldStore {
     /// Applies one pulled page in one transaction: the records as the server holds them,
     /// the conflicts, the new cursor, and the clock moved past every stamp seen. An
     /// interrupted sync resumes from the last page applied.
+    ///
+    /// What arrives in plaintext (inside TLS) is sealed here: sensitive fields in their
+    /// columns, history values and conflict bodies whole.
+    ///
+    /// - Throws: ``FieldError/locked`` while the store is locked.
     func apply(_ page: PullResponse) throws {
+        let keys = try requireKeys()
         try database.writer.write { db in
             let order: [EntityKind] = [.policyVersion, .household, .member, .obligor, .application, .workflow, .visit, .survey,
                                        .decision, .enrolment, .payment, .reserveFundEntry]
@@ -16,7 +22,7 @@ extension FieldStore {
                 (order.firstIndex(of: $0.entity)!, $0.serverSequence) < (order.firstIndex(of: $1.entity)!, $1.serverSequence)
             }
             var latest: HLCStamp?
-            var writer = PulledRecordWriter()
+            var writer = PulledRecordWriter(keys: keys)
             for r in records {
                 try writer.apply(r, db)
                 if let m = r.fields.values.map(\.stamp).max(), latest.map({ m > $0 }) ?? true { latest = m }
@@ -27,7 +33,7 @@ extension FieldStore {
                 """)
             for c in page.conflicts {
                 try upsert.execute(arguments: [c.id.uuidString, c.kind.rawValue, c.record.uuidString, c.resolution != nil, page.cursor,
-                                               try RecordFields.value(of: c).canonicalText])
+                                               keys.seal(try RecordFields.value(of: c).canonicalText, blob: .conflictBody)])
             }
             try db.execute(sql: "UPDATE syncState SET cursor = ?", arguments: [page.cursor])
             if let latest, var device = try Device.fetchOne(db) {
@@ -45,6 +51,10 @@ extension FieldStore {
 /// the record does not carry as NULL. No `Codable` round trip: the server validated the
 /// record with DoudiModel before storing it, and the tables' constraints still hold. With
 /// each record go its field stamps and a history row. One writer serves one page.
+///
+/// Sensitive fields are sealed into their columns (a field the record does not carry is
+/// sealed as `null`), a member's keyed person index is written beside them, and the history
+/// row's values are sealed whole.
 private struct PulledRecordWriter {
     /// A table's columns and statements, read once per page.
     struct Shape {
@@ -53,10 +63,17 @@ private struct PulledRecordWriter {
         var keyIndex: Int
         var insert: String
         var update: String
+        /// Indexes of the sealed columns, with their fields.
+        var sealed: [(index: Int, field: SealedField)]
+        /// Index of the person-index column (members).
+        var personIndex: Int?
     }
 
+    let keys: StoreKeys
     var shapes: [String: Shape] = [:]
     var authors: [Actor: String] = [:]
+
+    init(keys: StoreKeys) { self.keys = keys }
 
     mutating func shape(_ entity: EntityKind, _ db: Database) throws -> Shape {
         if let known = shapes[entity.rawValue] { return known }
@@ -64,10 +81,12 @@ private struct PulledRecordWriter {
         let columns = try db.columns(in: table).map(\.name)
         let key = entity == .workflow ? "application" : "id"
         let quoted = columns.map { "\"\($0)\"" }
+        let sealed = SealedField.names(of: entity).compactMap { name in columns.firstIndex(of: name).map { (index: $0, field: SealedField(entity, name)) } }
         let shape = Shape(
             columns: columns, keyColumn: key, keyIndex: columns.firstIndex(of: key) ?? 0,
             insert: "INSERT OR IGNORE INTO \"\(table)\"(\(quoted.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))",
-            update: "UPDATE \"\(table)\" SET \(quoted.map { "\($0) = ?" }.joined(separator: ", ")) WHERE \(key) = ?")
+            update: "UPDATE \"\(table)\" SET \(quoted.map { "\($0) = ?" }.joined(separator: ", ")) WHERE \(key) = ?",
+            sealed: sealed, personIndex: entity == .member ? columns.firstIndex(of: PersonIndex.column) : nil)
         shapes[table] = shape
         return shape
     }
@@ -80,17 +99,20 @@ private struct PulledRecordWriter {
         for column in shape.columns {
             guard let field = r.fields[column] else { values.append(.null); continue }
             used += 1
-            switch field.value {
-            case .null: values.append(.null)
-            case .bool(let b): values.append((b ? 1 : 0).databaseValue)
-            case .int(let i): values.append(i.databaseValue)
-            case .string(let s): values.append(s.databaseValue)
-            case .array, .object: values.append(field.value.canonicalText.databaseValue)
-            }
+            values.append(field.value.columnValue)
         }
-        guard used == r.fields.count else {
-            let unknown = Set(r.fields.keys).subtracting(shape.columns).sorted()
+        // the person index is the store's column, not a field: a record naming it is refused
+        guard used == r.fields.count, r.fields[PersonIndex.column] == nil else {
+            let unknown = Set(r.fields.keys).subtracting(shape.columns).union(r.fields[PersonIndex.column] == nil ? [] : [PersonIndex.column]).sorted()
             throw FieldError(.validation, "\(r.entity.rawValue) \(r.record) from the server cannot be read: \(unknown.joined(separator: ", ")) not known here; update doudi")
+        }
+        var personIndex: String?
+        if let index = shape.personIndex, case .string(let number) = r.fields["residentID"]?.value ?? .null {
+            personIndex = keys.personIndex(number)
+            values[index] = personIndex.databaseValue
+        }
+        for (index, field) in shape.sealed {
+            values[index] = keys.seal(r.fields[field.name]?.value ?? .null, field: field).databaseValue
         }
         let key = values[shape.keyIndex]
         // insert if new; else update by key. Neither writes when another row holds the same
@@ -101,11 +123,11 @@ private struct PulledRecordWriter {
             existed = true
             try update(shape, values, key, db)
             if db.changesCount == 0 {
-                guard r.entity == .member, case .string(let number) = r.fields["residentID"]?.value ?? .null else {
+                guard r.entity == .member, let personIndex else {
                     throw FieldError(.validation, "\(r.entity.rawValue) \(r.record) from the server could not be written")
                 }
-                try db.execute(sql: "UPDATE member SET voidReason = ? WHERE residentID = ? AND id != ? AND voidReason IS NULL",
-                               arguments: ["同步：该身份证号已由服务器登记在成员 \(r.record.uuidString.prefix(8)) 下", number, r.record.uuidString])
+                try db.execute(sql: "UPDATE member SET voidReason = ? WHERE personIndex = ? AND id != ? AND voidReason IS NULL",
+                               arguments: ["同步：该身份证号已由服务器登记在成员 \(r.record.uuidString.prefix(8)) 下", personIndex, r.record.uuidString])
                 try update(shape, values, key, db)
                 if db.changesCount == 0 {
                     try db.cachedStatement(sql: shape.insert).execute(arguments: StatementArguments(values))
@@ -127,7 +149,7 @@ private struct PulledRecordWriter {
             """).execute(arguments: [r.entity.rawValue, r.record.uuidString, existed ? (r.isVoided ? "void" : "update") : "create",
                                      (r.changeSet ?? UUID()).uuidString, authorText,
                                      (r.fields.values.map(\.stamp).max() ?? HLCStamp(wallMillis: 0, counter: 0, node: "server")).text,
-                                     JSONValue.object(r.values).canonicalText])
+                                     keys.seal(JSONValue.object(r.values).canonicalText, blob: .historyValues)])
     }
 
     private func update(_ shape: Shape, _ values: [DatabaseValue], _ key: DatabaseValue, _ db: Database) throws {
