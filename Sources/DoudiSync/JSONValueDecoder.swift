@@ -136,16 +136,16 @@ struct JSONValueDecoder: Decoder {
     /// Decodes `type` from `value`; strings, numbers and booleans directly, the rest through its `init(from:)`.
     static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, codingPath: [any CodingKey]) throws -> T {
         if type == String.self {
-            guard case .string(let s) = value else { throw JSONValueDecoder(value, codingPath: codingPath).mismatch(type) }
-            return s as! T
+            guard case .string(let s) = value, let t = s as? T else { throw JSONValueDecoder(value, codingPath: codingPath).mismatch(type) }
+            return t
         }
         if type == UUID.self {
-            guard case .string(let s) = value, let u = UUID(uuidString: s) else {
+            guard case .string(let s) = value, let t = UUID(uuidString: s) as? T else {
                 throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "not a UUID"))
             }
-            return u as! T
+            return t
         }
-        if type == JSONValue.self { return value as! T }
+        if type == JSONValue.self, let t = value as? T { return t }
         return try T(from: JSONValueDecoder(value, codingPath: codingPath))
     }
 }

@@ -59,7 +59,7 @@ struct HTTPTests {
             var big = Data()
             while big.count < 2_500_000 {
                 for _ in 0..<50 {
-                    households.append(try device.register(Device.household(village: Org.wuxing, address: String(repeating: "村", count: 800))))
+                    households.append(try device.register(Device.household(village: Org.wuxing, address: String(repeating: "村", count: TextRules.maxLineCharacters))))
                 }
                 big = try ServerFixture.encoder.encode(PushRequest(changeSets: households))
             }

@@ -42,11 +42,16 @@ struct SyncController {
         var acknowledgements: [Acknowledgement] = []
         for entry in envelope.changeSets {
             switch entry {
-            case .readable:
-                acknowledgements.append(applied.next()!)
-            case .unreadable(let id, _, _):
-                let rejection = entry.rejection!
-                acknowledgements.append(Acknowledgement(changeSet: id!, status: .rejected, code: rejection.code, message: rejection.message))
+            case .readable(let changeSet):
+                guard let answer = applied.next() else {
+                    throw ServerError(.internal, "the ledger answered fewer change sets than it was given (none for \(changeSet.id))")
+                }
+                acknowledgements.append(answer)
+            case .unreadable(let id?, _, _):
+                let rejection = entry.rejection ?? (MergeRejection.Code.validation.rawValue, "the change set cannot be read")
+                acknowledgements.append(Acknowledgement(changeSet: id, status: .rejected, code: rejection.code, message: rejection.message))
+            case .unreadable(nil, _, _):
+                continue   // refused above: a change set without an id fails the whole push
             }
         }
         var counts: [String: Int] = [:]
