@@ -45,11 +45,26 @@ struct AdminCommandTests {
         #expect(reset.contains("One-time password for \(Users.tuanjie.0)"), "\(reset)")
         let state = try #require(try district.json("admin", "user", "list", "--json") as? [[String: Any]])
         #expect(state.first { $0["user"] as? String == Users.tuanjie.0 }?["mustChangePassword"] as? Bool == true)
+        // the user logs in with the one-time password: nothing is served until they set their own
+        let line = try #require(reset.split(separator: "\n").first { $0.contains("One-time password") })
+        let oneTime = try #require(line.split(separator: " ").last.map(String.init))
+        let tuanjie = try Laptop("tuanjie", user: Users.tuanjie.0, password: oneTime)
+        try tuanjie.ok("init", "--village", "511011101202", "--device", "团结村笔记本", "--user", tuanjie.user)
+        try tuanjie.login(server)
+        let blocked = try tuanjie.run("sync")
+        #expect(blocked.status != 0 && blocked.stderr.contains("password-change-required") && blocked.stderr.contains("account-password"),
+                "\(blocked.stderr)")
+        let changed = try tuanjie.ok("account-password", "--new-password", "Tuanjie-own-secret-9")
+        #expect(changed.contains("账号密码已修改"), "\(changed)")
+        try tuanjie.sync()
+        let short = try tuanjie.run("account-password", "--new-password", "short")
+        #expect(short.status == 1 && short.stderr.contains("10 characters"), "\(short.stderr)")
+
         let unknown = try district.run("admin", "user", "disable", "nobody")
         #expect(unknown.status == 1 && unknown.stderr.contains("not-found"), "\(unknown.stderr)")
 
-        let audit = try district.ok("admin", "audit", "--limit", "5")
-        #expect(audit.contains("吊销设备") && audit.contains("重置密码") && audit.contains(Users.officer.0), "\(audit)")
+        let audit = try district.ok("admin", "audit", "--limit", "20")
+        #expect(audit.contains("吊销设备") && audit.contains("重置密码") && audit.contains("修改密码") && audit.contains(Users.officer.0), "\(audit)")
         let page = try #require(try district.json("admin", "audit", "--device", lost, "--json") as? [String: Any])
         let kinds = (page["events"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
         #expect(kinds.contains("device-revoked") && kinds.contains("device-bound") && kinds.contains("login-refused"), "\(kinds)")

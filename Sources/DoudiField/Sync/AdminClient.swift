@@ -6,7 +6,8 @@ import FoundationNetworking
 #endif
 
 /// The district's administration of devices and users over HTTP (`/v1/admin/…`, SPEC §11),
-/// with a district officer's token: what `doudi admin` runs.
+/// with a district officer's token: what `doudi admin` runs. With any token it also reads
+/// the caller's own device and changes the caller's own password (`doudi account-password`).
 ///
 /// It talks HTTP as ``SyncClient`` does (`URLSession`, JSON with sorted keys, the server's
 /// ``ErrorBody`` turned into a ``SyncError`` with its code, message and status) but sends
@@ -55,6 +56,22 @@ public struct AdminClient: Sendable {
     /// The caller's own device as the server knows it (`GET /v1/device`).
     public func ownDevice() async throws -> DeviceStatus {
         try await send(DeviceStatus.self, "GET", "/v1/device")
+    }
+
+    /// Replaces the caller's own account password (`POST /v1/password`, any token: also one
+    /// got with a one-time password, which this unlocks). The account's other tokens die.
+    ///
+    /// - Returns: how many other tokens were revoked.
+    public func changePassword(current: String, new: String) async throws -> Int {
+        try await send(PasswordChange.Response.self, "POST", "/v1/password", body: PasswordChange(currentPassword: current, newPassword: new))
+            .revokedTokens
+    }
+
+    /// `POST /v1/password`'s body and answer (the server's `PasswordChangeRequest`/`Response`).
+    struct PasswordChange: Encodable {
+        var currentPassword: String
+        var newPassword: String
+        struct Response: Decodable { var revokedTokens: Int }
     }
 
     // MARK: users

@@ -191,7 +191,7 @@ struct AdminController {
         let officer = try officer(context)
         let user = try await targetUser(officer, context)
         if user.name == officer.user {
-            throw ServerError(.badParameter, "you cannot reset your own password here: change it with POST /v1/password (doudi password), or use doudi-server admin reset-password on the server")
+            throw ServerError(.badParameter, "you cannot reset your own password here: change it with doudi account-password (POST /v1/password), or use doudi-server admin reset-password on the server")
         }
         let oneTime = OneTimePassword.generate()
         let revoked = try await store.resetPassword(of: user.name, to: try await hasher.hash(oneTime))

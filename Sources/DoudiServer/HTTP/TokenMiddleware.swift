@@ -32,7 +32,7 @@ struct TokenMiddleware: RouterMiddleware {
             throw ServerError(.tokenExpired, "the token expired: log in again with POST /v1/login")
         }
         if record.passwordChangeOnly, !Self.servedBeforePasswordChange.contains(request.uri.path) {
-            throw ServerError(.passwordChangeRequired, "the district reset this account's password: set a password of your own first (POST /v1/password, doudi password), then go on")
+            throw ServerError(.passwordChangeRequired, "the district reset this account's password: set a password of your own first (doudi account-password, or POST /v1/password), then go on")
         }
         var context = context
         context.identity = Identity(actor: record.actor, device: record.device, tokenHash: record.hash, expiresAt: record.expiresAt)
