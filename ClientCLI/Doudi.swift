@@ -39,6 +39,7 @@ struct Doudi: AsyncParsableCommand {
                 ]),
                 CommandGroup(name: "同步 Sync (every tier)", subcommands: [
                     LoginCommand.self, SyncCommand.self, StatusCommand.self, ConflictsCommand.self,
+                    AccountPasswordCommand.self,
                     UnlockCommand.self, LockCommand.self, PasswordCommand.self,
                 ]),
             ]
