@@ -1,5 +1,10 @@
 import ArgumentParser
 import DoudiModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `doudi`: the command line of the village cadre, the town approver and the district bureau.
 ///
@@ -9,6 +14,9 @@ import DoudiModel
 /// every tier: `login`, `sync`, `status`, `conflicts`); `assess` serves every tier.
 @main
 struct Doudi: AsyncParsableCommand {
+    /// Every file doudi creates (store, token, backups, rolls, notices) is its user's only.
+    static func main() async { _ = umask(0o077); await main(nil) }
+
     static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: "doudi",
@@ -40,6 +48,7 @@ struct Doudi: AsyncParsableCommand {
                 CommandGroup(name: "同步 Sync (every tier)", subcommands: [
                     LoginCommand.self, SyncCommand.self, StatusCommand.self, ConflictsCommand.self,
                     AccountPasswordCommand.self,
+                    LogoutCommand.self, BackupCommand.self, RestoreCommand.self,
                     UnlockCommand.self, LockCommand.self, PasswordCommand.self,
                 ]),
             ]

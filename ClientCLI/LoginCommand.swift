@@ -12,8 +12,8 @@ import Darwin
 
 /// `doudi login --server URL --user NAME [--password P]`
 ///
-/// Signs this store in to the district server; the token is kept in the store, for
-/// `doudi sync`.
+/// Signs this store in to the district server; the token is kept beside the store, in its
+/// own owner-only file (`STORE.token`), for `doudi sync` — never in the store or its backups.
 struct LoginCommand: AsyncParsableCommand {
     /// The environment variable a password may come from (for scripts).
     static let passwordVariable = "DOUDI_PASSWORD"
@@ -29,8 +29,9 @@ struct LoginCommand: AsyncParsableCommand {
                 store's too (a village collector's store, a town approver's store).
 
                 The password comes from --password, else $\(LoginCommand.passwordVariable), else \
-                standard input (asked for without echo on a terminal). The token is kept in the store \
-                file only; log in again when the server says it expired.
+                standard input (asked for without echo on a terminal). The token is kept beside the \
+                store, in STORE.token, readable by you only (never in the store file, never in a \
+                backup); log in again when the server says it expired, and `doudi logout` ends it.
 
                 Example:
                   doudi login --server http://127.0.0.1:8080 --user wuxing.collector

@@ -1,84 +1,22 @@
 import ArgumentParser
-import DoudiField
-import DoudiModel
-import DoudiSync
 
-/// `doudi outbox [--all] [--json]`: the change sets waiting to sync.
+/// `doudi outbox [list] | redo | drop`: the change sets made here, and what to do with one
+/// the server set aside.
 struct OutboxCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: "outbox",
-            abstract: "待同步 List the change sets waiting to sync to the district.",
-            discussion: "Each action (a registration, an edit, a visit …) is one change set, applied whole or not at all."
+            abstract: "待同步 List the change sets waiting to sync; redo or drop one the server rejected.",
+            discussion: """
+                Each action (a registration, an edit, a visit …) is one change set, applied whole or \
+                not at all, numbered 1, 2, 3 … on this device. A change set the server rejects for good \
+                is set aside — its effect here undone, never sent again, and never in the way of the \
+                others — and waits for a decision: `doudi outbox redo N` makes the action again as a \
+                new change set (after putting right what the reason says), `doudi outbox drop N` gives \
+                it up. Both keep it in the outbox's history (`doudi outbox --all`).
+                """,
+            subcommands: [OutboxListCommand.self, OutboxRedoCommand.self, OutboxDropCommand.self],
+            defaultSubcommand: OutboxListCommand.self
         )
-    }
-
-    @Flag(help: "全部 Include change sets the server has accepted.")
-    var all = false
-
-    @OptionGroup(title: "Store")
-    var storeOptions: StoreOptions
-
-    @Flag(help: "输出 JSON, for scripts (resident ID numbers are not included).")
-    var json = false
-
-    struct Report: Encodable {
-        struct Entry: Encodable {
-            struct Record: Encodable {
-                var entity: String
-                var record: String
-                var operation: String
-                var fields: [String]
-            }
-            var sequence: Int64
-            var id: String
-            var action: String
-            var time: String
-            var stamp: String
-            var user: String
-            var state: String
-            var records: Int
-            @Nullable var serverSequence: Int64?
-            @Nullable var reason: String?
-            var changes: [Record]
-        }
-        /// Change sets waiting (pending).
-        var pending: Int
-        var changeSets: [Entry]
-    }
-
-    func run() throws {
-        try reportingFailures {
-            let store = try storeOptions.open()
-            let entries = try store.outbox(states: all ? [.pending, .rejected, .accepted] : [.pending, .rejected])
-            let pending = entries.filter { $0.state == .pending }.count
-            if json {
-                print(try JSONOutput.string(Report(pending: pending, changeSets: entries.map { e in
-                    let c = e.changeSet
-                    return .init(sequence: c.sequence, id: JSONOutput.id(c.id), action: c.action, time: Labels.time(c.stamp), stamp: c.stamp.text,
-                                 user: c.author.user, state: e.state.rawValue, records: c.changes.count,
-                                 serverSequence: e.serverSequence, reason: e.reason,
-                                 changes: c.changes.map { .init(entity: $0.entity.rawValue, record: JSONOutput.id($0.record),
-                                                                operation: $0.operation.rawValue, fields: $0.fields.map(\.name)) })
-                })))
-                return
-            }
-            guard !entries.isEmpty else {
-                print("没有待同步的变更 Nothing waits to sync.")
-                return
-            }
-            var table = Table(["序号", "时间", "操作", "记录数", "状态", "记录"], rightAligned: [0, 3])
-            for e in entries {
-                let c = e.changeSet
-                var records = Array(Set(c.changes.map(\.record))).map(Labels.short).sorted()
-                if records.count > 3 { records = Array(records.prefix(3)) + ["…"] }
-                var state = e.state.chineseName
-                if let reason = e.reason { state += "（\(reason)）" }
-                table.append(["\(c.sequence)", Labels.time(c.stamp), Labels.action(c.action), "\(c.changes.count)", state,
-                              records.joined(separator: " ")])
-            }
-            print(table.render(), terminator: "")
-            print("共 \(entries.count) 个变更集，\(pending) 个待同步 \(pending) change set\(pending == 1 ? "" : "s") waiting to sync")
-        }
     }
 }

@@ -9,7 +9,11 @@ struct StatusCommand: ParsableCommand {
         CommandConfiguration(
             commandName: "status",
             abstract: "同步状态 Show this store's device and user, its server, the last sync, what waits and what was rejected.",
-            discussion: "Rejected change sets are listed with the server's reason: they are set aside and never sent again."
+            discussion: """
+                Rejected change sets are listed with the server's reason: they are set aside and never \
+                sent again until you redo them (`doudi outbox redo N`) or drop them (`doudi outbox drop N`). \
+                A store restored from a backup (`doudi restore`) says so until its first sync.
+                """
         )
     }
 
@@ -41,6 +45,8 @@ struct StatusCommand: ParsableCommand {
         var accepted: Int
         var rejected: [Rejection]
         var openConflicts: Int
+        /// Set when the store was restored from a backup and has not synced since.
+        @Nullable var restoredFrom: String?
     }
 
     func run() throws {
@@ -48,6 +54,8 @@ struct StatusCommand: ParsableCommand {
             let store = try storeOptions.open()
             let device = try store.device()
             let state = try store.syncState()
+            let loggedIn = try store.loginToken() != nil
+            let restoration = try store.pendingRestoration()
             let counts = try store.outboxCounts()
             let rejected = try store.outbox(states: [.rejected])
             let open = try store.conflictEntries().count
@@ -57,20 +65,20 @@ struct StatusCommand: ParsableCommand {
                 iso.timeZone = .current
                 print(try JSONOutput.string(Report(
                     device: device.id, deviceName: device.name, user: device.user, role: device.role.rawValue, org: device.org.value,
-                    server: state?.server, loggedIn: state?.token != nil, lastSync: lastSync.map { iso.string(from: $0) },
+                    server: state?.server, loggedIn: loggedIn, lastSync: lastSync.map { iso.string(from: $0) },
                     cursor: state?.cursor ?? 0, pending: counts.pending, accepted: counts.accepted,
                     rejected: rejected.map { e in
                         .init(changeSet: JSONOutput.id(e.changeSet.id), sequence: e.changeSet.sequence, action: e.changeSet.action,
                               time: Labels.time(e.changeSet.stamp), reason: e.reason.map(Labels.maskingResidentIDs))
                     },
-                    openConflicts: open)))
+                    openConflicts: open, restoredFrom: restoration?.source)))
                 return
             }
             var table = Table([])
             table.rows = [
                 ["设备 Device", "\(device.name)（\(device.id)）"],
                 ["用户 User", "\(device.user)，\(device.role.chineseName)（\(device.role.rawValue)），\(device.org.value)"],
-                ["服务器 Server", state.map { "\($0.server)（\($0.token == nil ? "未登录 not logged in" : "已登录 logged in")）" }
+                ["服务器 Server", state.map { "\($0.server)（\(loggedIn ? "已登录 logged in" : "未登录 not logged in: doudi login --server \($0.server) --user \(device.user)")）" }
                     ?? "未登录 not logged in: doudi login --server URL --user \(device.user)"],
                 ["上次同步 Last sync", lastSync.map(Labels.time) ?? "从未同步 never"],
                 ["待同步 Waiting", "\(counts.pending) 个变更集 change set\(counts.pending == 1 ? "" : "s")"],
@@ -79,6 +87,9 @@ struct StatusCommand: ParsableCommand {
                 ["待处理冲突 Conflicts", "\(open) 个" + (open > 0 ? "：doudi conflicts list" : "")],
                 ["同步位置 Cursor", "\(state?.cursor ?? 0)"],
             ]
+            if let restoration {
+                table.append(["恢复自 Restored from", "\(restoration.source)（\(Labels.time(Date(timeIntervalSince1970: Double(restoration.restoredAt) / 1000)))；下次同步时重新编号 re-based at the next sync）"])
+            }
             print(table.render(), terminator: "")
             if !rejected.isEmpty {
                 print("\n被拒绝的变更集 Rejected change sets:")
@@ -88,6 +99,7 @@ struct StatusCommand: ParsableCommand {
                               Labels.maskingResidentIDs(e.reason ?? "")])
                 }
                 print(t.render(), terminator: "")
+                print(OutboxListCommand.resolveHint(count: rejected.count, example: rejected[0].changeSet.sequence))
             }
         }
     }

@@ -70,10 +70,13 @@ struct StoreOptions: ParsableArguments {
         return store
     }
 
-    /// Opens (creating) the file at `path`.
+    /// Opens (creating) the file at `path`; what opening it changed (a file made owner-only,
+    /// the token moved out of the store) is said on standard error.
     static func open(_ path: String) throws -> FieldStore {
         do {
-            return FieldStore(database: try FieldDatabase.open(path: path))
+            let database = try FieldDatabase.open(path: path)
+            for note in database.notes { StandardError.writeLine("doudi: note: \(note)") }
+            return FieldStore(database: database)
         } catch {
             throw CommandFailure("\(path) cannot be opened as a Doudi store (\(CommandFailure.oneLine(error))): check the path, or set up a new store there with `doudi init`")
         }

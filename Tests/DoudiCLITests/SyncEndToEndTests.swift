@@ -315,10 +315,11 @@ struct SyncEndToEndTests {
         try vb.ok("household", "edit", head, "--phone", "13800000010")
 
         let r = try vb.run("sync")
-        #expect(r.status == 0, "a sync with a rejection still completes: \(r.stderr)")
+        #expect(r.status == 3, "a sync with a new rejection completes, and says so in its exit status: \(r.stderr)")
         #expect(r.stdout.contains("推送 3 个变更集：接受 2，有冲突 0，拒绝 1"), "\(r.stdout)")
         #expect(r.stdout.contains("application.submit") && r.stdout.contains("validation:") && r.stdout.contains("2019-06-01"), "\(r.stdout)")
-        #expect(r.stderr.contains("doudi: warning: the server rejected 1 change set"), "\(r.stderr)")
+        #expect(r.stdout.contains("doudi outbox redo 3") && r.stdout.contains("doudi outbox drop 3"), "how to resolve it: \(r.stdout)")
+        #expect(r.stderr.contains("doudi: warning: synced, but the server rejected 1 change set"), "\(r.stderr)")
 
         let status = try #require(try vb.json("status", "--json") as? [String: Any])
         #expect(status["pending"] as? Int == 0 && status["accepted"] as? Int == 3)
@@ -344,10 +345,29 @@ struct SyncEndToEndTests {
         try vb.ok("household", "edit", head, "--phone", "13800000011")
         let later = try vb.sync()
         #expect(later["pushed"] as? Int == 1 && later["accepted"] as? Int == 1, "\(later)")
+        #expect(again["setAside"] as? Int == 1, "still set aside, waiting for a decision: \(again)")
     }
 
     // MARK: - failures and resuming
 
+
+        // resolvable: redone as a new change set (the next number), refused again for the same reason, then dropped
+        let redone = try vb.ok("outbox", "redo", "3")
+        #expect(redone.contains("已重做 Redone #3") && redone.contains("#6"), "\(redone)")
+        let refusedAgain = try vb.run("sync", "--json")
+        #expect(refusedAgain.status == 3, "\(refusedAgain.stderr)")
+        let history = try #require(try vb.json("outbox", "--all", "--json") as? [String: Any])
+        let all = try #require(history["changeSets"] as? [[String: Any]])
+        #expect(all.first { $0["sequence"] as? Int == 3 }?["state"] as? String == "superseded")
+        #expect((all.first { $0["sequence"] as? Int == 3 }?["resolution"] as? String)?.hasPrefix("redone as #6") == true, "\(all)")
+        #expect(all.first { $0["sequence"] as? Int == 6 }?["state"] as? String == "rejected")
+        let dropped = try vb.ok("outbox", "drop", "6")
+        #expect(dropped.contains("已放弃 Dropped #6"), "\(dropped)")
+        let notSetAside = try vb.run("outbox", "drop", "4")
+        #expect(notSetAside.status == 1 && notSetAside.stderr.contains("accepted by the server"), "\(notSetAside.stderr)")
+        let clean = try vb.sync()
+        #expect(clean["setAside"] as? Int == 0)
+        #expect((try vb.json("outbox", "--json") as? [String: Any])?["setAside"] as? Int == 0)
     @Test("sync fails in one line with what to do (not logged in, wrong password, wrong user, server down) and resumes")
     func failuresAndResume() throws {
         let server = try Server()

@@ -10,6 +10,9 @@ import GRDB
 public struct FieldDatabase: Sendable {
     /// Access to the database.
     public let writer: any DatabaseWriter
+    /// What opening the store changed that the user should hear of (a file made owner-only,
+    /// the token moved out of the store); the CLI prints each as a note.
+    public internal(set) var notes: [String] = []
 
     /// Opens (creating if needed) and migrates the database.
     ///
@@ -20,7 +23,15 @@ public struct FieldDatabase: Sendable {
     }
 
     /// Opens the store file at `path` in WAL mode.
+    ///
+    /// The file is created owner-only (0600; SQLite gives its `-wal` and `-shm` the same mode),
+    /// and an existing store, `-wal` or `-shm` readable by others is tightened; a token an older
+    /// doudi kept in the store moves to the token file (``tokenPath``). Both are told in ``notes``.
     public static func open(path: String) throws -> FieldDatabase {
+        var tightened = try OwnerOnlyFile.prepare(path)
+        for companion in [path + "-wal", path + "-shm"] {
+            if try OwnerOnlyFile.tighten(companion) { tightened.append(companion) }
+        }
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)
@@ -30,7 +41,12 @@ public struct FieldDatabase: Sendable {
             // deleted content is overwritten with zeros, not left in free pages (LAPTOP-SECURITY.md)
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
-        return try FieldDatabase(DatabasePool(path: path, configuration: config))
+        var database = try FieldDatabase(DatabasePool(path: path, configuration: config))
+        if !tightened.isEmpty {
+            database.notes.append("\(tightened.joined(separator: ", ")) could be read by other users of this computer: now readable by you only (0600)")
+        }
+        database.notes += try database.moveTokenOutOfStore()
+        return database
     }
 
     /// A fresh in-memory database (tests, imports dry runs).
@@ -273,6 +289,7 @@ public struct FieldDatabase: Sendable {
             try db.drop(table: "fieldStamp")
             try db.rename(table: "fieldStampByEntity", to: "fieldStamp")
         }
+        registerContinuityMigration(&migrator)
         registerSealedFieldsMigration(&migrator)
         return migrator
     }

@@ -36,11 +36,16 @@ public struct HistoryEntry: Hashable, Sendable, Codable {
 public struct OutboxEntry: Hashable, Sendable, Codable {
     public enum State: String, Hashable, Sendable, Codable {
         case pending, accepted, rejected
+        /// A rejected change set the user dropped (`doudi outbox drop`), or one redone or
+        /// re-based as a new change set (`doudi outbox redo`, after a restore): kept for history.
+        case dropped, superseded
         public var chineseName: String {
             switch self {
             case .pending: "待同步"
             case .accepted: "已同步"
             case .rejected: "被拒绝"
+            case .dropped: "已放弃"
+            case .superseded: "已重做"
             }
         }
     }

@@ -14,6 +14,14 @@ import FoundationNetworking
 /// pulls to the end page by page, each page applied in one transaction with its
 /// cursor, so an interrupted sync resumes where it stopped. Network failures and
 /// 5xx answers are retried with backoff.
+///
+/// No outbox is ever wedged (SPEC §8.6): a batch the server refuses whole (an older server's
+/// 400 for one bad change set, a 413) is split until the change set it cannot take is found,
+/// and that one alone is set aside; a change set refused retryably too many syncs in a row is
+/// set aside; one whose number another change set of the device took (`sequence`: a store
+/// restored from a backup) is re-made with the next number and pushed in the same sync. A
+/// restored store first asks the server how far this device got (`GET /v1/device`) and numbers
+/// its new change sets past that.
 public struct SyncClient: Sendable {
     public let store: FieldStore
     public var configuration: Configuration
@@ -30,15 +38,26 @@ public struct SyncClient: Sendable {
         public var backoffMillis: UInt64 = 300
         /// Per-request timeout.
         public var timeoutSeconds: Double = 60
+        /// Sends a request and answers the response; `URLSession.shared` when nil (tests put a
+        /// server of their own here).
+        public var transport: (@Sendable (URLRequest) async throws -> (Data, URLResponse))?
         public init() {}
     }
 
     /// What a sync did.
     public struct Report: Sendable, Codable, Hashable {
+        /// Distinct change sets pushed (one pushed again in the same sync counts once).
         public var pushed = 0
         public var accepted = 0
         public var acceptedWithConflicts = 0
+        /// Change sets the server rejected for good in this sync: set aside, to redo or drop.
         public var rejected: [Rejected] = []
+        /// Change sets refused for a retryable reason: still pending, sent again next sync.
+        public var retrying: [Rejected] = []
+        /// Change sets re-made with a new number after a `sequence` rejection.
+        public var rebased: [Rebased] = []
+        /// What the first sync of a restored store did before pushing.
+        public var restored: RestoredRebase?
         public var pulledRecords = 0
         public var pulledConflicts = 0
         /// Bytes of the pull answers as they came over the wire (compressed when gzip was used).
@@ -67,9 +86,20 @@ public struct SyncClient: Sendable {
     /// A change set the server refused, with its reason.
     public struct Rejected: Sendable, Codable, Hashable {
         public var changeSet: UUID
+        /// Its per-device sequence number (what `doudi outbox` lists).
+        public var sequence: Int64
         public var action: String
         public var code: String
         public var message: String
+    }
+
+    /// A change set re-made as a new one because its number was taken (SPEC §8.6).
+    public struct Rebased: Sendable, Codable, Hashable {
+        public var from: UUID
+        public var fromSequence: Int64
+        public var to: UUID
+        public var toSequence: Int64
+        public var action: String
     }
 
     /// Progress for the user.
@@ -82,7 +112,7 @@ public struct SyncClient: Sendable {
         self.store = store; self.configuration = configuration
     }
 
-    /// Signs this device in and keeps the token in the store.
+    /// Signs this device in and keeps the token beside the store (``LoginToken``), never in it.
     ///
     /// - Throws: ``SyncError`` with the server's code and message (wrong password, unknown user …).
     @discardableResult
@@ -97,37 +127,69 @@ public struct SyncClient: Sendable {
         return response
     }
 
+    /// What ``logout()`` did.
+    public enum LogoutOutcome: Sendable, Hashable {
+        /// There was no login to end.
+        case notLoggedIn
+        /// The server revoked the token (or it was already dead there); the token file is gone.
+        case revoked
+        /// The server could not be told (its answer is given); the token file is gone all the
+        /// same, and the token dies when it expires or the district revokes this device's tokens.
+        case forgottenOnly(SyncError)
+    }
+
+    /// Ends this device's login: the server revokes the token (`POST /v1/logout`), and the
+    /// token file beside the store is deleted — also when the server cannot be reached.
+    public func logout() async throws -> LogoutOutcome {
+        guard let state = try store.syncState(), let token = try store.loginToken() else {
+            try store.forgetLogin()
+            return .notLoggedIn
+        }
+        struct Revoked: Decodable { var revoked: Int }
+        var outcome = LogoutOutcome.revoked
+        do {
+            let _: Revoked = try await send("POST", server: state.server, path: "/v1/logout", token: token, body: Optional<PushRequest>.none)
+        } catch let error as SyncError where ["unauthenticated", "token-expired", "token-revoked"].contains(error.code) {
+            outcome = .revoked
+        } catch let error as SyncError {
+            outcome = .forgottenOnly(error)
+        }
+        try store.forgetLogin()
+        return outcome
+    }
+
+    /// Rounds of pushing in one sync: the outbox, then what was re-made or may pass now.
+    static let maxPushRounds = 4
+
     /// Pushes the outbox, then pulls to the end.
     public func sync(progress: @Sendable (Progress) -> Void = { _ in }) async throws -> Report {
-        guard let state = try store.syncState(), let token = state.token else {
+        guard let state = try store.syncState(), let token = try store.loginToken() else {
             throw SyncError(code: "not-logged-in", message: "this store has not logged in: run `doudi login --server URL --user NAME` first")
         }
         var report = Report()
-        // what is pending now is pushed now (a retryable rejection stays pending for the next sync)
         let pushStart = DispatchTime.now().uptimeNanoseconds
-        let pending = try store.pendingChangeSets(limit: Int.max)
-        let total = pending.count
-        for start in stride(from: 0, to: pending.count, by: max(1, configuration.pushBatch)) {
-            let batch = Array(pending[start..<min(start + configuration.pushBatch, pending.count)])
-            let waitStart = DispatchTime.now().uptimeNanoseconds
-            let response: PushResponse = try await send("POST", server: state.server, path: "/v1/push", token: token, body: PushRequest(changeSets: batch))
-            report.seconds.pushWait += Self.seconds(since: waitStart)
-            guard Set(response.acknowledgements.map(\.changeSet)) == Set(batch.map(\.id)) else {
-                throw SyncError(code: "protocol", message: "the server did not acknowledge every change set sent; nothing was marked, sync again")
-            }
-            try store.record(response.acknowledgements)
-            for ack in response.acknowledgements {
-                switch ack.status {
-                case .accepted: report.accepted += 1
-                case .acceptedWithConflicts: report.acceptedWithConflicts += 1
-                case .rejected:
-                    let action = batch.first { $0.id == ack.changeSet }?.action ?? "?"
-                    report.rejected.append(Rejected(changeSet: ack.changeSet, action: action, code: ack.code ?? "rejected", message: ack.message ?? ""))
-                }
-            }
-            report.pushed += batch.count
-            progress(.pushed(done: report.pushed, of: total))
+        if try store.pendingRestoration() != nil {
+            report.restored = try await rebaseRestored(server: state.server, token: token)
         }
+        // what is pending now is pushed now; change sets re-made with a new number, and those
+        // refused retryably while others passed, go again in a further round of the same sync
+        var pushed = Set<UUID>()
+        var total = 0
+        for round in 1...Self.maxPushRounds {
+            let pending = try store.pendingChangeSets(limit: Int.max)
+            if pending.isEmpty { break }
+            total = max(total, pushed.count + pending.filter { !pushed.contains($0.id) }.count)
+            var tally = RoundTally()
+            for start in stride(from: 0, to: pending.count, by: max(1, configuration.pushBatch)) {
+                let batch = Array(pending[start..<min(start + configuration.pushBatch, pending.count)])
+                try await push(batch, server: state.server, token: token, countRetry: round == 1, report: &report, tally: &tally)
+                pushed.formUnion(batch.map(\.id))
+                progress(.pushed(done: pushed.count, of: total))
+            }
+            report.pushed = pushed.count
+            guard tally.rebased > 0 || (tally.retrying > 0 && tally.accepted > 0) else { break }
+        }
+        report.retrying = report.retrying.filter { r in !report.rejected.contains { $0.changeSet == r.changeSet } }
         report.seconds.push = Self.seconds(since: pushStart)
         var cursor = try store.syncState()?.cursor ?? 0
         while true {
@@ -164,6 +226,84 @@ public struct SyncClient: Sendable {
         try store.saveOrgUnits(units.units)
         try store.markSynced()
         return report
+    }
+
+    /// What one round of pushing did.
+    struct RoundTally {
+        var accepted = 0, retrying = 0, rebased = 0
+    }
+
+    /// Pushes one batch and records its acknowledgements. A batch the server refuses whole for
+    /// its content (400, 413: an older server refuses a push for one bad change set) is split in
+    /// halves, each pushed on its own, down to the change set it cannot take: that one is set
+    /// aside with the server's answer, and the others flow.
+    private func push(_ batch: [ChangeSet], server: String, token: String, countRetry: Bool,
+                      report: inout Report, tally: inout RoundTally) async throws {
+        let response: PushResponse
+        do {
+            let waitStart = DispatchTime.now().uptimeNanoseconds
+            defer { report.seconds.pushWait += Self.seconds(since: waitStart) }
+            response = try await send("POST", server: server, path: "/v1/push", token: token, body: PushRequest(changeSets: batch))
+        } catch let error as SyncError where Self.refusesContent(error) {
+            guard batch.count == 1 else {
+                let half = batch.count / 2
+                try await push(Array(batch[..<half]), server: server, token: token, countRetry: countRetry, report: &report, tally: &tally)
+                try await push(Array(batch[half...]), server: server, token: token, countRetry: countRetry, report: &report, tally: &tally)
+                return
+            }
+            let status = error.status.map { "HTTP \($0)" } ?? "refused"
+            response = PushResponse(acknowledgements: [Acknowledgement(
+                changeSet: batch[0].id, status: .rejected, code: error.code,
+                message: "the server refuses any push holding this change set (\(status)): \(error.message)")])
+        }
+        guard Set(response.acknowledgements.map(\.changeSet)) == Set(batch.map(\.id)) else {
+            throw SyncError(code: "protocol", message: "the server did not acknowledge every change set sent; nothing was marked, sync again")
+        }
+        let outcome = try store.record(response.acknowledgements, countRetry: countRetry)
+        let sent = Dictionary(batch.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for ack in response.acknowledgements {
+            switch ack.status {
+            case .accepted: report.accepted += 1; tally.accepted += 1
+            case .acceptedWithConflicts: report.acceptedWithConflicts += 1; tally.accepted += 1
+            case .rejected: break
+            }
+        }
+        for item in outcome.setAside {
+            report.rejected.append(Rejected(changeSet: item.id, sequence: sent[item.id]?.sequence ?? 0, action: sent[item.id]?.action ?? "?",
+                                            code: item.code, message: item.message))
+        }
+        for id in outcome.retrying {
+            guard let ack = response.acknowledgements.first(where: { $0.changeSet == id }) else { continue }
+            report.retrying.removeAll { $0.changeSet == id }
+            report.retrying.append(Rejected(changeSet: id, sequence: sent[id]?.sequence ?? 0, action: sent[id]?.action ?? "?",
+                                            code: ack.code ?? "rejected", message: ack.message ?? ""))
+            tally.retrying += 1
+        }
+        for (from, to) in outcome.rebased {
+            report.rebased.append(Rebased(from: from, fromSequence: sent[from]?.sequence ?? 0, to: to.id, toSequence: to.sequence, action: to.action))
+            tally.rebased += 1
+        }
+    }
+
+    /// A whole push refused for what it holds (not for who sent it or the protocol spoken):
+    /// splitting the batch finds the change set at fault.
+    static func refusesContent(_ error: SyncError) -> Bool {
+        switch error.status {
+        case 400: error.code != "protocol-version"
+        case 413, 422: true
+        default: false
+        }
+    }
+
+    /// Asks the server how far this device got and re-bases a restored store's numbering on
+    /// it; an older server that cannot say (404) leaves collisions to be re-made as reported.
+    private func rebaseRestored(server: String, token: String) async throws -> RestoredRebase? {
+        do {
+            let status: DeviceStatus = try await send("GET", server: server, path: "/v1/device", token: token, body: Optional<PushRequest>.none)
+            return try store.rebaseRestored(serverHighest: status.highestSequence)
+        } catch let error as SyncError where error.status == 404 {
+            return try store.rebaseRestored(serverHighest: nil)
+        }
     }
 
     static func seconds(since start: UInt64, until end: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Double {
@@ -204,7 +344,11 @@ public struct SyncClient: Sendable {
         var lastError: any Error = SyncError(code: "network", message: "no attempt made")
         for attempt in 1...max(1, configuration.attempts) {
             do {
-                let (data, response) = try await URLSession.shared.data(for: request)
+                let (data, response) = if let transport = configuration.transport {
+                    try await transport(request)
+                } else {
+                    try await URLSession.shared.data(for: request)
+                }
                 let status = (response as? HTTPURLResponse)?.statusCode ?? 0
                 if (200..<300).contains(status) {
                     let length = response.expectedContentLength

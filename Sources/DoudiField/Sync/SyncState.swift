@@ -9,17 +9,28 @@ public struct SyncState: Hashable, Sendable, Codable, FetchableRecord, Persistab
     /// Always 1: one row.
     public var id: Int = 1
     /// The server's base URL, e.g. `http://127.0.0.1:8080`.
+    ///
+    /// The bearer token is not here: it lives outside the store (``LoginToken``,
+    /// ``FieldStore/loginToken()``); the table's old `token` column stays empty.
     public var server: String
-    /// The bearer token from `doudi login` (kept only in this store file).
-    public var token: String?
     /// The server sequence pulled up to (the pull cursor).
     public var cursor: Int64
     /// Milliseconds since 1970 of the last complete sync.
     public var lastSync: Int64?
 
-    public init(server: String, token: String? = nil, cursor: Int64 = 0, lastSync: Int64? = nil) {
-        self.server = server; self.token = token; self.cursor = cursor; self.lastSync = lastSync
+    public init(server: String, cursor: Int64 = 0, lastSync: Int64? = nil) {
+        self.server = server; self.cursor = cursor; self.lastSync = lastSync
     }
+}
+
+/// What the store did with one push's acknowledgements.
+struct AcknowledgementOutcome: Sendable {
+    /// Change sets set aside for good, with the code and message kept (as `code: message`).
+    var setAside: [(id: UUID, code: String, message: String)] = []
+    /// Change sets refused for a retryable reason, still pending.
+    var retrying: [UUID] = []
+    /// Change sets re-made after a `sequence` rejection: the old id and the new change set.
+    var rebased: [(from: UUID, to: ChangeSet)] = []
 }
 
 /// A conflict the server recorded in this store's scope, as pulled.
@@ -58,15 +69,15 @@ extension FieldStore {
         try database.writer.read { db in try SyncState.fetchOne(db) }
     }
 
-    /// Saves the server and token after a login.
+    /// Saves the server after a login, and the token outside the store (``LoginToken``).
     public func saveLogin(server: String, token: String) throws {
         try database.writer.write { db in
             var state = try SyncState.fetchOne(db) ?? SyncState(server: server)
             if state.server != server { state.cursor = 0 }
             state.server = server
-            state.token = token
             try state.save(db)
         }
+        try saveToken(token, server: server)
     }
 
     /// Conflicts pulled from the server, unresolved first.
@@ -74,7 +85,7 @@ extension FieldStore {
         try database.writer.read { db in
             try Row.fetchAll(db, sql: "SELECT body, serverSequence FROM conflict \(includeResolved ? "" : "WHERE NOT resolved") ORDER BY resolved, serverSequence")
                 .map { row in
-                    StoredConflict(conflict: try JSONDecoder().decode(ConflictRecord.self, from: Data((row["body"] as String).utf8)),
+                    StoredConflict(conflict: try JSONDecoder().decode(ConflictRecord.self, from: Data(try openedBlob(row["body"], .conflictBody).utf8)),
                                    serverSequence: row["serverSequence"])
                 }
         }
@@ -98,27 +109,76 @@ extension FieldStore {
         try database.writer.write { db in try db.execute(sql: "UPDATE syncState SET cursor = 0") }
     }
 
-    /// Records what the server said of pushed change sets. A rejection for good is set
-    /// aside and its local effects undone (the server never had them); a retryable one
-    /// (`dependency`, `clock`) stays pending with the reason noted, for the next sync.
-    func record(_ acknowledgements: [Acknowledgement]) throws {
+    /// Syncs in a row a change set may be refused for a retryable reason (`dependency`,
+    /// `clock`) before it is set aside for the user to redo or drop.
+    public static let retryLimit = 5
+
+    /// Records what the server said of pushed change sets, in one transaction.
+    ///
+    /// - accepted: marked with its server sequence;
+    /// - rejected `sequence` (another change set of this device has its number: the store was
+    ///   restored from a copy): re-made at once as a new change set with the next number
+    ///   (``rebase(_:reason:_:)``), nothing undone — the action is not lost;
+    /// - rejected for a retryable reason (`dependency`, `clock`): stays pending with the reason,
+    ///   for the next sync — unless it builds on a record created by a change set that is set
+    ///   aside here (it can never pass as it is), or `countRetry` and it has now been refused
+    ///   ``retryLimit`` syncs in a row: then it is set aside too;
+    /// - rejected for good (any other code, or one not known): set aside (`rejected`), its
+    ///   effects here undone (the server never had them), for the user to redo or drop.
+    ///
+    /// - Parameter countRetry: whether this push counts as a sync's attempt (the first push of a
+    ///   change set in a sync does; pushing it again in the same sync does not).
+    @discardableResult
+    func record(_ acknowledgements: [Acknowledgement], countRetry: Bool = true) throws -> AcknowledgementOutcome {
         try database.writer.write { db in
-            let update = try db.cachedStatement(sql: "UPDATE changeSet SET state = ?, serverSequence = ?, reason = ? WHERE id = ?")
+            var outcome = AcknowledgementOutcome()
+            var setAsideRecords: [UUID: Int64]?
+            let update = try db.cachedStatement(sql: "UPDATE changeSet SET state = ?, serverSequence = ?, reason = ?, retries = ? WHERE id = ?")
+            func setAside(_ id: UUID, code: String, message: String) throws {
+                let reason = "\(code): \(message)"
+                try update.execute(arguments: ["rejected", nil, reason, 0, id.uuidString])
+                try undo(id, reason: reason, db)
+                outcome.setAside.append((id, code, message))
+                if setAsideRecords != nil, let body = try String.fetchOne(db, sql: "SELECT body FROM changeSet WHERE id = ?", arguments: [id.uuidString]) {
+                    let changeSet = try storedChangeSet(body: body)
+                    for change in changeSet.changes where change.operation == .create { setAsideRecords?[change.record] = changeSet.sequence }
+                }
+            }
             for ack in acknowledgements {
                 switch ack.status {
                 case .accepted, .acceptedWithConflicts:
                     let note = ack.conflicts.isEmpty ? nil : "conflicts: " + ack.conflicts.map(\.uuidString).joined(separator: ", ")
-                    try update.execute(arguments: ["accepted", ack.serverSequence, note, ack.changeSet.uuidString])
+                    try update.execute(arguments: ["accepted", ack.serverSequence, note, 0, ack.changeSet.uuidString])
                 case .rejected:
-                    let reason = "\(ack.code ?? "rejected"): \(ack.message ?? "")"
-                    if MergeRejection.Code(rawValue: ack.code ?? "").isRetryable {
-                        try update.execute(arguments: ["pending", nil, reason, ack.changeSet.uuidString])
+                    let code = ack.code ?? "rejected", message = ack.message ?? ""
+                    let reason = "\(code): \(message)"
+                    if code == MergeRejection.Code.sequence.rawValue {
+                        if let new = try rebase(ack.changeSet, reason: reason, db) { outcome.rebased.append((ack.changeSet, new)) }
+                        continue
+                    }
+                    guard MergeRejection.Code(rawValue: code).isRetryable else {
+                        try setAside(ack.changeSet, code: code, message: message)
+                        continue
+                    }
+                    guard let row = try Row.fetchOne(db, sql: "SELECT body, retries FROM changeSet WHERE id = ?", arguments: [ack.changeSet.uuidString]) else { continue }
+                    let changeSet = try storedChangeSet(body: row["body"])
+                    if setAsideRecords == nil { setAsideRecords = try recordsOfSetAsideChangeSets(db) }
+                    let prerequisite = changeSet.changes.lazy
+                        .flatMap { [$0.record, $0.household].compactMap { $0 } }
+                        .compactMap { setAsideRecords?[$0] }.first { $0 != changeSet.sequence }
+                    let retries = (row["retries"] as Int) + (countRetry ? 1 : 0)
+                    if let prerequisite {
+                        try setAside(ack.changeSet, code: code,
+                                     message: "\(message) — it builds on change set #\(prerequisite), which was set aside: redo #\(prerequisite) first, then this one")
+                    } else if retries >= Self.retryLimit {
+                        try setAside(ack.changeSet, code: code, message: "\(message) (refused \(retries) syncs in a row)")
                     } else {
-                        try update.execute(arguments: ["rejected", nil, reason, ack.changeSet.uuidString])
-                        try undo(ack.changeSet, reason: reason, db)
+                        try update.execute(arguments: ["pending", nil, reason, retries, ack.changeSet.uuidString])
+                        outcome.retrying.append(ack.changeSet)
                     }
                 }
             }
+            return outcome
         }
     }
 
@@ -126,26 +186,28 @@ extension FieldStore {
     /// fields it changed go back to their previous values where nothing changed them since.
     private func undo(_ id: UUID, reason: String, _ db: Database) throws {
         guard let body = try String.fetchOne(db, sql: "SELECT body FROM changeSet WHERE id = ?", arguments: [id.uuidString]) else { return }
-        let changeSet = try JSONDecoder().decode(ChangeSet.self, from: Data(body.utf8))
+        let changeSet = try storedChangeSet(body: body)
         for change in changeSet.changes.reversed() {
             let table = change.entity.rawValue
             let key = change.entity == .workflow ? "application" : "id"
             if change.operation == .create {
                 try db.execute(sql: "UPDATE \"\(table)\" SET voidReason = ? WHERE \(key) = ? AND voidReason IS NULL",
-                               arguments: ["服务器拒绝 rejected by the server: \(reason)", change.record.uuidString])
+                               arguments: ["\(serverRejectionMarker): \(reason)", change.record.uuidString])
                 continue
             }
             for field in change.fields {
                 let current = try String.fetchOne(db, sql: "SELECT stamp FROM fieldStamp WHERE entity = ? AND record = ? AND field IN (?, '*') ORDER BY field = '*' LIMIT 1",
                                                   arguments: [table, change.record.uuidString, field.name])
                 guard current == field.stamp.text, let previous = field.previous else { continue }
-                let column: DatabaseValue
-                switch previous.value {
-                case .null: column = .null
-                case .bool(let b): column = b.databaseValue
-                case .int(let i): column = i.databaseValue
-                case .string(let s): column = s.databaseValue
-                case .array, .object: column = previous.value.canonicalText.databaseValue
+                // a sensitive field goes back sealed (and a member's person index with its number)
+                var column = previous.value.columnValue
+                if SealedField.names(of: change.entity).contains(field.name) {
+                    let keys = try requireKeys()
+                    column = keys.seal(previous.value, field: SealedField(change.entity, field.name)).databaseValue
+                    if change.entity == .member, field.name == "residentID", case .string(let number) = previous.value {
+                        try db.execute(sql: "UPDATE member SET \"\(PersonIndex.column)\" = ? WHERE id = ?",
+                                       arguments: [keys.personIndex(number), change.record.uuidString])
+                    }
                 }
                 try db.execute(sql: "UPDATE \"\(table)\" SET \"\(field.name)\" = ? WHERE \(key) = ?", arguments: [column, change.record.uuidString])
                 try db.execute(sql: """
@@ -160,11 +222,7 @@ extension FieldStore {
     func pendingChangeSets(limit: Int) throws -> [ChangeSet] {
         try database.writer.read { db in
             try String.fetchAll(db, sql: "SELECT body FROM changeSet WHERE state = 'pending' ORDER BY sequence LIMIT ?", arguments: [limit])
-                .map { body in
-                    let data = Data(body.utf8)
-                    if let value = try? JSONValue.parse(data), let changeSet = ChangeSet(wire: value) { return changeSet }
-                    return try JSONDecoder().decode(ChangeSet.self, from: data)
-                }
+                .map(storedChangeSet(body:))
         }
     }
 }
