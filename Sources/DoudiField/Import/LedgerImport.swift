@@ -81,7 +81,8 @@ public struct LedgerImport: Sendable {
             for record in chunk {
                 func value(_ c: Column) -> String {
                     guard let i = index[c], i < record.fields.count else { return "" }
-                    return record.fields[i].trimmingCharacters(in: .whitespacesAndNewlines)
+                    // every ledger column is one line (TextRules): a cell's line breaks become a space
+                    return TextRules.oneLine(record.fields[i].trimmingCharacters(in: .whitespacesAndNewlines))
                 }
                 do {
                     let key = value(.householdKey)

@@ -32,7 +32,7 @@ struct ChangeRecorder {
         let village = try record.village(db)
         try SealedRow(record: record, keys: keys).insert(db)
         let fields = try RecordFields.fields(of: record)
-        let changed = fields.keys.sorted().map { FieldChange(name: $0, value: fields[$0]!, stamp: stamp, previous: nil) }
+        let changed = fields.sorted { $0.key < $1.key }.map { FieldChange(name: $0.key, value: $0.value, stamp: stamp, previous: nil) }
         try note(R.entity, record.recordID, .create, village: village, household: record.householdID, fields: changed)
     }
 
@@ -74,7 +74,7 @@ struct ChangeRecorder {
         }
         try policy.insert(db)
         let fields = try RecordFields.fields(of: policy)
-        let changed = fields.keys.sorted().map { FieldChange(name: $0, value: fields[$0]!, stamp: stamp, previous: nil) }
+        let changed = fields.sorted { $0.key < $1.key }.map { FieldChange(name: $0.key, value: $0.value, stamp: stamp, previous: nil) }
         try note(.policyVersion, policy.recordID, .create, village: policy.district, household: nil, fields: changed)
     }
 

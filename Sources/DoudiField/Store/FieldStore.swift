@@ -138,12 +138,19 @@ public struct FieldStore: Sendable {
         if case .resolveConflicts(let ids, let text, _) = action { resolves = ids; note = text }
         let changeSet = ChangeSet(id: id, device: device.id, sequence: device.nextSequence, author: device.actor,
                                   action: action.name, stamp: stamp, changes: recorder.changes, resolves: resolves, note: note)
+        // the protocol's limits, checked here as the server will (SPEC §7.7): a control
+        // character or an over-long text is refused now, not at the next sync
+        do { try changeSet.checkLimits() } catch { throw FieldError(.validation, error.message) }
+        let body = changeSet.jsonValue.canonicalText
+        guard body.utf8.count <= WireLimits.maxChangeSetBytes else {
+            throw FieldError(.validation, "this action makes \(body.utf8.count) bytes of change set; at most \(WireLimits.maxChangeSetBytes): record it in smaller steps")
+        }
         try db.cachedStatement(sql: """
             INSERT INTO changeSet(id, device, sequence, action, author, stamp, body, state)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')
             """).execute(arguments: [id.uuidString, device.id, changeSet.sequence, action.name,
                                      device.actor.jsonValue.canonicalText, stamp.text,
-                                     keys.seal(changeSet.jsonValue.canonicalText, blob: .changeSetBody)])
+                                     keys.seal(body, blob: .changeSetBody)])
         device.nextSequence += 1
         device.clock = clock.last.text
         try device.update(db)
@@ -217,8 +224,15 @@ public struct FieldStore: Sendable {
                 throw FieldError(.validation, field: "note", "say how the conflict was resolved: the note is the audit trail")
             }
             for conflict in ids {
-                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM conflict WHERE id = ? AND NOT resolved", arguments: [conflict.uuidString]) == true else {
+                guard let body = try String.fetchOne(db, sql: "SELECT body FROM conflict WHERE id = ? AND NOT resolved", arguments: [conflict.uuidString]) else {
                     throw FieldError(.notFound, field: "conflict", "no open conflict \(conflict): sync to see the server's conflicts, then list them")
+                }
+                // the server's rule (SPEC §10.3): a village cannot settle a duplicate it may not see
+                let record = try JSONDecoder().decode(ConflictRecord.self, from: Data(try openedBlob(body, .conflictBody).utf8))
+                guard record.canBeSettled(by: device.actor) else {
+                    throw FieldError(.forbidden, field: "conflict", record.isRedacted
+                        ? "this ID number is also registered outside \(device.actor.org): the town (the district, across towns) settles which registration stands; nothing to do here but wait for its decision"
+                        : "a \(device.actor.role.rawValue) at \(device.actor.org) may not resolve this conflict over \(record.entity.rawValue) records")
                 }
             }
             if let inner { try apply(inner, &r, device: device) }

@@ -16,6 +16,22 @@ public enum TextRules {
         "voidReason", "cannotPayReason", "basis", "evidence", "exemptReason", "source",
     ]
 
+    /// `text` as one line: each run of line breaks and tabs (an Excel cell typed with
+    /// Alt+Enter) becomes one space, so that a one-line field keeps the words, not the breaks.
+    public static func oneLine(_ text: String) -> String {
+        var out = ""
+        var breaking = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" || scalar == "\r" || scalar == "\t" {
+                breaking = true
+            } else {
+                if breaking { out.unicodeScalars.append(" "); breaking = false }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     /// Checks one text value of the field `field` (its last path component decides whether
     /// it is a paragraph).
     ///
