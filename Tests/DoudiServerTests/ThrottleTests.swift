@@ -93,6 +93,27 @@ struct ThrottleTests {
         }
     }
 
+    @Test("A quiet window starts the count again, and counts whose window has passed are forgotten (a lock is not)")
+    func quietWindow() async throws {
+        try await ServerFixture.run(configure: { $0.auth.throttle.freeFailures = 2; $0.auth.throttle.lockoutFailures = 3 }) { f in
+            for name in ["typo.one", "typo.two"] { _ = try await Self.attempt(f, name, "guess-guess") }
+            for _ in 1...2 { _ = try await Self.attempt(f, Users.approver.0, "wrong-password") }
+            try f.expectError(try await Self.attempt(f, Users.approver.0, Users.approver.1), .tooManyRequests, "login-throttled")
+            f.clock.advance(seconds: 1)
+            _ = try await Self.attempt(f, Users.tuanjie.0, "wrong-password")
+            _ = try await Self.attempt(f, Users.tuanjie.0, "wrong-password")
+            f.clock.advance(seconds: 2)
+            _ = try await Self.attempt(f, Users.tuanjie.0, "wrong-password") // the third: locked
+            f.clock.advance(seconds: 3600)
+            // an hour later: the approver starts afresh, one more failure costs no wait
+            try f.expectError(try await Self.attempt(f, Users.approver.0, "wrong-password"), .unauthorized, "login-failed")
+            let left = try await f.column(sqlite: "SELECT account FROM loginThrottle", postgres: "SELECT account FROM login_throttle")
+            #expect(Set(left) == [LoginThrottle.accountKey(Users.approver.0), LoginThrottle.accountKey(Users.tuanjie.0)])
+            #expect(try await f.store.loginThrottles(accounts: [LoginThrottle.accountKey(Users.approver.0)]).first?.value.failures == 1)
+            try f.expectError(try await Self.attempt(f, Users.tuanjie.0, Users.tuanjie.1), .forbidden, "account-locked")
+        }
+    }
+
     @Test("Lockout after the configured failures: even the right password is refused, a day later too, until the district unlocks")
     func lockout() async throws {
         try await ServerFixture.run(configure: { $0.auth.throttle.freeFailures = 2; $0.auth.throttle.lockoutFailures = 4 }) { f in

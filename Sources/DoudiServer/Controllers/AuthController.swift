@@ -153,7 +153,7 @@ struct AuthController {
             throw ServerError(.loginFailed, "the user name or the password is wrong")
         }
         if counted != nil { try await store.clearLoginFailures(account: account) }
-        if user.password.rounds != hasher.rounds {
+        if user.password.rounds != hasher.rounds, !user.mustChangePassword {
             // the configured cost changed: rehash while the password is at hand
             try await store.setPassword(of: user.name, to: try await hasher.hash(login.password))
         }

@@ -149,6 +149,9 @@ extension SQLiteServerStore {
                 ON CONFLICT(account) DO UPDATE SET failures = excluded.failures, lastFailureAt = excluded.lastFailureAt,
                     nextAttemptAt = excluded.nextAttemptAt, lockedAt = excluded.lockedAt
                 """, arguments: [account, state.failures, state.lastFailureAt, state.nextAttemptAt, state.lockedAt])
+            // counts whose window has passed hold nothing any more (names typed once, long ago): forget them
+            try db.execute(sql: "DELETE FROM loginThrottle WHERE lockedAt IS NULL AND lastFailureAt <= ?",
+                           arguments: [now - rule.configuration.windowSeconds])
             return state
         }
     }

@@ -204,6 +204,10 @@ extension PostgresServerStore {
                     next_attempt_at = \(state.nextAttemptAt), locked_at = \(state.lockedAt)
                 WHERE account = \(account)
                 """, on: connection)
+            // counts whose window has passed hold nothing any more (names typed once, long ago): forget them
+            _ = try await rows("""
+                DELETE FROM login_throttle WHERE locked_at IS NULL AND last_failure_at <= \(now - rule.configuration.windowSeconds)
+                """, on: connection)
             return state
         }
     }
