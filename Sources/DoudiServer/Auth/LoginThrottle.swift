@@ -2,7 +2,7 @@ import Foundation
 
 /// The rule that slows down password guessing (SPEC §11): a few failed logins are free,
 /// then each further attempt must wait twice as long as the one before, and after
-/// ``Configuration-swift.struct/lockoutFailures`` failures the account is locked until a
+/// ``ServerConfiguration/Throttle/lockoutFailures`` failures the account is locked until a
 /// district officer unlocks it.
 ///
 /// It is a pure value: the counts and times come from the store (per account, shared by
