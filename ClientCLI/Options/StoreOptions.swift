@@ -46,6 +46,9 @@ struct StoreOptions: ParsableArguments {
     /// Opens a store that `doudi init` has set up, unlocked if its key is kept from an earlier
     /// unlock or `$DOUDI_PASSWORD` unlocks it (``StoreLock``); else locked.
     ///
+    /// - Throws: ``CommandFailure`` when there is no store there yet, it cannot be
+    ///   opened, or it has not been set up.
+    ///
     /// - Parameter passwordFromEnvironment: whether `$DOUDI_PASSWORD` may unlock it (not for
     ///   `doudi login`, where it is the account's password, perhaps a new one).
     func open(passwordFromEnvironment: Bool = true) throws -> FieldStore {

@@ -126,7 +126,7 @@ extension FieldStore {
                            arguments: [id.uuidString], keys: keys)
         }
         let applications = try children(Application.self, order: "date, rowid")
-        return HouseholdCase(household: household, members: try children(Member.self, order: "rowid"),
+        return HouseholdCase(household: household, members: try children(Member.self, order: "rowid").sorted(by: Member.registerOrder),
                              obligors: try children(SupportObligor.self, order: "rowid"),
                              surveys: try children(Survey.self, order: "date, rowid"),
                              enrolments: try children(Enrolment.self, order: "start, rowid"),
