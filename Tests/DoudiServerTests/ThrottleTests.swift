@@ -33,6 +33,26 @@ struct ThrottleTests {
         #expect(quiet.failures == 1 && quiet.nextAttemptAt == 3600)
     }
 
+    @Test("Changing the password checks the current one like a login: wrong ones count, then 429, and the count is shared with logins")
+    func passwordChangeThrottled() async throws {
+        try await ServerFixture.run { f in
+            let token = try await f.login(Users.wuxing, device: "dev-wx")
+            func change(_ current: String) async throws -> TestResponse {
+                try await f.send(.post, "/v1/password", token: token,
+                                 body: try ServerFixture.encoder.encode(PasswordChangeRequest(currentPassword: current, newPassword: "a new secret of the cadre")))
+            }
+            for _ in 1...5 { try f.expectError(try await change("guess"), .unauthorized, "login-failed") }
+            let throttled = try await change(Users.wuxing.1)
+            try f.expectError(throttled, .tooManyRequests, "login-throttled")
+            #expect(throttled.headers[.retryAfter] == "2")
+            // the same count slows a login of the account
+            try f.expectError(try await Self.attempt(f, Users.wuxing.0, Users.wuxing.1), .tooManyRequests, "login-throttled")
+            f.clock.advance(seconds: 2)
+            #expect(try await change(Users.wuxing.1).status == .ok)
+            #expect(try await f.store.loginThrottles(accounts: [LoginThrottle.accountKey(Users.wuxing.0)]).isEmpty)
+        }
+    }
+
     @Test("After 5 failures each attempt waits 2, 4 … s: 429 login-throttled with Retry-After, the password not even checked")
     func backoff() async throws {
         try await ServerFixture.run { f in

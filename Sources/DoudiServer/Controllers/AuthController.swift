@@ -205,10 +205,28 @@ struct AuthController {
     func changePassword(_ request: Request, _ context: DoudiRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let body = try await reader.decode(PasswordChangeRequest.self, from: request, versioned: false)
-        guard let user = try await store.user(named: identity.actor.user),
-              try await hasher.verify(body.currentPassword, against: user.password) else {
+        // the current password is checked like a login's (a stolen token must not guess it freely):
+        // throttled before the hash, and a wrong one counts towards the account's lockout
+        let now = clock.nowSeconds
+        let account = LoginThrottle.accountKey(identity.actor.user)
+        switch throttle.verdict(try await store.loginThrottles(accounts: [account])[account], now: now) {
+        case .locked:
+            throw ServerError(.accountLocked, "this account is locked after too many wrong passwords: ask the district civil-affairs bureau to unlock it (doudi admin user unlock)")
+        case .wait(let seconds):
+            throw Self.throttled(seconds, "for this account")
+        case .allowed:
+            break
+        }
+        guard let user = try await store.user(named: identity.actor.user) else {
+            throw ServerError(.notFound, "the account of this token no longer exists")
+        }
+        guard try await hasher.verify(body.currentPassword, against: user.password) else {
+            let after = try await store.recordLoginFailure(account: account, now: now, rule: throttle)
+            await audit.record(.loginFailed, user: user.name, org: user.org, device: identity.device, address: clientAddress(request, context),
+                               detail: "wrong current password when changing it (\(after.failures) in a row)", logger: context.logger)
             throw ServerError(.loginFailed, "the current password is wrong")
         }
+        _ = try await store.clearLoginFailures(account: account)
         guard body.newPassword.count >= 10, body.newPassword != body.currentPassword else {
             throw ServerError(.badParameter, "the new password must have at least 10 characters and differ from the current one")
         }
