@@ -34,7 +34,9 @@ public struct JSONParseError: Error, Hashable, Sendable, CustomStringConvertible
         self.message = message
     }
 
-    /// True when the text is not JSON at all; false when it is JSON that Doudi does not accept.
+    /// True when the text is not JSON at all (``Kind/syntax``, ``Kind/encoding``); false when it is
+    /// JSON that Doudi does not accept (``Kind/unsupported``) or was refused at a limit before
+    /// the end (``Kind/limit``).
     public var isNotJSON: Bool { kind == .syntax || kind == .encoding }
 
     public var description: String { "JSON at byte \(offset): \(message)" }

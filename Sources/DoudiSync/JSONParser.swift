@@ -1,12 +1,12 @@
 /// The byte parser behind ``JSONValue/parse(_:limits:)`` and ``JSONValue/checkSyntax(_:limits:)``.
 ///
 /// Strict RFC 8259 over UTF-8 (Protocol/SPEC.md §3.5): no byte-order mark, no UTF-16 or
-/// UTF-32, UTF-8 validated as the standard library validates it (no overlong forms, no
-/// surrogates, nothing beyond U+10FFFF), only JSON's escapes, `\u` surrogates in pairs, no raw
-/// control characters in strings, numbers in JSON's grammar, within ``JSONLimits``. Every
-/// arithmetic step is checked; recursion is at most ``JSONLimits/depth`` levels deep; a string
-/// without escapes is made straight from the input, one with escapes in a buffer reused for
-/// the whole text, so the parser allocates nothing per byte.
+/// UTF-32, UTF-8 validated as Unicode defines it (Table 3-7: no overlong forms, no surrogates,
+/// nothing beyond U+10FFFF) in every string that is not plain ASCII, only JSON's escapes, `\u`
+/// surrogates in pairs, no raw control characters in strings, numbers in JSON's grammar, within
+/// ``JSONLimits``. Every arithmetic step is checked; recursion is at most ``JSONLimits/depth``
+/// levels deep; a string without escapes is made straight from the input, one with escapes in a
+/// buffer reused for the whole text, so the parser allocates nothing per byte.
 ///
 /// Doudi's values hold whole numbers within 64 bits and each member once per object. JSON beyond
 /// that (a fraction, an exponent, a larger number, a member given twice) is a *problem* of kind
