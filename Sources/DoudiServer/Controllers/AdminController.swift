@@ -69,7 +69,7 @@ struct AdminController {
     }
 
     /// The device named in the path, whose user is within the officer's jurisdiction.
-    func targetDevice(_ officer: Actor, _ context: DoudiRequestContext) async throws -> DeviceRecord {
+    func targetDevice(_ officer: Actor, _ context: DoudiRequestContext) async throws -> DeviceSummary {
         let id = try parameter("device", context)
         guard let device = try await store.device(id), officer.hasJurisdiction(over: device.org) else {
             throw ServerError(.notFound, "no device \(id) of a user within \(officer.org) has logged in here: see GET /v1/admin/devices")
@@ -81,38 +81,32 @@ struct AdminController {
 
     func devices(_ request: Request, _ context: DoudiRequestContext) async throws -> Response {
         let officer = try officer(context)
-        let devices = try await store.devices(within: officer.org).map(Self.summary)
+        let devices = try await store.devices(within: officer.org)
         return try WireJSON.response(DeviceList(devices: devices))
-    }
-
-    static func summary(_ device: DeviceRecord) -> DeviceSummary {
-        DeviceSummary(device: device.id, user: device.user, role: device.role, org: device.org, firstSeenAt: device.firstSeenAt,
-                      lastLoginAt: device.lastLoginAt, highestSequence: device.highestSequence, lastPushAt: device.lastPushAt,
-                      revokedAt: device.revokedAt)
     }
 
     func revokeDevice(_ context: DoudiRequestContext) async throws -> Response {
         let officer = try officer(context)
         let device = try await targetDevice(officer, context)
-        let revoked = try await store.revokeDevice(device.id, at: clock.nowSeconds)
+        let revoked = try await store.revokeDevice(device.device, at: clock.nowSeconds)
         // read again: a push that ended while this was revoked counts
-        let last = try await store.device(device.id) ?? device
+        let last = try await store.device(device.device) ?? device
         let note = Self.lossNote(last)
-        context.logger.notice("device revoked", metadata: ["target.device": "\(device.id)", "revoked": "\(revoked)",
+        context.logger.notice("device revoked", metadata: ["target.device": "\(device.device)", "revoked": "\(revoked)",
                                                            "highestSequence": "\(last.highestSequence)"])
-        await audit.record(.deviceRevoked, user: device.user, org: device.org, device: device.id, actor: officer.user,
+        await audit.record(.deviceRevoked, user: device.user, org: device.org, device: device.device, actor: officer.user,
                            detail: "\(revoked) tokens revoked; last sequence received \(last.highestSequence)", logger: context.logger)
-        return try WireJSON.response(DeviceRevokeResponse(device: device.id, user: device.user, revokedTokens: revoked,
+        return try WireJSON.response(DeviceRevokeResponse(device: device.device, user: device.user, revokedTokens: revoked,
                                                           highestSequence: last.highestSequence, lastPushAt: last.lastPushAt, note: note))
     }
 
     /// What a revoked laptop takes with it, as far as the server can tell.
-    static func lossNote(_ device: DeviceRecord) -> String {
+    static func lossNote(_ device: DeviceSummary) -> String {
         guard device.highestSequence > 0 else {
-            return "the server never received a change set from device \(device.id): everything made on that laptop is lost unless it is recovered"
+            return "the server never received a change set from device \(device.device): everything made on that laptop is lost unless it is recovered"
         }
         let when = device.lastPushAt.map { " (received \(Self.utc($0)))" } ?? ""
-        return "the last change set received from device \(device.id) is number \(device.highestSequence)\(when): change sets after \(device.highestSequence) made on that laptop are lost unless it is recovered"
+        return "the last change set received from device \(device.device) is number \(device.highestSequence)\(when): change sets after \(device.highestSequence) made on that laptop are lost unless it is recovered"
     }
 
     /// Seconds since 1970 as `2020-07-01 08:30 UTC`.
@@ -131,12 +125,12 @@ struct AdminController {
         guard let user = try await store.user(named: body.user), officer.hasJurisdiction(over: user.org) else {
             throw ServerError(.notFound, "no user \(body.user) within \(officer.org): see GET /v1/admin/users")
         }
-        let revoked = try await store.assignDevice(device.id, to: user.name)
-        context.logger.notice("device assigned", metadata: ["target.device": "\(device.id)", "revoked": "\(revoked)"])
+        let revoked = try await store.assignDevice(device.device, to: user.name)
+        context.logger.notice("device assigned", metadata: ["target.device": "\(device.device)", "revoked": "\(revoked)"])
         let lifted = device.revokedAt != nil ? "; its revocation lifted" : ""
-        await audit.record(.deviceAssigned, user: user.name, org: user.org, device: device.id, actor: officer.user,
+        await audit.record(.deviceAssigned, user: user.name, org: user.org, device: device.device, actor: officer.user,
                            detail: "from \(device.user) to \(user.name); \(revoked) tokens of others revoked\(lifted)", logger: context.logger)
-        return try WireJSON.response(DeviceAssignResponse(device: device.id, previousUser: device.user, user: user.name, revokedTokens: revoked))
+        return try WireJSON.response(DeviceAssignResponse(device: device.device, previousUser: device.user, user: user.name, revokedTokens: revoked))
     }
 
     // MARK: users

@@ -21,7 +21,7 @@ struct DeviceController {
         guard let device = try await store.device(identity.device) else {
             throw ServerError(.notFound, "device \(identity.device) is not known here: log in again with POST /v1/login")
         }
-        return try WireJSON.response(DeviceStatus(device: device.id, user: device.user, highestSequence: device.highestSequence,
+        return try WireJSON.response(DeviceStatus(device: device.device, user: device.user, highestSequence: device.highestSequence,
                                                   lastPushAt: device.lastPushAt))
     }
 }

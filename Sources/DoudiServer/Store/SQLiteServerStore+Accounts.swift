@@ -63,22 +63,22 @@ extension SQLiteServerStore {
         FROM device d JOIN user u ON u.name = d.user
         """
 
-    static func deviceRecord(_ row: Row) throws -> DeviceRecord {
+    static func deviceRecord(_ row: Row) throws -> DeviceSummary {
         let highest: Int64 = row["highestSequence"]
         let noted: Int64 = row["lastSequence"]
         // the push time noted is that of the highest sequence only while no later one came
-        return DeviceRecord(id: row["id"], user: row["user"], role: try role(row["role"]), org: try OrgCode(row["org"]),
+        return DeviceSummary(device: row["id"], user: row["user"], role: try role(row["role"]), org: try OrgCode(row["org"]),
                             firstSeenAt: row["firstSeenAt"], lastLoginAt: row["lastLoginAt"], highestSequence: highest,
                             lastPushAt: noted == highest ? row["lastPushAt"] : nil, revokedAt: row["revokedAt"])
     }
 
-    public func device(_ id: String) async throws -> DeviceRecord? {
+    public func device(_ id: String) async throws -> DeviceSummary? {
         try await database.writer.read { db in
             try Row.fetchOne(db, sql: Self.deviceSelect + " WHERE d.id = ?", arguments: [id]).map(Self.deviceRecord)
         }
     }
 
-    public func devices(within org: OrgCode) async throws -> [DeviceRecord] {
+    public func devices(within org: OrgCode) async throws -> [DeviceSummary] {
         try await database.writer.read { db in
             try Row.fetchAll(db, sql: Self.deviceSelect + " WHERE \(SQLiteLedger.within("u.org")) ORDER BY d.id",
                              arguments: SQLiteLedger.withinArguments(org)).map(Self.deviceRecord)

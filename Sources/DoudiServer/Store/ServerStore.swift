@@ -40,9 +40,9 @@ public protocol ServerStore: LedgerStorage {
     /// stored password-change-only when the user must change their password.
     func admitLogin(_ token: TokenRecord, verified: PasswordHash, at now: Int64) async throws -> DeviceAdmission
     /// A device, with what the ledger accepted from it.
-    func device(_ id: String) async throws -> DeviceRecord?
+    func device(_ id: String) async throws -> DeviceSummary?
     /// Every device whose user's org unit lies within `org`, by id.
-    func devices(within org: OrgCode) async throws -> [DeviceRecord]
+    func devices(within org: OrgCode) async throws -> [DeviceSummary]
     /// Marks a device revoked (lost laptop) and revokes every token bound to it.
     /// Returns how many tokens were revoked now.
     func revokeDevice(_ id: String, at now: Int64) async throws -> Int
@@ -50,7 +50,7 @@ public protocol ServerStore: LedgerStorage {
     /// and revokes the tokens on it of every other user. Returns how many were revoked now.
     func assignDevice(_ id: String, to user: String) async throws -> Int
     /// After a push from `device`: when the highest sequence accepted from it has grown,
-    /// notes it and `now` (what ``DeviceRecord/lastPushAt`` reports).
+    /// notes it and `now` (what ``DeviceSummary/lastPushAt`` reports).
     func notePush(device: String, at now: Int64) async throws
 
     // MARK: login throttling (SPEC §11)

@@ -121,19 +121,19 @@ extension PostgresServerStore {
         FROM device d JOIN app_user u ON u.name = d.user_name
         """
 
-    static func deviceRecord(_ row: PostgresRow) throws -> DeviceRecord {
+    static func deviceRecord(_ row: PostgresRow) throws -> DeviceSummary {
         let (id, user, role, org, firstSeen, lastLogin, noted, lastPush, revoked, highest) =
             try decode(row, (String, String, String, String, Int64, Int64, Int64, Int64?, Int64?, Int64).self, "a device")
         // the push time noted is that of the highest sequence only while no later one came
-        return DeviceRecord(id: id, user: user, role: try Self.role(role), org: try orgCode(org), firstSeenAt: firstSeen, lastLoginAt: lastLogin,
+        return DeviceSummary(device: id, user: user, role: try Self.role(role), org: try orgCode(org), firstSeenAt: firstSeen, lastLoginAt: lastLogin,
                             highestSequence: highest, lastPushAt: noted == highest ? lastPush : nil, revokedAt: revoked)
     }
 
-    public func device(_ id: String) async throws -> DeviceRecord? {
+    public func device(_ id: String) async throws -> DeviceSummary? {
         try await rows("\(unescaped: Self.deviceSelect) WHERE d.id = \(id)", "reading the device \(id)").first.map(Self.deviceRecord)
     }
 
-    public func devices(within org: OrgCode) async throws -> [DeviceRecord] {
+    public func devices(within org: OrgCode) async throws -> [DeviceSummary] {
         let bounds = org.subtreeBounds
         return try await rows("""
             \(unescaped: Self.deviceSelect) WHERE u.org >= \(bounds.lower) AND u.org < \(bounds.upper) ORDER BY d.id COLLATE "C"
