@@ -140,7 +140,7 @@ struct ChangeRecorder {
         } else {
             for f in fields { try upsert.execute(arguments: [entity.rawValue, id.uuidString, f.name, stamp.text]) }
         }
-        let values = JSONValue.object(Dictionary(uniqueKeysWithValues: fields.map { ($0.name, $0.value) }))
+        let values = JSONValue.object(Dictionary(fields.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }))
         history.append((entity, id, op, values.canonicalText))
     }
 

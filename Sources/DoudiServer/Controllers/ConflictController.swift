@@ -56,19 +56,15 @@ struct ConflictController {
     func resolve(_ request: Request, _ context: DoudiRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let id = try conflictID(context)
-        let body = try await reader.decode(ResolveEnvelope.self, from: request, versioned: false)
+        let body = try await reader.decodeResolve(from: request)
         let note = body.note.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...2000).contains(note.count) else {
             throw ServerError(.badParameter, "note must say how the conflict was resolved (1–2000 characters)")
         }
-        guard let entry = body.changeSet else {
+        guard let changeSet = body.changeSet else {
             let conflict = try await ledger.resolve(id, by: identity.caller, note: note)
             context.logger.info("conflict resolved", metadata: ["conflict": "\(id)", "kind": "\(conflict.kind.rawValue)"])
             return try WireJSON.response(ResolveResponse(conflict: conflict))
-        }
-        guard case .readable(let changeSet) = entry else {
-            let rejection = entry.rejection!
-            throw ServerError(ServerError.Code(rawValue: rejection.code) == .protocolVersion ? .protocolVersion : .malformedRequest, rejection.message)
         }
         guard changeSet.resolves.contains(id) else {
             throw ServerError(.badParameter, "the change set must list conflict \(id) in resolves")

@@ -108,6 +108,38 @@ extension BodyReader {
         })
     }
 
+    /// Reads a resolution's body, `{"note": …, "changeSet"?: …}`: its change set read member by
+    /// member like a push's (``ChangeSet/init(reading:)``), never by `Codable`.
+    ///
+    /// - Throws: ``ServerError`` `malformed-request` naming the member at fault, or
+    ///   `protocol-version` for a change set of another version.
+    func decodeResolve(from request: Request) async throws -> (note: String, changeSet: ChangeSet?) {
+        let data = try await bytes(of: request)
+        guard data.count <= JSONLimits.maxDocumentBytes else {
+            throw ServerError(.bodyTooLarge, "the request body has \(data.count) bytes; Doudi reads at most \(JSONLimits.maxDocumentBytes) bytes of JSON at once")
+        }
+        let root: JSONValue
+        do { root = try JSONValue.parse(data) } catch { throw Self.refusal(error) }
+        guard case .object(let o) = root else {
+            throw ServerError(.malformedRequest, "the body must be a JSON object {\"note\": \"…\", \"changeSet\": {…}} (changeSet optional)")
+        }
+        for key in o.keys.sorted() where key != "note" && key != "changeSet" {
+            throw ServerError(.malformedRequest, "a resolution has no member \"\(key)\" (it has note and changeSet)")
+        }
+        guard case .string(let note)? = o["note"] else {
+            throw ServerError(.malformedRequest, "note: must be a string saying how the conflict was resolved")
+        }
+        guard let value = o["changeSet"], value != .null else { return (note, nil) }
+        if case .object(let c) = value, case .int(let version)? = c["protocolVersion"], version != Int64(DoudiSync.protocolVersion) {
+            throw ServerError(.protocolVersion, "protocol version \(version) is not spoken here (this server speaks \(DoudiSync.protocolVersion)): upgrade doudi")
+        }
+        do throws(WireError) {
+            return (note, try ChangeSet(reading: value))
+        } catch {
+            throw ServerError(.malformedRequest, "changeSet: the change set cannot be read: \(error.message)")
+        }
+    }
+
     /// A body the parser refused, as the server answers it: 400 naming the problem and where
     /// (Protocol/SPEC.md §3.5). (A body beyond the parser's size limit is refused 413 before.)
     static func refusal(_ error: JSONParseError) -> ServerError {

@@ -69,25 +69,12 @@ public struct ResolveResponse: Hashable, Sendable, Codable {
     }
 }
 
-/// A change set as it arrives in a push or a resolution: read on its own, so that one
-/// change set of another protocol version (or malformed) is rejected on its own.
-enum IncomingChangeSet: Decodable {
+/// A change set as it arrives in a push (read by ``PushBody``): one of another protocol version,
+/// or malformed, is rejected on its own.
+enum IncomingChangeSet {
     case readable(ChangeSet)
     /// Cannot be read; `id` when at least that could be, so it can be acknowledged.
     case unreadable(id: UUID?, protocolVersion: Int?, problem: String)
-
-    private enum Key: String, CodingKey { case id, protocolVersion }
-
-    init(from decoder: any Decoder) throws {
-        do {
-            self = .readable(try ChangeSet(from: decoder))
-        } catch let error as DecodingError {
-            let c = try? decoder.container(keyedBy: Key.self)
-            self = .unreadable(id: (try? c?.decode(UUID.self, forKey: .id)) ?? nil,
-                               protocolVersion: (try? c?.decode(Int.self, forKey: .protocolVersion)) ?? nil,
-                               problem: WireJSON.describe(error))
-        }
-    }
 
     /// The rejection of an unreadable change set: `protocol-version` when it speaks
     /// another version, `validation` otherwise.
@@ -102,13 +89,7 @@ enum IncomingChangeSet: Decodable {
 }
 
 /// The body of a push, read change set by change set.
-struct PushEnvelope: Decodable {
+struct PushEnvelope {
     var protocolVersion: Int
     var changeSets: [IncomingChangeSet]
-}
-
-/// The body of a resolution, its change set read on its own.
-struct ResolveEnvelope: Decodable {
-    var note: String
-    var changeSet: IncomingChangeSet?
 }

@@ -102,12 +102,13 @@ struct MergeRun<State: MergeState> {
         switch change.operation {
         case .create:
             if let existing {
-                guard existing.values == Dictionary(uniqueKeysWithValues: change.fields.map { ($0.name, $0.value) }) else {
+                guard existing.values == Dictionary(change.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }) else {
                     throw reject(.validation, change, "a record with this id already exists")
                 }
                 return // the same record again: nothing to do
             }
-            fields = Dictionary(uniqueKeysWithValues: change.fields.map { ($0.name, FieldVersion(value: $0.value, stamp: $0.stamp)) })
+            // (a field named twice was refused above; never a trap on what a push carries)
+            fields = Dictionary(change.fields.map { ($0.name, FieldVersion(value: $0.value, stamp: $0.stamp)) }, uniquingKeysWith: { _, last in last })
             if entity == .workflow { fields = try replayNewWorkflow(change, fields) }
         case .update:
             guard let existing else { throw reject(.dependency, change, "no such record to update here: push the change set that creates it first") }
