@@ -49,13 +49,13 @@ struct HouseholdAddCommand: ParsableCommand {
             let store = try storeOptions.open()
             let device = try store.device()
             let village: OrgCode
-            if household.village == nil {
+            if let given = household.village {
+                village = try Parse.orgCode(given, option: "--village")
+            } else {
                 guard device.org.level == .village else {
                     throw CommandFailure("this device works for town \(device.org): give the household's --village CODE (12 digits)")
                 }
                 village = device.org
-            } else {
-                village = try Parse.orgCode(household.village!, option: "--village")
             }
             var h = Household(id: UUID(), village: village, hukou: village, address: address.trimmingCharacters(in: .whitespaces))
             try household.apply(to: &h)

@@ -34,7 +34,7 @@ struct LedgerCommand: ParsableCommand {
                 for p in ledger.programmes { programmes.append([p.programme.chineseName, "\(p.households)", "\(p.persons)", p.monthlyAmount.yuanText]) }
                 print(programmes.render(), terminator: "")
                 let part = ledger.csv()
-                text += text.isEmpty ? part : String(part.drop { $0 == CSVText.byteOrderMark.first! }) + "\r\n"
+                text += text.isEmpty ? part : String(part.drop { String($0) == CSVText.byteOrderMark }) + "\r\n"
             }
             if let csv, !text.isEmpty { try ReportScope.write(text, to: csv, what: "台账 ledger (CSV)") }
         }

@@ -70,7 +70,7 @@ struct ReviewListCommand: ParsableCommand {
             let actor = try store.device().actor
             let policy = try ApplySubmitCommand.policy(store, on: day)
             var stages = Set(ApplicationWorkflow.Stage.allCases.filter { !$0.isFinal && $0 != .draft })
-            if let stage { stages = [ApplicationWorkflow.Stage(rawValue: stage)!] }
+            if let chosen = stage.flatMap(ApplicationWorkflow.Stage.init(rawValue:)) { stages = [chosen] }   // checked in validate()
             let cases = try store.cases(at: stages).filter { all || stage != nil || !$0.workflow.allowedEvents(for: actor, on: day).isEmpty }
             let assessor = Assessor(policy: policy)
             let rows = cases.map { c -> ReviewRow in

@@ -120,7 +120,10 @@ struct ReviewApproveCommand: ParsableCommand {
         try step.take(self) { c in
             let parsed = try tiers.map { text -> ClassifiedAidTier in
                 let parts = text.split(separator: "=").map(String.init)
-                return ClassifiedAidTier(member: try Parse.member(parts[0], in: c.householdCase, option: "--tier").id, tier: Int(parts[1])!)
+                guard parts.count == 2, let tier = Int(parts[1]) else {
+                    throw CommandFailure("--tier \(text) should be MEMBER=TIER, e.g. --tier 张大山=1")
+                }
+                return ClassifiedAidTier(member: try Parse.member(parts[0], in: c.householdCase, option: "--tier").id, tier: tier)
             }
             return .approve(.init(amount: try amount.map { try Parse.money($0, option: "--amount") }, classifiedAidTiers: parsed, note: note))
         }

@@ -25,6 +25,9 @@ public struct FieldError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let noChange = Code(rawValue: "no-change")
         /// A workflow transition that is not allowed.
         public static let workflow = Code(rawValue: "workflow")
+        /// A value read from the store is not what this doudi wrote (a damaged file, or one
+        /// written by a newer doudi).
+        public static let storeDamaged = Code(rawValue: "store-damaged")
     }
 
     public var code: Code

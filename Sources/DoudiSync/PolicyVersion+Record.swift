@@ -8,7 +8,7 @@ extension PolicyVersion {
     public var recordID: UUID { Self.recordID(for: id) }
 
     /// The namespace of policy-version record ids.
-    public static let recordNamespace = UUID(uuidString: "6F1C4E2A-9B3D-5E7F-8A1B-2C3D4E5F6A7B")!
+    public static let recordNamespace = UUID(uuid: (0x6F, 0x1C, 0x4E, 0x2A, 0x9B, 0x3D, 0x5E, 0x7F, 0x8A, 0x1B, 0x2C, 0x3D, 0x4E, 0x5F, 0x6A, 0x7B))   // 6F1C4E2A-9B3D-5E7F-8A1B-2C3D4E5F6A7B
 
     /// The record id for a policy id.
     public static func recordID(for policyID: String) -> UUID {

@@ -101,7 +101,7 @@ struct ChangeRecorder {
             guard let voided = household as? R else { throw FieldError(.validation, "a household record is not a \(R.entity.rawValue)") }
             record = voided
             try SealedRow(record: record, keys: keys).update(db)
-            let status = try RecordFields.fields(of: household)["status"]!
+            let status = try RecordFields.fields(of: household)["status"] ?? .null
             changed.append(FieldChange(name: "status", value: status, stamp: stamp, previous: try previous("status")))
             fields["status"] = status
         }

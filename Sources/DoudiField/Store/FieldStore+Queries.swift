@@ -86,7 +86,7 @@ extension FieldStore {
                 let categories: String = row["categories"], status: String = row["status"]
                 let headID = try (row["headID"] as String?).map { try Self.openedResidentID($0, keys: keys) }
                 return HouseholdSummary(
-                    id: UUID(uuidString: row["id"])!, village: try OrgCode(row["village"] as String), address: row["address"],
+                    id: try StoredValue.uuid(row["id"], "household"), village: try OrgCode(row["village"] as String), address: row["address"],
                     categories: (try? JSONDecoder().decode(Set<HouseholdCategory>.self, from: Data(categories.utf8))) ?? [],
                     status: (try? JSONDecoder().decode(RecordStatus.self, from: Data(status.utf8))) ?? .active,
                     headName: row["headName"], headResidentIDMasked: headID.flatMap { try? ResidentID($0).masked },
@@ -105,7 +105,7 @@ extension FieldStore {
             throw FieldError(.notFound, field: "household", "no household with id \(text): list them with `doudi household list`")
         }
         guard ids.count == 1 else { throw FieldError(.validation, field: "household", "\(text) matches several households: type more of the id") }
-        return UUID(uuidString: first)!
+        return try StoredValue.uuid(first, "household")
     }
 
     /// Everything the assessment needs about one household, voided records left out.
@@ -160,10 +160,10 @@ extension FieldStore {
                 }
                 snapshot.merge(values) { _, new in new }
                 return HistoryEntry(
-                    entity: EntityKind(rawValue: row["entity"])!, record: record,
-                    operation: ChangeOperation(rawValue: row["operation"])!, changeSet: UUID(uuidString: row["changeSet"])!,
+                    entity: try StoredValue.value(EntityKind.self, row["entity"], "a record kind"), record: record,
+                    operation: try StoredValue.value(ChangeOperation.self, row["operation"], "an operation"), changeSet: try StoredValue.uuid(row["changeSet"], "change-set"),
                     author: try JSONDecoder().decode(Actor.self, from: Data((row["author"] as String).utf8)),
-                    stamp: HLCStamp(text: row["stamp"])!, fields: values.keys.sorted(), snapshot: snapshot)
+                    stamp: try StoredValue.stamp(row["stamp"]), fields: values.keys.sorted(), snapshot: snapshot)
             }
         }
     }
@@ -178,7 +178,7 @@ extension FieldStore {
             return try Row.fetchAll(db, sql: "SELECT * FROM changeSet WHERE state IN (\(placeholders)) ORDER BY sequence",
                                     arguments: StatementArguments(states.map(\.rawValue))).map { row in
                 OutboxEntry(changeSet: try JSONDecoder().decode(ChangeSet.self, from: Data(try openedBlob(row["body"], .changeSetBody).utf8)),
-                            state: OutboxEntry.State(rawValue: row["state"])!, serverSequence: row["serverSequence"], reason: row["reason"])
+                            state: try StoredValue.value(OutboxEntry.State.self, row["state"], "an outbox state"), serverSequence: row["serverSequence"], reason: row["reason"])
             }
         }
     }

@@ -96,7 +96,7 @@ extension FieldStore {
             throw FieldError(.validation, field: "record", "\(trimmed) matches several records: type more of the id")
         }
         let entity = EntityKind(rawValue: first["entity"]) ?? .household
-        return RecordReference(entity: entity, id: UUID(uuidString: first["record"])!)
+        return RecordReference(entity: entity, id: try StoredValue.uuid(first["record"], "record"))
     }
 
     // MARK: - Single records
@@ -160,7 +160,7 @@ extension FieldStore {
         guard ids.count == 1 else {
             throw FieldError(.validation, field: what, "\(text) matches several records: type more of the id")
         }
-        return UUID(uuidString: first)!
+        return try StoredValue.uuid(first, what)
     }
 
     /// Checks a typed id prefix and returns it in the stored (uppercase) form.

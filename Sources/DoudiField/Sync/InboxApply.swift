@@ -19,7 +19,8 @@ extension FieldStore {
                                        .decision, .enrolment, .payment, .reserveFundEntry]
             // each record is the server's latest version: parents first, then by sequence
             let records = page.records.sorted {
-                (order.firstIndex(of: $0.entity)!, $0.serverSequence) < (order.firstIndex(of: $1.entity)!, $1.serverSequence)
+                // a kind this list does not name yet goes last (the writer refuses what it cannot store, with a message)
+                (order.firstIndex(of: $0.entity) ?? order.count, $0.serverSequence) < (order.firstIndex(of: $1.entity) ?? order.count, $1.serverSequence)
             }
             var latest: HLCStamp?
             var writer = PulledRecordWriter(keys: keys)

@@ -76,7 +76,7 @@ extension Assessor {
             return result(.pending)
         }
         // income §3.1.0, §3.1.4
-        let account = IncomeAccount(survey: survey, policy: policy, includes: { $0 == nil || ids.contains($0!) })
+        let account = IncomeAccount(survey: survey, policy: policy, includes: { $0.map(ids.contains) ?? true })
         steps.append(.init("依据 \(survey.date) 家庭经济状况调查"))
         steps += account.steps(subject: "家庭")
         let perCapita = account.countable / n

@@ -49,7 +49,7 @@ public enum Programme: String, Codable, Sendable, CaseIterable, Comparable {
         }
     }
 
-    var order: Int { Self.allCases.firstIndex(of: self)! }
+    var order: Int { Self.allCases.firstIndex(of: self) ?? Self.allCases.count }
     public static func < (l: Self, r: Self) -> Bool { l.order < r.order }
 }
 

@@ -35,13 +35,14 @@ public struct Money: Hashable, Comparable, Sendable {
               let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isASCIIDigit),
               whole.count <= 13
         else { throw MoneyParseError(text: text) }
-        var fen = Int64(whole)! * 100
+        // at most 13 ASCII digits (checked above): always an Int64
+        var fen = (Int64(whole) ?? 0) * 100
         if parts.count == 2 {
             let frac = parts[1]
             guard !frac.isEmpty, frac.count <= 2, frac.allSatisfy(\.isASCIIDigit) else {
                 throw MoneyParseError(text: text)
             }
-            fen += Int64(frac)! * (frac.count == 1 ? 10 : 1)
+            fen += (Int64(frac) ?? 0) * (frac.count == 1 ? 10 : 1)
         }
         self.fen = negative ? -fen : fen
     }

@@ -89,7 +89,7 @@ public struct ResidentID: Hashable, Sendable {
     public static func checkCharacter(for first17: String) -> Character? {
         let chars = Array(first17)
         guard chars.count == 17, chars.allSatisfy(\.isASCIIDigit) else { return nil }
-        let sum = zip(chars.map { Int(String($0))! }, weights).reduce(0) { $0 + $1.0 * $1.1 }
+        let sum = zip(chars.map { $0.wholeNumberValue ?? 0 }, weights).reduce(0) { $0 + $1.0 * $1.1 }
         return checkCharacters[sum % 11]
     }
 }
