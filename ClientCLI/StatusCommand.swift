@@ -57,8 +57,9 @@ struct StatusCommand: ParsableCommand {
             let loggedIn = try store.loginToken() != nil
             let restoration = try store.pendingRestoration()
             let counts = try store.outboxCounts()
-            let rejected = try store.outbox(states: [.rejected])
-            let open = try store.conflictEntries().count
+            // plain columns only: status works while the store is locked
+            let rejected = try store.setAside()
+            let open = try store.openConflictCount()
             let lastSync = state?.lastSync.map { Date(timeIntervalSince1970: Double($0) / 1000) }
             if json {
                 let iso = ISO8601DateFormatter()
@@ -68,8 +69,8 @@ struct StatusCommand: ParsableCommand {
                     server: state?.server, loggedIn: loggedIn, lastSync: lastSync.map { iso.string(from: $0) },
                     cursor: state?.cursor ?? 0, pending: counts.pending, accepted: counts.accepted,
                     rejected: rejected.map { e in
-                        .init(changeSet: JSONOutput.id(e.changeSet.id), sequence: e.changeSet.sequence, action: e.changeSet.action,
-                              time: Labels.time(e.changeSet.stamp), reason: e.reason.map(Labels.maskingResidentIDs))
+                        .init(changeSet: JSONOutput.id(e.id), sequence: e.sequence, action: e.action,
+                              time: Labels.time(e.stamp), reason: e.reason.map(Labels.maskingResidentIDs))
                     },
                     openConflicts: open, restoredFrom: restoration?.source)))
                 return
@@ -95,11 +96,11 @@ struct StatusCommand: ParsableCommand {
                 print("\n被拒绝的变更集 Rejected change sets:")
                 var t = Table(["序号", "时间", "操作", "原因"], rightAligned: [0], indent: 2)
                 for e in rejected {
-                    t.append(["\(e.changeSet.sequence)", Labels.time(e.changeSet.stamp), Labels.action(e.changeSet.action),
+                    t.append(["\(e.sequence)", Labels.time(e.stamp), Labels.action(e.action),
                               Labels.maskingResidentIDs(e.reason ?? "")])
                 }
                 print(t.render(), terminator: "")
-                print(OutboxListCommand.resolveHint(count: rejected.count, example: rejected[0].changeSet.sequence))
+                print(OutboxListCommand.resolveHint(count: rejected.count, example: rejected[0].sequence))
             }
         }
     }

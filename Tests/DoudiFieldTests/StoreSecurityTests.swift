@@ -195,6 +195,15 @@ struct StoreSecurityTests {
         // what needs no sealed value still works
         #expect(try locked.device().id == "dev-secure")
         #expect(try locked.outboxCounts().pending == 2)
+        // what `doudi status` shows, with a change set set aside and a conflict open
+        try f.store.database.writer.write { db in
+            try db.execute(sql: "UPDATE changeSet SET state = 'rejected', reason = 'validation: 例' WHERE sequence = 1")
+            try db.execute(sql: "INSERT INTO conflict(id, kind, record, resolved, serverSequence, body) VALUES (?, 'concurrentEdit', ?, 0, 9, 'enc1:sealed')",
+                           arguments: [UUID().uuidString, h.id.uuidString])
+        }
+        #expect(try locked.setAside().map(\.sequence) == [1])
+        #expect(try locked.setAside().first?.reason == "validation: 例")
+        #expect(try locked.openConflictCount() == 1)
     }
 
     @Test("A store made before values were sealed is sealed when it gets its password, and compacted: no plaintext stays")

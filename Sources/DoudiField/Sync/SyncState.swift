@@ -99,6 +99,31 @@ extension FieldStore {
         }
     }
 
+    /// A set-aside change set as its plain columns hold it: readable while the store is locked
+    /// (the body, sealed, is not opened).
+    public struct SetAside: Hashable, Sendable {
+        public var id: UUID
+        public var sequence: Int64
+        public var action: String
+        public var stamp: HLCStamp
+        public var reason: String?
+    }
+
+    /// The change sets set aside (rejected for good), oldest first, without opening their bodies.
+    public func setAside() throws -> [SetAside] {
+        try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, sequence, action, stamp, reason FROM changeSet WHERE state = 'rejected' ORDER BY sequence").map { row in
+                SetAside(id: try StoredValue.uuid(row["id"], "change-set"), sequence: row["sequence"], action: row["action"],
+                         stamp: try StoredValue.stamp(row["stamp"]), reason: row["reason"])
+            }
+        }
+    }
+
+    /// How many conflicts wait to be settled, without opening their sealed bodies.
+    public func openConflictCount() throws -> Int {
+        try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict WHERE NOT resolved") ?? 0 }
+    }
+
     /// Notes the time of a complete sync.
     func markSynced() throws {
         try database.writer.write { db in try db.execute(sql: "UPDATE syncState SET lastSync = ?", arguments: [now()]) }
