@@ -35,14 +35,21 @@ struct AccountsProcessTests {
         guard let (a, b, db) = try ScaleOutTests.twoServers(directory) else { return }
         defer { a.stop(); b.stop(); db.drop() }
 
+        var lastFailure = Date()
         for _ in 1...5 {
             let (status, _) = try await Self.login(a.baseURL, Users.wuxing.0, "wrong-password", device: "proc-wx")
             #expect(status == 401)
+            lastFailure = Date()
         }
-        // the other process knows: the right password is not even checked there
+        // the other process knows: the right password is not even checked there (the wait after
+        // five failures is 2 s of real time: a machine too loaded to ask within it proves nothing)
         let (status, data) = try await Self.login(b.baseURL, Users.wuxing.0, Users.wuxing.1, device: "proc-wx")
-        #expect(status == 429)
-        #expect(try JSONDecoder().decode(ErrorBody.self, from: data).code == "login-throttled")
+        if Date().timeIntervalSince(lastFailure) < 1.8 {
+            #expect(status == 429)
+            #expect(try JSONDecoder().decode(ErrorBody.self, from: data).code == "login-throttled")
+        } else {
+            #expect(status == 429 || status == 200)
+        }
 
         // repaired on the database: both processes let the user in at once
         let (exit, output) = try Self.admin(["admin", "unlock", Users.wuxing.0, "--config", a.directory.appendingPathComponent("server.json").path,
