@@ -99,11 +99,12 @@ public final class FaultProxy: @unchecked Sendable {
         return condition()
     }
 
+    /// Stops accepting. The listening socket is closed by the accepting thread itself once it
+    /// has woken (never under it: its number could be reused by another socket of the process).
     public func stop() {
-        let first: Bool = lock.withLock { defer { stopped = true }; return !stopped }
+        let first: Bool = lock.withLock { defer { stopped = true; released = true }; return !stopped }
         guard first else { return }
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     // MARK: the work
@@ -111,15 +112,20 @@ public final class FaultProxy: @unchecked Sendable {
     private func acceptLoop() {
         while true {
             let client = accept(listener, nil, nil)
-            if client < 0 {
-                if lock.withLock({ stopped }) { return }
-                continue
+            if lock.withLock({ stopped }) {
+                if client >= 0 { close(client) }
+                close(listener)
+                return
             }
+            if client < 0 { continue }
             let thread = Thread { [self] in serve(client) }
             thread.start()
         }
     }
 
+    /// One connection. Both sockets are closed only after the thread copying the laptop's bytes
+    /// has ended: a socket closed under a running thread could be reused by another connection
+    /// of the test process, and that thread would then read or write someone else's bytes.
     private func serve(_ client: Int32) {
         defer { close(client) }
         var first = [UInt8](repeating: 0, count: 65_536)
@@ -131,7 +137,16 @@ public final class FaultProxy: @unchecked Sendable {
         if fault == .refuse { return }
         let upstream = socket(AF_INET, Self.streamType, 0)
         guard upstream >= 0 else { return }
-        defer { close(upstream) }
+        let forwarded = DispatchSemaphore(value: 0)
+        var forwarding = false
+        defer {
+            if forwarding {
+                // wake the copying thread (its read returns) and wait for it before closing
+                shutdown(client, Int32(SHUT_RDWR)); shutdown(upstream, Int32(SHUT_RDWR))
+                forwarded.wait()
+            }
+            close(upstream)
+        }
         var address = Self.loopback(port: upstreamPort)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -139,6 +154,7 @@ public final class FaultProxy: @unchecked Sendable {
         guard connected == 0, Self.writeAll(upstream, first, got) else { return }
         // laptop → server on its own thread, untouched
         let forward = Thread {
+            defer { forwarded.signal() }
             var buffer = [UInt8](repeating: 0, count: 65_536)
             while true {
                 let n = read(client, &buffer, buffer.count)
@@ -146,6 +162,7 @@ public final class FaultProxy: @unchecked Sendable {
                 if !Self.writeAll(upstream, buffer, n) { return }
             }
         }
+        forwarding = true
         forward.start()
         // server → laptop, with the fault
         var buffer = [UInt8](repeating: 0, count: 65_536)
