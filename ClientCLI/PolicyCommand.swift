@@ -6,8 +6,8 @@ import Foundation
 /// `doudi policy list|publish|subsidy`: the district's standards (§3, §3.5).
 struct PolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "policy", abstract: "政策标准 List the policy versions; publish a new one or a price subsidy (district).",
-        subcommands: [PolicyListCommand.self, PolicyPublishCommand.self, PolicySubsidyCommand.self], defaultSubcommand: PolicyListCommand.self)
+        commandName: "policy", abstract: "政策标准 List the policy versions; publish a new one or a price subsidy; the special period §4.4 (district).",
+        subcommands: [PolicyListCommand.self, PolicyPublishCommand.self, PolicySubsidyCommand.self, PolicySpecialCommand.self], defaultSubcommand: PolicyListCommand.self)
 }
 
 /// `doudi policy list`

@@ -71,10 +71,11 @@ struct ReviewListCommand: ParsableCommand {
             let policy = try ApplySubmitCommand.policy(store, on: day)
             var stages = Set(ApplicationWorkflow.Stage.allCases.filter { !$0.isFinal && $0 != .draft })
             if let chosen = stage.flatMap(ApplicationWorkflow.Stage.init(rawValue:)) { stages = [chosen] }   // checked in validate()
-            let cases = try store.cases(at: stages).filter { all || stage != nil || !$0.workflow.allowedEvents(for: actor, on: day).isEmpty }
+            let special = try store.policyBook().specialProcedure(on: day)
+            let cases = try store.cases(at: stages).filter { all || stage != nil || !$0.workflow.allowedEvents(for: actor, on: day, special: special).isEmpty }
             let assessor = Assessor(policy: policy)
             let rows = cases.map { c -> ReviewRow in
-                ReviewRow(c, assessment: assessor.assess(c.householdCase, asOf: day), next: c.workflow.allowedEvents(for: actor, on: day))
+                ReviewRow(c, assessment: assessor.assess(c.householdCase, asOf: day), next: c.workflow.allowedEvents(for: actor, on: day, special: special))
             }
             if json { print(try JSONOutput.string(rows)); return }
             if ids {
@@ -87,9 +88,11 @@ struct ReviewListCommand: ParsableCommand {
             }
             var table = Table(["申请", "户主", "村", "项目", "阶段", "测算", "下一步"], rightAligned: [5])
             for r in rows {
-                table.append([r.application, r.head, r.village, r.programme, r.stageName, r.assessed, r.nextSteps.joined(separator: "、")])
+                let stage = r.stageName + (r.specialProcedure ? (r.noticePending ? "（特殊程序，公示待补）" : "（特殊程序）") : "")
+                table.append([r.application, r.head, r.village, r.programme, stage, r.assessed, r.nextSteps.joined(separator: "、")])
             }
             print(table.render(), terminator: "")
+            if let special { print("\(day) 适用\(special.chineseName)：\(special.rules.programmes.map(\.chineseName).joined(separator: "、"))可集体评审后先审批、后公示，报区备案 (§4.4)") }
             print("\(rows.count) 件。测算 = 按 \(policy.id) 对该户的评估（临时救助为申请的每人金额）；评估依据：doudi assess HOUSEHOLD")
         }
     }
@@ -106,6 +109,10 @@ struct ReviewRow: Encodable {
     var stageName: String
     var assessed: String
     var noticeThrough: String?
+    /// Approved under the special procedure (§4.4): the district's filing list shows it.
+    var specialProcedure: Bool
+    /// Approved under the special procedure and its notice still to be posted.
+    var noticePending: Bool
     var nextSteps: [String]
 
     init(_ c: CaseInReview, assessment: Assessment, next: [WorkflowEvent.Kind]) {
@@ -124,7 +131,9 @@ struct ReviewRow: Encodable {
         } else {
             assessed = "—"
         }
-        noticeThrough = c.workflow.state.notice.map(\.through.description)
+        noticeThrough = (c.workflow.state.notice ?? c.workflow.approval?.notice).map(\.through.description)
+        specialProcedure = c.workflow.approval?.specialPeriod != nil
+        noticePending = c.workflow.approval?.awaitsNotice ?? false
         nextSteps = next.map(\.chineseName)
     }
 }

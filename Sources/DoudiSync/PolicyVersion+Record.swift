@@ -21,3 +21,17 @@ extension PolicyVersion {
                            hash[8], hash[9], hash[10], hash[11], hash[12], hash[13], hash[14], hash[15]))
     }
 }
+
+extension PolicyBook {
+    /// The book of stored policy records: the versions and the declared special periods (§4.4),
+    /// voided ones left out.
+    ///
+    /// - Throws: `DecodingError` for a record that cannot be read; ``ModelError`` when the
+    ///   versions do not form a book (two on one day, two with one id).
+    public init(records: [RecordVersion]) throws {
+        let standing = records.filter { !$0.isVoided }
+        let versions = try standing.filter { $0.entity == .policyVersion }.map { try RecordFields.record(PolicyVersion.self, from: $0.values) }
+        let periods = try standing.filter { $0.entity == .specialPeriod }.map { try RecordFields.record(SpecialPeriod.self, from: $0.values) }
+        try self.init(versions, specialPeriods: periods)
+    }
+}

@@ -28,10 +28,19 @@ public enum FieldAction: Sendable {
     case fundReserve(ReserveFundEntry)
     /// 发布政策标准: the district publishes a policy version; it reaches every laptop on its next sync.
     case publishPolicy(PolicyVersion)
+    /// 宣布特殊时期: the district declares a special period (§4.4) with its start and basis.
+    case declareSpecialPeriod(SpecialPeriod)
+    /// 宣布特殊时期结束: the district declares a special period's end and its basis (§4.4).
+    case endSpecialPeriod(UUID, end: Day, basis: String)
     /// 复核: review a household's dibao enrolment after a re-survey: adjust, gradual exit (§3.1.5) or end.
     case reviewEnrolment(household: UUID, on: Day, policy: PolicyVersion)
-    /// Void a record with a reason (nothing is ever deleted).
+    /// Void a record with a reason (nothing is ever deleted). A household or member still paid
+    /// is refused: payment is stopped first (``stopPayment(_:)``).
     case void(EntityKind, UUID, reason: String)
+    /// 恢复: undo a void, with the reason (kept in history and as the change set's note).
+    case restore(EntityKind, UUID, reason: String)
+    /// 停保: the town decides that a household's or a person's enrolments end (``StopPaymentPlan``).
+    case stopPayment(StopPaymentOrder)
     /// Resolve conflicts the server recorded: optionally with an action that puts things
     /// right (e.g. restore the losing value), recorded in the same change set.
     indirect case resolveConflicts([UUID], note: String, with: FieldAction?)
@@ -50,9 +59,35 @@ public enum FieldAction: Sendable {
         case .advanceApplication(_, let event, _, _): "application.\(event.kind.rawValue)"
         case .fundReserve(let entry): entry.kind == .replenishment ? "reserveFund.replenish" : "reserveFund.allocate"
         case .publishPolicy: "policy.publish"
+        case .declareSpecialPeriod: "specialPeriod.declare"
+        case .endSpecialPeriod: "specialPeriod.end"
         case .reviewEnrolment: "enrolment.review"
         case .void(let entity, _, _): "\(entity.rawValue).void"
+        case .restore(let entity, _, _): "\(entity.rawValue).restore"
+        case .stopPayment: "enrolment.stop"
         case .resolveConflicts: "conflict.resolve"
         }
+    }
+}
+
+/// What the town states to stop payment (停保): see ``StopPaymentPlan``.
+public struct StopPaymentOrder: Sendable, Hashable {
+    public var household: UUID
+    /// The person whose enrolments end; `nil` for the household's.
+    public var member: UUID?
+    public var ground: StopPaymentGround
+    /// 停保原因
+    public var reason: String
+    /// The last month paid (for a death: the month of death, may be left out).
+    public var lastMonth: YearMonth?
+    /// 死亡日期, for a death; the member is recorded as 死亡 in the same change set.
+    public var dateOfDeath: Day?
+    /// The day of the decision.
+    public var day: Day
+
+    public init(household: UUID, member: UUID? = nil, ground: StopPaymentGround, reason: String,
+                lastMonth: YearMonth? = nil, dateOfDeath: Day? = nil, on day: Day) {
+        self.household = household; self.member = member; self.ground = ground; self.reason = reason
+        self.lastMonth = lastMonth; self.dateOfDeath = dateOfDeath; self.day = day
     }
 }

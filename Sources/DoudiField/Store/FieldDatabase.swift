@@ -291,6 +291,8 @@ public struct FieldDatabase: Sendable {
         }
         registerContinuityMigration(&migrator)
         registerSealedFieldsMigration(&migrator)
+        registerSpecialPeriodMigration(&migrator)
+        registerStopPaymentMigration(&migrator)
         return migrator
     }
 }

@@ -188,10 +188,12 @@ extension FieldStore {
         try database.writer.write { db in try policy.save(db) }
     }
 
-    /// The policy versions stored locally.
+    /// The policy versions stored locally, with the special periods (§4.4) that stand.
     public func policyBook() throws -> PolicyBook {
-        let versions = try database.writer.read { db in try PolicyVersion.fetchAll(db) }
-        do { return try PolicyBook(versions) } catch { throw FieldError(error) }
+        let (versions, periods) = try database.writer.read { db in
+            (try PolicyVersion.fetchAll(db), try SpecialPeriod.fetchAll(db, sql: "SELECT * FROM specialPeriod WHERE voidReason IS NULL ORDER BY start"))
+        }
+        do { return try PolicyBook(versions, specialPeriods: periods) } catch { throw FieldError(error) }
     }
 }
 

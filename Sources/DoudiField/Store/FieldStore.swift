@@ -136,6 +136,7 @@ public struct FieldStore: Sendable {
         try recorder.writeHistory()
         var resolves: [UUID] = [], note: String?
         if case .resolveConflicts(let ids, let text, _) = action { resolves = ids; note = text }
+        if case .restore(_, _, let reason) = action { note = reason }
         let changeSet = ChangeSet(id: id, device: device.id, sequence: device.nextSequence, author: device.actor,
                                   action: action.name, stamp: stamp, changes: recorder.changes, resolves: resolves, note: note)
         // the protocol's limits, checked here as the server will (SPEC §7.7): a control
@@ -207,7 +208,8 @@ public struct FieldStore: Sendable {
             guard var workflow = try ApplicationWorkflow.active(db, id: id) else {
                 throw FieldError(.notFound, field: "application", "no open application \(id)")
             }
-            do { try workflow.apply(event, by: device.actor, on: day, policy: policy) } catch {
+            let special = try specialProcedure(on: day, db)
+            do { try workflow.apply(event, by: device.actor, on: day, policy: policy, special: special) } catch {
                 throw FieldError(.workflow, "\(error)")
             }
             try r.update(workflow)
@@ -216,6 +218,10 @@ public struct FieldStore: Sendable {
             try fundReserve(entry, &r)
         case .publishPolicy(let policy):
             try publishPolicy(policy, &r)
+        case .declareSpecialPeriod(let period):
+            try declareSpecialPeriod(period, &r)
+        case .endSpecialPeriod(let id, let end, let basis):
+            try endSpecialPeriod(id, end: end, basis: basis, &r)
         case .reviewEnrolment(let household, let day, let policy):
             try reviewEnrolment(household, on: day, policy: policy, &r)
         case .resolveConflicts(let ids, let note, let inner):
@@ -240,14 +246,22 @@ public struct FieldStore: Sendable {
                            arguments: StatementArguments(ids.map(\.uuidString)))
         case .void(let entity, let id, let reason):
             switch entity {
-            case .household: try r.void(Household.self, id: id, reason: reason)
-            case .member: try r.void(Member.self, id: id, reason: reason)
+            case .household:
+                try requireNotPaid(household: id, r)
+                try r.void(Household.self, id: id, reason: reason)
+            case .member:
+                try requireNotPaid(member: id, r)
+                try r.void(Member.self, id: id, reason: reason)
             case .obligor: try r.void(SupportObligor.self, id: id, reason: reason)
             case .visit: try r.void(Visit.self, id: id, reason: reason)
             case .survey: try r.void(Survey.self, id: id, reason: reason)
             case .application: try r.void(Application.self, id: id, reason: reason)
             default: throw FieldError(.forbidden, "\(entity.rawValue) records are voided at the town or district, not here")
             }
+        case .restore(let entity, let id, let reason):
+            try restore(entity, id, reason: reason, &r)
+        case .stopPayment(let order):
+            try stopPayment(order, &r)
         }
     }
 

@@ -128,9 +128,18 @@ extension Payment: StoredRecord {
 extension Decision: StoredRecord {
     static let entity = EntityKind.decision
     var recordID: UUID { id }
-    var householdID: UUID? { nil }
-    /// A decision belongs to the village of the application it decides, so the village sees it too.
+    /// A stop-payment decision names its household; a decision on an application does not.
+    var householdID: UUID? { household }
+    /// A decision belongs to the village of the application it decides (of the household, for
+    /// a stop-payment decision), so the village sees it too.
     func village(_ db: Database) throws -> OrgCode {
+        if let household {
+            guard let code = try String.fetchOne(db.cachedStatement(sql: "SELECT village FROM household WHERE id = ?"), arguments: [household.uuidString]) else {
+                throw FieldError(.notFound, field: "household", "household \(household) is not in this store")
+            }
+            return try OrgCode(code)
+        }
+        guard let application else { throw FieldError(.notFound, field: "application", "a decision names its application or household") }
         guard let code = try String.fetchOne(db.cachedStatement(sql: """
             SELECT h.village FROM application a JOIN household h ON h.id = a.household WHERE a.id = ?
             """), arguments: [application.uuidString]) else {
@@ -145,4 +154,12 @@ extension ReserveFundEntry: StoredRecord {
     var recordID: UUID { id }
     var householdID: UUID? { nil }
     func village(_ db: Database) throws -> OrgCode { town }
+}
+
+extension SpecialPeriod: StoredRecord {
+    static let entity = EntityKind.specialPeriod
+    var recordID: UUID { id }
+    var householdID: UUID? { nil }
+    /// A policy record: kept under its district's code, which every laptop of the district pulls.
+    func village(_ db: Database) throws -> OrgCode { district }
 }

@@ -106,6 +106,7 @@ extension FieldStore {
         case .enrolment: try replay(change, as: Enrolment.self, &r)
         case .payment: try replay(change, as: Payment.self, &r)
         case .reserveFundEntry: try replay(change, as: ReserveFundEntry.self, &r)
+        case .specialPeriod: try replay(change, as: SpecialPeriod.self, &r)
         case .policyVersion:
             guard change.operation == .create else {
                 throw FieldError(.forbidden, "policy versions are only published, never changed: publish a new version instead")
@@ -149,6 +150,9 @@ extension FieldStore {
                 throw FieldError(.validation, field: "voidReason", "change set void of \(Self.shortID(change.record)) has no reason: void it again with `… void`")
             }
             try r.void(R.self, id: change.record, reason: reason)
+        case .restore:
+            if try R.voidReason(r.db, id: change.record) == nil { return }
+            try r.restore(R.self, id: change.record, reason: "重做恢复 (the reason is the change set's note)")
         }
     }
 

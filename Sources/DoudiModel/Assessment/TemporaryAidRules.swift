@@ -1,11 +1,17 @@
 /// The temporary-assistance rules (§3.6.2–3.6.5), the one home of its bands and authority.
 public struct TemporaryAidRules: Sendable {
     public let policy: PolicyVersion
+    /// The special procedure (§4.4) the town approves under, if any: it raises the town's limit.
+    public let special: SpecialProcedure?
 
-    public init(policy: PolicyVersion) { self.policy = policy }
+    /// The rules of `policy`, under the special procedure when one applies (§4.4).
+    public init(policy: PolicyVersion, special: SpecialProcedure? = nil) { self.policy = policy; self.special = special }
 
-    /// The town's limit per person: `townAuthorityMultipleOfStandard` × the monthly dibao standard (§3.6.3).
-    public var townLimitPerPerson: Money { policy.dibao.standard * policy.temporaryAid.townAuthorityMultipleOfStandard }
+    /// The town's limit per person: `townAuthorityMultipleOfStandard` × the monthly dibao standard (§3.6.3);
+    /// under the special procedure its `temporaryAidTownAuthorityMultipleOfStandard` (§4.4).
+    public var townLimitPerPerson: Money {
+        policy.dibao.standard * (special?.rules.temporaryAidTownAuthorityMultipleOfStandard ?? policy.temporaryAid.townAuthorityMultipleOfStandard)
+    }
 
     /// The largest reserve-fund draw per person (§3.6.5).
     public var reserveFundDrawLimitPerPerson: Money { policy.dibao.standard * policy.reserveFund.drawLimitMultipleOfStandard }

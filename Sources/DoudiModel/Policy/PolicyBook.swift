@@ -2,9 +2,14 @@
 public struct PolicyBook: Sendable {
     /// Versions sorted by effective date.
     public private(set) var versions: [PolicyVersion]
+    /// Special periods the district has declared (§4.4), voided ones left out.
+    public var specialPeriods: [SpecialPeriod]
 
+    /// - Parameters:
+    ///   - versions: The policy versions.
+    ///   - specialPeriods: The declared special periods (§4.4) that stand.
     /// - Throws: ``ModelError`` when two versions share an id or an effective date.
-    public init(_ versions: [PolicyVersion]) throws(ModelError) {
+    public init(_ versions: [PolicyVersion], specialPeriods: [SpecialPeriod] = []) throws(ModelError) {
         let sorted = versions.sorted { $0.effectiveFrom < $1.effectiveFrom }
         for (a, b) in zip(sorted, sorted.dropFirst()) where a.effectiveFrom == b.effectiveFrom {
             throw ModelError(.duplicate, field: "effectiveFrom", "policy versions \(a.id) and \(b.id) both take effect on \(a.effectiveFrom); give one a later date")
@@ -14,6 +19,7 @@ public struct PolicyBook: Sendable {
             throw ModelError(.duplicate, field: "id", "two policy versions are called \(v.id)")
         }
         self.versions = sorted
+        self.specialPeriods = specialPeriods
     }
 
     /// The version in force on `day`: the latest one effective on or before it.

@@ -14,6 +14,9 @@ extension PolicyVersion {
     /// - Throws: ``DocumentError`` naming the field and the problem.
     public static func load(json data: Data, document: String) throws(DocumentError) -> PolicyVersion {
         let version = try DocumentError.decode(PolicyVersion.self, from: data, document: document)
+        if version.specialProcedure == nil {
+            throw DocumentError(ModelError(.missingValue, field: "specialProcedure", "is missing: add it (§4.4, docs/POLICY-FILE.md)"), document: document)
+        }
         try DocumentError.rejectUnknownFields(in: data, decoded: version, document: document, reference: "docs/POLICY-FILE.md")
         do { try version.validate() } catch { throw DocumentError(error, document: document) }
         return version
@@ -48,6 +51,17 @@ extension PolicyVersion {
         for g in severeDisability.grades { try require((1...4).contains(g), "severeDisability.grades", "grades are 1–4, not \(g)") }
         try require(tekun.standard.fen > 0, "tekun.standard", "must be above zero")
         try require(tekun.minorUnder > 0 && tekun.minorUnder <= ages.minorUnder, "tekun.minorUnder", "must be an age in years no higher than ages.minorUnder")
+        let deemed = tekun.deemedNoLabourCapacity
+        try require(deemed.ageUnder >= 0 && deemed.ageUnder < 30, "tekun.deemedNoLabourCapacity.ageUnder", "must be an age in years, e.g. 16")
+        try require(deemed.ageFrom > deemed.ageUnder && deemed.ageFrom < 120, "tekun.deemedNoLabourCapacity.ageFrom",
+                    "must be an age in years above ageUnder (\(deemed.ageUnder)), e.g. 60")
+        var deemedCategories = Set<DisabilityCategory>()
+        for (i, d) in deemed.disabilities.enumerated() {
+            try require(deemedCategories.insert(d.category).inserted, "tekun.deemedNoLabourCapacity.disabilities[\(i)].category", "\(d.category.rawValue) is listed twice: give its grades once")
+            try require(!d.grades.isEmpty && d.grades.allSatisfy((1...4).contains), "tekun.deemedNoLabourCapacity.disabilities[\(i)].grades", "must list grades 1–4, e.g. [1, 2]")
+        }
+        try require(!deemed.source.trimmingWhitespace().isEmpty, "tekun.deemedNoLabourCapacity.source", "must name the rule, e.g. 特困人员认定办法（民发〔2016〕178号）第六条")
+        try require(!tekun.noLivelihood.source.trimmingWhitespace().isEmpty, "tekun.noLivelihood.source", "must name the rule, e.g. 特困人员认定办法（民发〔2016〕178号）第七条")
         try require(children.orphanStandard.fen > 0, "children.orphanStandard", "must be above zero")
         try require(children.unsupportedChildStandard.fen > 0, "children.unsupportedChildStandard", "must be above zero")
         try require(children.childrenInDifficultyTarget >= 0, "children.childrenInDifficultyTarget", "cannot be negative")
@@ -64,6 +78,18 @@ extension PolicyVersion {
         try require(!reserveFund.perResident.isNegative, "reserveFund.perResident", "cannot be negative")
         try require(reserveFund.drawLimitMultipleOfStandard > 0, "reserveFund.drawLimitMultipleOfStandard", "must be at least 1")
         try require(workflow.publicNoticeDays > 0, "workflow.publicNoticeDays", "must be at least 1 day")
+        for (code, months) in workflow.reviewSchedule.resurveyMonths.sorted(by: { $0.key < $1.key }) {
+            try require(Programme(rawValue: code) != nil, "workflow.reviewSchedule.resurveyMonths.\(code)",
+                        "is not a programme code: use one of \(Programme.allCases.map(\.rawValue).joined(separator: ", "))")
+            try require(months >= 1, "workflow.reviewSchedule.resurveyMonths.\(code)", "must be at least 1 month, e.g. 12")
+        }
+        try require(workflow.reviewSchedule.aidFirstPaperworkDays >= 1, "workflow.reviewSchedule.aidFirstPaperworkDays", "must be at least 1 day, e.g. 30")
+        let sp = specialRules
+        try require(sp.continuationMonths >= 0, "specialProcedure.continuationMonths", "cannot be negative (§4.4: 3)")
+        try require(Set(sp.programmes).count == sp.programmes.count, "specialProcedure.programmes", "names a programme twice")
+        try require(sp.temporaryAidTownAuthorityMultipleOfStandard >= ta.townAuthorityMultipleOfStandard,
+                    "specialProcedure.temporaryAidTownAuthorityMultipleOfStandard",
+                    "must not be below the normal temporaryAid.townAuthorityMultipleOfStandard (\(ta.townAuthorityMultipleOfStandard)): the special procedure does not narrow the town's authority")
         var seen = Set<String>()
         for (i, s) in priceSubsidies.enumerated() {
             try require(seen.insert(s.id).inserted, "priceSubsidies[\(i)].id", "\(s.id) appears twice")

@@ -27,6 +27,10 @@ public struct PolicyVersion: Hashable, Sendable, Codable {
     public var temporaryAid: TemporaryAidStandards
     public var reserveFund: ReserveFundStandards
     public var workflow: WorkflowSettings
+    /// §4.4 what the special approval procedure changes while a declared special period applies.
+    /// Required in a policy file (``load(json:document:)``); a version stored before the setting
+    /// existed reads as `nil`, and ``specialRules`` then changes nothing but the seed's 3 months.
+    public var specialProcedure: SpecialProcedureRules?
     /// Temporary price subsidies published by the district (§3.5).
     public var priceSubsidies: [PriceSubsidy]
 }
@@ -133,6 +137,57 @@ public struct TekunStandards: Hashable, Sendable, Codable {
     public var standard: Money
     /// §3.2.1 minors under this age (16).
     public var minorUnder: Int
+    /// Who is deemed to have no labour capacity (无劳动能力) for §3.2.1: the national rule
+    /// (特困人员认定办法, 民发〔2016〕178号, Art. 6) the seed relies on without restating it. A setting.
+    public var deemedNoLabourCapacity: DeemedNoLabourCapacity
+    /// What counts as no source of livelihood (无生活来源) for §3.2.1: the national rule
+    /// (特困人员认定办法, Art. 7). A setting.
+    public var noLivelihood: NoLivelihoodRule
+}
+
+/// 特困人员认定办法 (民发〔2016〕178号) Art. 6: persons who **shall be deemed** (应当认定) to have no
+/// labour capacity, whatever was entered for them: under `ageUnder`, aged `ageFrom` or over, or
+/// with one of the listed disability categories and grades.
+public struct DeemedNoLabourCapacity: Hashable, Sendable, Codable {
+    /// Under this age (national: 16).
+    public var ageUnder: Int
+    /// From this age (national: 60).
+    public var ageFrom: Int
+    /// Disability categories and the grades deemed (national: 智力、精神 1–3, 肢体 1–2, 视力 1).
+    public var disabilities: [DisabilityGrades]
+    /// The rule it comes from, cited in explanations.
+    public var source: String
+
+    /// Why a person of `age` with `disability` is deemed to have no labour capacity, or `nil`.
+    ///
+    /// `未满16周岁`, `年满60周岁`, `智力残疾二级`.
+    public func reason(age: Int, disability: Disability?) -> String? {
+        if age < ageUnder { return "未满\(ageUnder)周岁" }
+        if age >= ageFrom { return "年满\(ageFrom)周岁" }
+        if let d = disability, disabilities.contains(where: { $0.category == d.category && $0.grades.contains(d.grade) }) {
+            return "\(d.category.chineseName)残疾\(d.gradeName)"
+        }
+        return nil
+    }
+}
+
+/// One disability category and the grades of it a rule lists.
+public struct DisabilityGrades: Hashable, Sendable, Codable {
+    public var category: DisabilityCategory
+    /// Grades 1 (most severe) to 4.
+    public var grades: [Int]
+
+    public init(category: DisabilityCategory, grades: [Int]) { self.category = category; self.grades = grades }
+}
+
+/// 特困人员认定办法 Art. 7: a person whose income is below the local dibao standard has no
+/// source of livelihood (无生活来源).
+public struct NoLivelihoodRule: Hashable, Sendable, Codable {
+    /// True: the person's own counted monthly income below the dibao standard (§3.1.0) counts as
+    /// no source of livelihood. False: any counted income above zero is a source.
+    public var incomeBelowDibaoStandard: Bool
+    /// The rule it comes from, cited in explanations.
+    public var source: String
 }
 
 /// §3.3 children.
@@ -185,6 +240,22 @@ public struct ReserveFundStandards: Hashable, Sendable, Codable {
 public struct WorkflowSettings: Hashable, Sendable, Codable {
     /// 公示 days (not in the seed; national practice 7).
     public var publicNoticeDays: Int
+    /// What falls due and when (`doudi due`): re-survey intervals and the aid-first paperwork time limit.
+    public var reviewSchedule: ReviewSchedule
+}
+
+/// When reviews fall due (settings: the seed gives no intervals). Read by ``DueList``.
+public struct ReviewSchedule: Hashable, Sendable, Codable {
+    /// Months after a household's latest survey (家庭经济状况调查) by which a household enrolled
+    /// in the programme is surveyed again, by programme code: `{"dibao": 12, "tekun": 12}`.
+    /// A programme not listed is not scheduled for re-survey.
+    public var resurveyMonths: [String: Int]
+    /// Days after emergency aid was paid first (先行救助, §3.6.4) by which the town completes
+    /// its paperwork (登记救助对象、原因、金额，补齐手续).
+    public var aidFirstPaperworkDays: Int
+
+    /// The re-survey interval of a programme, if it is scheduled.
+    public func resurveyMonths(for programme: Programme) -> Int? { resurveyMonths[programme.rawValue] }
 }
 
 /// §3.5 a temporary price subsidy the district publishes.

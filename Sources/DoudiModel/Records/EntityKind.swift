@@ -2,7 +2,7 @@ import Foundation
 
 /// The kinds of record that sync.
 public enum EntityKind: String, Hashable, Sendable, Codable, CaseIterable {
-    case household, member, obligor, visit, survey, application, workflow, decision, enrolment, payment, reserveFundEntry, policyVersion
+    case household, member, obligor, visit, survey, application, workflow, decision, enrolment, payment, reserveFundEntry, policyVersion, specialPeriod
 
     /// 户, 成员 … for history listings.
     public var chineseName: String {
@@ -19,6 +19,7 @@ public enum EntityKind: String, Hashable, Sendable, Codable, CaseIterable {
         case .payment: "发放"
         case .reserveFundEntry: "备用金"
         case .policyVersion: "政策标准"
+        case .specialPeriod: "特殊时期"
         }
     }
 
@@ -29,7 +30,7 @@ public enum EntityKind: String, Hashable, Sendable, Codable, CaseIterable {
     /// "Principles of the sync"): the domain decides, not one global rule.
     public var mergeRule: MergeRule {
         switch self {
-        case .household, .member, .obligor, .application, .enrolment, .policyVersion: .fieldByField
+        case .household, .member, .obligor, .application, .enrolment, .policyVersion, .specialPeriod: .fieldByField
         case .visit, .survey, .decision, .payment: .appendOnly
         case .reserveFundEntry: .ledger
         case .workflow: .workflow
@@ -41,9 +42,17 @@ public enum EntityKind: String, Hashable, Sendable, Codable, CaseIterable {
         switch self {
         case .household, .member, .obligor, .visit, .survey, .application, .workflow: [.collector, .townApprover, .districtOfficer]
         case .decision, .enrolment, .payment, .reserveFundEntry: [.townApprover, .districtOfficer]
-        case .policyVersion: [.districtOfficer]
+        case .policyVersion, .specialPeriod: [.districtOfficer]
         }
     }
+
+    /// Policy records (政策标准, 特殊时期): the district's, kept under the district's code and
+    /// pulled read-only by every device of the district, whatever its scope; the merge engine
+    /// judges every workflow step against them.
+    public var isPolicyRecord: Bool { self == .policyVersion || self == .specialPeriod }
+
+    /// The policy record kinds.
+    public static let policyKinds: [EntityKind] = allCases.filter(\.isPolicyRecord)
 }
 
 /// The merge rule of a record kind.

@@ -106,10 +106,11 @@ public struct ApplicationWorkflow: Hashable, Sendable {
     ///   - policy: The policy version in force on `day` (notice period, authority limits).
     /// - Returns: The transition appended to ``history``: what to write and sync.
     /// - Throws: ``WorkflowError`` saying why the step is not allowed and what to do.
+    ///   - special: The special procedure in force on `day` (§4.4, ``PolicyBook/specialProcedure(on:)``), if any.
     @discardableResult
     public mutating func apply(_ event: WorkflowEvent, by actor: Actor, on day: Day,
-                               policy: PolicyVersion) throws(WorkflowError) -> Transition {
-        let next = try check(event, by: actor, on: day, policy: policy)
+                               policy: PolicyVersion, special: SpecialProcedure? = nil) throws(WorkflowError) -> Transition {
+        let next = try check(event, by: actor, on: day, policy: policy, special: special)
         let transition = Transition(from: state.stage, to: next.stage, event: event, actor: actor, day: day, policy: policy.id)
         state = next
         history.append(transition)
@@ -126,12 +127,14 @@ public struct ApplicationWorkflow: Hashable, Sendable {
     ///   - actor: Who would take it.
     ///   - day: The day it would be taken.
     ///   - policy: The policy version in force on `day`.
+    ///   - special: The special procedure in force on `day` (§4.4), if any.
     /// - Returns: The state the step leads to.
     /// - Throws: ``WorkflowError`` saying why the step is not allowed and what to do.
     public func check(_ event: WorkflowEvent, by actor: Actor, on day: Day,
-                      policy: PolicyVersion) throws(WorkflowError) -> State {
+                      policy: PolicyVersion, special: SpecialProcedure? = nil) throws(WorkflowError) -> State {
         let kind = event.kind
-        try checkAllowed(kind, by: actor, on: day)
+        let special = special.flatMap { $0.applies(to: programme) ? $0 : nil }
+        try checkAllowed(kind, by: actor, on: day, special: special)
         func fail(_ code: WorkflowError.Code, _ message: String) -> WorkflowError {
             WorkflowError(code, state: state, event: kind, message)
         }
@@ -169,7 +172,16 @@ public struct ApplicationWorkflow: Hashable, Sendable {
             return .reinvestigating
 
         case (.publicNotice(let notice, let review), .approve(let terms)):
-            return .approved(try approval(terms, by: actor, on: day, review: review, notice: notice, policy: policy))
+            return .approved(try approval(terms, by: actor, on: day, review: review, notice: notice, policy: policy, special: special))
+
+        case (.collectivelyReviewed(let review), .approve(let terms)):
+            // §4.4 先审批后公示: checkAllowed has let it through only under the special procedure
+            return .approved(try approval(terms, by: actor, on: day, review: review, notice: nil, policy: policy, special: special))
+
+        case (.approved(var approval), .postNotice):
+            // §4.4 the notice after an approval made under the special procedure
+            approval.notice = NoticePeriod(round: noticesPosted + 1, postedOn: day, days: policy.workflow.publicNoticeDays)
+            return .approved(approval)
 
         case (.referredToDistrict(let review, let notice), .approve(let terms)):
             // §3.6.3: a district approval is itself the district's record: it counts as filed.
@@ -196,7 +208,8 @@ public struct ApplicationWorkflow: Hashable, Sendable {
 
         case (.aidPaidFirst(let amount), .completeAidFirst(let note)):
             return .approved(Approval(amount: amount, classifiedAidTiers: [], authority: .town, aidFirst: true,
-                                      review: nil, notice: nil, decidedBy: actor, date: day, note: note))
+                                      review: nil, notice: nil, decidedBy: actor, date: day, note: note,
+                                      specialPeriod: special?.period.id))
 
         case (.approved(let approval), .file):
             return .filed(approval)
@@ -217,8 +230,11 @@ public struct ApplicationWorkflow: Hashable, Sendable {
     ///   - kind: The kind of step.
     ///   - actor: Who would take it.
     ///   - day: The day it would be taken.
+    ///   - special: The special procedure in force on `day` (§4.4), if any.
     /// - Throws: ``WorkflowError`` saying why not and what to do.
-    public func checkAllowed(_ kind: WorkflowEvent.Kind, by actor: Actor, on day: Day) throws(WorkflowError) {
+    public func checkAllowed(_ kind: WorkflowEvent.Kind, by actor: Actor, on day: Day,
+                             special: SpecialProcedure? = nil) throws(WorkflowError) {
+        let special = special.flatMap { $0.applies(to: programme) ? $0 : nil }
         func fail(_ code: WorkflowError.Code, _ message: String) -> WorkflowError {
             WorkflowError(code, state: state, event: kind, message)
         }
@@ -244,7 +260,7 @@ public struct ApplicationWorkflow: Hashable, Sendable {
         }
 
         // State: does this step follow from here, and for this role?
-        guard let roles = Self.roles(for: kind, in: stage) else {
+        guard let roles = Self.roles(for: kind, in: stage) ?? specialRoles(for: kind, special: special) else {
             if stage.isFinal {
                 throw fail(.illegalTransition, "the application is \(stage.englishName) (\(stage.chineseName)) and closed; a new request needs a new application")
             }
@@ -268,7 +284,8 @@ public struct ApplicationWorkflow: Hashable, Sendable {
         // Rules of the step in this state.
         switch (state, kind) {
         case (.publicNotice(let notice, _), .approve), (.publicNotice(let notice, _), .referToDistrict):
-            if !notice.hasEnded(on: day) {
+            // §4.4 under the special procedure the town may approve while the notice still runs
+            if !notice.hasEnded(on: day), !(kind == .approve && special?.rules.noticeAfterApproval == true) {
                 let verb = kind == .approve ? "approve" : "refer the case"
                 throw fail(.noticePeriodNotEnded, "the public notice runs until \(notice.through); \(verb) on or after \(notice.firstDayAfter)")
             }
@@ -276,10 +293,12 @@ public struct ApplicationWorkflow: Hashable, Sendable {
             if notice.hasEnded(on: day) {
                 throw fail(.noticeNotRunning, "the public notice ran from \(notice.postedOn) to \(notice.through); an objection on \(day) comes after it ended: take the complaint into account when deciding (reject with a reason if it holds)")
             }
-        case (.collectivelyReviewed(let review), .postNotice):
+        case (.collectivelyReviewed(let review), .postNotice), (.collectivelyReviewed(let review), .approve):
             if !review.qualifies {
                 throw fail(.reviewNotFavourable, "the collective review concluded 不符合 (\(review.agreeing) agreeing, \(review.disagreeing) disagreeing): no notice is posted for a case that does not qualify; reject it with a reason")
             }
+        case (.approved(let approval), .file) where approval.awaitsNotice:
+            throw fail(.noticeNotPosted, "the town approved this case under the special procedure (§4.4) before its public notice; file it once the town has posted the notice (review notice)")
         case (_, .payFirst):
             if programme != .temporaryAid {
                 throw fail(.notEmergencyAid, "aid first (先行救助) is only for emergency (急难型) temporary aid (§3.6.4); this is a \(programme.chineseName) application: take it through review and notice")
@@ -302,8 +321,22 @@ public struct ApplicationWorkflow: Hashable, Sendable {
     ///   - actor: Who asks.
     ///   - day: The day they would act.
     /// - Returns: The kinds in ``WorkflowEvent/Kind`` order; empty for an auditor or a closed case.
-    public func allowedEvents(for actor: Actor, on day: Day) -> [WorkflowEvent.Kind] {
-        WorkflowEvent.Kind.allCases.filter { (try? checkAllowed($0, by: actor, on: day)) != nil }
+    public func allowedEvents(for actor: Actor, on day: Day, special: SpecialProcedure? = nil) -> [WorkflowEvent.Kind] {
+        WorkflowEvent.Kind.allCases.filter { (try? checkAllowed($0, by: actor, on: day, special: special)) != nil }
+    }
+
+    /// The steps the special procedure adds (§4.4), beyond the ``roles(for:in:)`` table: the
+    /// town approves a collectively reviewed case before its notice, and posts the notice of a
+    /// case it so approved afterwards (whether or not the period still applies that day).
+    private func specialRoles(for kind: WorkflowEvent.Kind, special: SpecialProcedure?) -> Set<Role>? {
+        switch (state, kind) {
+        case (.collectivelyReviewed, .approve) where special?.rules.noticeAfterApproval == true:
+            return [.townApprover]
+        case (.approved(let approval), .postNotice) where approval.specialPeriod != nil && approval.notice == nil && !approval.aidFirst:
+            return [.townApprover]
+        default:
+            return nil
+        }
     }
 
     /// The roles that may take a kind of step from a stage; `nil` when the step does not
@@ -341,8 +374,8 @@ public struct ApplicationWorkflow: Hashable, Sendable {
 
     /// Checks approval terms and builds the approval (§3.6.3, §3.1.6).
     private func approval(_ terms: WorkflowEvent.ApprovalTerms, by actor: Actor, on day: Day,
-                          review: WorkflowEvent.CollectiveReview, notice: NoticePeriod,
-                          policy: PolicyVersion) throws(WorkflowError) -> Approval {
+                          review: WorkflowEvent.CollectiveReview, notice: NoticePeriod?,
+                          policy: PolicyVersion, special: SpecialProcedure? = nil) throws(WorkflowError) -> Approval {
         func fail(_ code: WorkflowError.Code, _ message: String) -> WorkflowError {
             WorkflowError(code, state: state, event: .approve, message)
         }
@@ -377,11 +410,13 @@ public struct ApplicationWorkflow: Hashable, Sendable {
             guard amount.fen > 0 else {
                 throw fail(.invalidAmount, "the amount per person must be above zero, not \(amount.yuanText)")
             }
-            let rules = TemporaryAidRules(policy: policy)
+            let rules = TemporaryAidRules(policy: policy, special: actor.role == .townApprover ? special : nil)
             authority = rules.authority(forPerPerson: amount)
             if actor.role == .townApprover, authority != .town {
                 let limit = rules.townLimitPerPerson
-                var message = "\(amount.yuanText) per person is above the town's limit of \(limit.yuanText) (\(policy.temporaryAid.townAuthorityMultipleOfStandard) × the dibao standard \(policy.dibao.standard.yuanText) under \(policy.id), §3.6.3): refer the case to the district"
+                let basis = special.map { "\($0.rules.temporaryAidTownAuthorityMultipleOfStandard) × the dibao standard \(policy.dibao.standard.yuanText) under the special procedure of \($0.period.title), §4.4" }
+                    ?? "\(policy.temporaryAid.townAuthorityMultipleOfStandard) × the dibao standard \(policy.dibao.standard.yuanText) under \(policy.id), §3.6.3"
+                var message = "\(amount.yuanText) per person is above the town's limit of \(limit.yuanText) (\(basis)): refer the case to the district"
                 if authority == .districtCaseByCase {
                     message += ", which decides amounts above \(policy.temporaryAid.particularMax.yuanText) case by case (一事一议, §3.6.2)"
                 }
@@ -396,7 +431,8 @@ public struct ApplicationWorkflow: Hashable, Sendable {
         if actor.role == .districtOfficer { authority = max(authority, .district) }
 
         return Approval(amount: terms.amount, classifiedAidTiers: terms.classifiedAidTiers, authority: authority,
-                        aidFirst: false, review: review, notice: notice, decidedBy: actor, date: day, note: terms.note)
+                        aidFirst: false, review: review, notice: notice, decidedBy: actor, date: day, note: terms.note,
+                        specialPeriod: actor.role == .townApprover ? special?.period.id : nil)
     }
 
     // MARK: - Message helpers
@@ -615,15 +651,21 @@ extension ApplicationWorkflow {
         public var date: Day
         /// 意见 / remarks; the minuted decision for a case-by-case decision.
         public var note: String
+        /// The special period (§4.4) whose procedure the town approved under; `nil` for the normal procedure.
+        /// Such an approval may precede its public notice, which the town posts afterwards.
+        public var specialPeriod: UUID?
 
         /// Creates an approval record.
         public init(amount: Money?, classifiedAidTiers: [ClassifiedAidTier], authority: ApprovalAuthority,
                     aidFirst: Bool, review: WorkflowEvent.CollectiveReview?, notice: NoticePeriod?,
-                    decidedBy: Actor, date: Day, note: String) {
+                    decidedBy: Actor, date: Day, note: String, specialPeriod: UUID? = nil) {
             self.amount = amount; self.classifiedAidTiers = classifiedAidTiers; self.authority = authority
             self.aidFirst = aidFirst; self.review = review; self.notice = notice; self.decidedBy = decidedBy
-            self.date = date; self.note = note
+            self.date = date; self.note = note; self.specialPeriod = specialPeriod
         }
+
+        /// True when approved under the special procedure and its public notice is still to be posted.
+        public var awaitsNotice: Bool { specialPeriod != nil && notice == nil && !aidFirst }
     }
 
     /// One step taken: who, in which role and unit, on which day, what, and under which policy.

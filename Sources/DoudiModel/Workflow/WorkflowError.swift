@@ -45,6 +45,8 @@ public struct WorkflowError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let invalidAmount = Code(rawValue: "invalid-amount")
         /// A case-by-case (一事一议) decision without its minuted decision (§3.6.2).
         public static let minutesRequired = Code(rawValue: "minutes-required")
+        /// Filing an approval made under the special procedure (§4.4) before its public notice is posted.
+        public static let noticeNotPosted = Code(rawValue: "notice-not-posted")
     }
 
     /// What kind of refusal this is.

@@ -71,12 +71,12 @@ enum SQLiteLedger {
         }
         if request.policyMarker {
             let row = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT COUNT(*), COALESCE(SUM(serverSequence), 0) FROM record WHERE entity = 'policyVersion'
+                SELECT COUNT(*), COALESCE(SUM(serverSequence), 0) FROM record WHERE entity IN ('policyVersion', 'specialPeriod')
                 """))
             snapshot.policyMarker = "\(row?[0] as Int64? ?? 0)@\(row?[1] as Int64? ?? 0)"
         }
         if request.policyVersions {
-            snapshot.policyVersions = try String.fetchAll(db.cachedStatement(sql: "SELECT body FROM record WHERE entity = 'policyVersion' AND voided = 0"))
+            snapshot.policyVersions = try String.fetchAll(db.cachedStatement(sql: "SELECT body FROM record WHERE entity IN ('policyVersion', 'specialPeriod') AND voided = 0"))
                 .map(StoredJSON.record)
         }
         return snapshot
@@ -154,7 +154,7 @@ enum SQLiteLedger {
         let lineage = scope.lineage.filter { $0.level != .village }.map(\.value)
         let policies = lineage.isEmpty ? [] : try rows(.record, """
             SELECT serverSequence, body FROM record
-            WHERE serverSequence > ? AND serverSequence <= ? AND entity = 'policyVersion' AND village IN (\(Array(repeating: "?", count: lineage.count).joined(separator: ",")))
+            WHERE serverSequence > ? AND serverSequence <= ? AND entity IN ('policyVersion', 'specialPeriod') AND village IN (\(Array(repeating: "?", count: lineage.count).joined(separator: ",")))
               AND NOT \(within("village"))
             ORDER BY serverSequence LIMIT ?
             """, StatementArguments(lineage) + withinArguments(scope))

@@ -48,7 +48,7 @@ public final class InMemoryLedgerStorage: LedgerStorage, @unchecked Sendable {
             func inRange(_ sequence: Int64) -> Bool { sequence > after && through.map { sequence <= $0 } ?? true }
             let records = state.records.values.filter { row in
                 row.district == scope.district && inRange(row.serverSequence)
-                    && (inScope(row.village) || (row.entity == .policyVersion && lineage.contains(row.village)))
+                    && (inScope(row.village) || (row.entity.isPolicyRecord && lineage.contains(row.village)))
             }.map { (FeedRow(kind: .record, sequence: $0.serverSequence, body: $0.body), 0, $0.id.uuidString) }
             let conflicts = state.conflicts.values.filter { $0.district == scope.district && inRange($0.serverSequence) && inScope($0.village) }
                 .map { (FeedRow(kind: .conflict, sequence: $0.serverSequence, body: $0.body), 1, $0.id.uuidString) }
@@ -122,11 +122,11 @@ public final class InMemoryLedgerStorage: LedgerStorage, @unchecked Sendable {
                 if let key = row.personKey, request.personKeys.contains(key) { found[RecordKey(row.entity, row.id)] = row }
                 if row.entity == .enrolment, let h = row.household, request.enrolmentHouseholds.contains(h) { found[RecordKey(row.entity, row.id)] = row }
                 if let town = row.fundTown, request.fundTowns.contains(town) { found[RecordKey(row.entity, row.id)] = row }
-                if request.policyVersions, row.entity == .policyVersion { snapshot.policyVersions.append(try StoredJSON.record(row.body)) }
+                if request.policyVersions, row.entity.isPolicyRecord { snapshot.policyVersions.append(try StoredJSON.record(row.body)) }
             }
             snapshot.records = try found.values.map { try StoredJSON.record($0.body) }
             if request.policyMarker {
-                let policies = state.records.values.filter { $0.entity == .policyVersion }
+                let policies = state.records.values.filter { $0.entity.isPolicyRecord }
                 snapshot.policyMarker = "\(policies.count)@\(policies.reduce(Int64(0)) { $0 + $1.serverSequence })"
             }
             snapshot.conflicts = try request.conflicts.compactMap { state.conflicts[$0] }.map { try StoredJSON.conflict($0.body) }

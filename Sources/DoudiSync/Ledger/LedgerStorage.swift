@@ -97,7 +97,8 @@ public struct SnapshotRequest: Hashable, Sendable {
     public var fundTowns: Set<OrgCode> = []
     /// Conflicts by id.
     public var conflicts: Set<UUID> = []
-    /// Whether every policy version (not voided) is wanted.
+    /// Whether every policy record (not voided) is wanted: the versions and the declared special
+    /// periods (``EntityKind/isPolicyRecord``).
     public var policyVersions = false
     /// Whether the policy versions' marker is wanted (``Snapshot/policyMarker``): a cheap way
     /// to tell that the versions are still those read before.
@@ -117,8 +118,9 @@ public struct Snapshot: Sendable {
     /// The records found (by key, the persons' members, the households' enrolments, the towns' fund entries).
     public var records: [RecordVersion] = []
     public var conflicts: [ConflictRecord] = []
+    /// The policy records (versions and special periods, not voided) when asked.
     public var policyVersions: [RecordVersion] = []
-    /// When asked: `COUNT@SUM` of the policy-version records (voided ones too) and of their
+    /// When asked: `COUNT@SUM` of the policy records (voided ones too) and of their
     /// server sequences. A record written again takes a higher sequence, so any change to the
     /// versions changes the marker.
     public var policyMarker: String?

@@ -91,7 +91,7 @@ struct PushPlanner {
                             locks.insert(.fund(town))
                         }
                     }
-                case .policyVersion:
+                case .policyVersion, .specialPeriod:
                     locks.insert(.policies)
                 default:
                     break
@@ -159,12 +159,10 @@ struct PushPlanner {
             decisions.append(reject(error, entry)); return
         }
         var candidates = policyVersions
-        if outcome.writes.contains(where: { $0.entity == .policyVersion }) {
-            for version in outcome.writes where version.entity == .policyVersion { candidates[version.record] = version }
-            let standing = Array(candidates.values.filter { !$0.isVoided })
+        if outcome.writes.contains(where: { $0.entity.isPolicyRecord }) {
+            for version in outcome.writes where version.entity.isPolicyRecord { candidates[version.record] = version }
             do {
-                let versions = try standing.map { try RecordFields.record(PolicyVersion.self, from: $0.values) }
-                book = try PolicyBook(versions)
+                book = try PolicyBook(records: Array(candidates.values))
             } catch {
                 decisions.append(reject(MergeRejection(.validation, "policy versions: \(error)"), entry)); return
             }

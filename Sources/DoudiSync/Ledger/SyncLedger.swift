@@ -164,7 +164,7 @@ public struct SyncLedger: Sendable {
             request.policyVersions = true
             let loaded = try await tx.load(request)
             if !loaded.records.isEmpty { return false }
-            let stored = try loaded.policyVersions.map { try RecordFields.record(PolicyVersion.self, from: $0.values) }
+            let stored = try loaded.policyVersions.filter { $0.entity == .policyVersion }.map { try RecordFields.record(PolicyVersion.self, from: $0.values) }
             do { _ = try PolicyBook(stored + [version]) } catch {
                 throw LedgerError(.badParameter, "policy version \(version.id) cannot join the stored ones: \(error)")
             }
@@ -193,7 +193,7 @@ public struct SyncLedger: Sendable {
         try await storage.transaction { tx in
             var request = SnapshotRequest()
             request.policyVersions = true
-            return try await tx.load(request).policyVersions
+            return try await tx.load(request).policyVersions.filter { $0.entity == .policyVersion }
                 .map { try RecordFields.record(PolicyVersion.self, from: $0.values) }
                 .sorted { $0.effectiveFrom < $1.effectiveFrom }
         }
@@ -281,13 +281,9 @@ final class PolicyBookCache: @unchecked Sendable {
 
     /// Builds the book of `versions` and keeps both under `marker`.
     func keep(_ versions: [RecordVersion], marker: String?) throws -> PolicyBook {
-        let decoded: [PolicyVersion]
-        do { decoded = try versions.map { try RecordFields.record(PolicyVersion.self, from: $0.values) } } catch {
-            throw LedgerError(.storeDamaged, "a stored policy version cannot be read: \(error)")
-        }
         let book: PolicyBook
-        do { book = try PolicyBook(decoded) } catch {
-            throw LedgerError(.storeDamaged, "the stored policy versions do not form a book: \(error.message)")
+        do { book = try PolicyBook(records: versions) } catch {
+            throw LedgerError(.storeDamaged, "the stored policy records (versions, special periods) cannot be read or do not form a book: \(error)")
         }
         if let marker { lock.withLock { cached = (marker, versions, book) } }
         return book

@@ -35,7 +35,7 @@ extension MergeRun {
             }
             let policy: PolicyVersion
             do { policy = try engine.policies.inForce(on: t.day) } catch { throw reject(.validation, change, error.description) }
-            do { try workflow.apply(t.event, by: t.actor, on: t.day, policy: policy) } catch {
+            do { try workflow.apply(t.event, by: t.actor, on: t.day, policy: policy, special: engine.policies.specialProcedure(on: t.day)) } catch {
                 let authority: Set<WorkflowError.Code> = [.roleNotAllowed, .outsideJurisdiction, .exceedsTownAuthority, .exceedsReserveFundLimit]
                 throw reject(authority.contains(error.code) ? .authority : .validation, change, error.message)
             }

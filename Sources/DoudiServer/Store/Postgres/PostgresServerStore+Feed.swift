@@ -17,12 +17,12 @@ extension PostgresServerStore {
         let through = through ?? Int64.max
         let limit = Int64(clamping: max(0, limit))
         let lineage = scope.lineage.map(\.value)
-        let policy = EntityKind.policyVersion.rawValue
+        let policy = EntityKind.policyKinds.map(\.rawValue)
         let rows = try await rows("""
             WITH page AS (
                 (SELECT 0 AS kind, server_sequence, id, entity, body FROM record
                  WHERE district = \(district) AND server_sequence > \(after) AND server_sequence <= \(through)
-                   AND ((village >= \(bounds.lower) AND village < \(bounds.upper)) OR (entity = \(policy) AND village = ANY(\(lineage)::text[])))
+                   AND ((village >= \(bounds.lower) AND village < \(bounds.upper)) OR (entity = ANY(\(policy)::text[]) AND village = ANY(\(lineage)::text[])))
                  ORDER BY server_sequence, id, entity LIMIT \(limit))
                 UNION ALL
                 (SELECT 1 AS kind, server_sequence, id, entity, body FROM conflict

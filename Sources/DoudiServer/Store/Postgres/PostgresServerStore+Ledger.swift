@@ -182,14 +182,14 @@ struct PostgresLedgerTransaction: LedgerTransaction {
             }
         }
         if request.policyMarker, let row = try await rows("""
-            SELECT count(*)::bigint, COALESCE(sum(server_sequence), 0)::bigint FROM record WHERE entity = \(EntityKind.policyVersion.rawValue)
-            """, "reading the policy versions' marker").first {
+            SELECT count(*)::bigint, COALESCE(sum(server_sequence), 0)::bigint FROM record WHERE entity = ANY(\(EntityKind.policyKinds.map(\.rawValue))::text[])
+            """, "reading the policy records' marker").first {
             let (count, sum) = try PostgresServerStore.decode(row, (Int64, Int64).self, "the policy versions' marker")
             snapshot.policyMarker = "\(count)@\(sum)"
         }
         if request.policyVersions {
             snapshot.policyVersions = try await rows("""
-                SELECT body FROM record WHERE entity = \(EntityKind.policyVersion.rawValue) AND NOT voided ORDER BY id
+                SELECT body FROM record WHERE entity = ANY(\(EntityKind.policyKinds.map(\.rawValue))::text[]) AND NOT voided ORDER BY id
                 """, "loading the policy versions").map { row in
                 try StoredJSON.record(try PostgresServerStore.decode(row, String.self, "a policy version"))
             }
