@@ -12,9 +12,10 @@ struct ApplyCommand: ParsableCommand {
             discussion: """
                 doudi apply HOUSEHOLD --programme … drafts an application (add --submit to submit it at \
                 once); doudi apply submit APPLICATION submits a draft. The application's stage shows in \
-                `doudi household show`.
+                `doudi household show`. doudi apply withdraw APPLICATION --reason … records the applicant's \
+                withdrawal (撤回申请) before a decision.
                 """,
-            subcommands: [ApplyDraftCommand.self, ApplySubmitCommand.self],
+            subcommands: [ApplyDraftCommand.self, ApplySubmitCommand.self, ApplyWithdrawCommand.self],
             defaultSubcommand: ApplyDraftCommand.self
         )
     }
@@ -102,6 +103,7 @@ struct ApplyDraftCommand: ParsableCommand {
             let policy = submit ? try ApplySubmitCommand.policy(store, on: day) : nil
             let drafted = try store.perform(.draftApplication(application))
             print("已起草申请 Drafted application \(Labels.short(application.id))：户 \(Labels.short(household))，\(application.programme.chineseName)，\(day)；变更集 #\(drafted.sequence) 待同步")
+            if let warning = try DuplicateWarning.text(for: application, store: store) { print("注意 Warning: \(warning)") }
             if let policy {
                 let submitted = try store.perform(.advanceApplication(application.id, .submit, on: day, policy: policy))
                 print("已提交申请 Submitted application \(Labels.short(application.id)) to the town；变更集 #\(submitted.sequence) 待同步")

@@ -6,8 +6,8 @@ import Foundation
 /// `doudi enrolment list|review`: who is enrolled in what, and the town's review after a re-survey (§3.1.5).
 struct EnrolmentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "enrolment", abstract: "保障 A household's enrolments; review dibao after a re-survey (gradual exit §3.1.5).",
-        subcommands: [EnrolmentListCommand.self, EnrolmentReviewCommand.self], defaultSubcommand: EnrolmentListCommand.self)
+        commandName: "enrolment", abstract: "保障 A household's enrolments; review dibao after a re-survey (gradual exit §3.1.5); stop payment (停保).",
+        subcommands: [EnrolmentListCommand.self, EnrolmentReviewCommand.self, EnrolmentStopCommand.self], defaultSubcommand: EnrolmentListCommand.self)
 }
 
 /// `doudi enrolment list HOUSEHOLD`

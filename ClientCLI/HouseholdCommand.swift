@@ -11,7 +11,7 @@ struct HouseholdCommand: ParsableCommand {
                 of them will do while they are unique) or by the resident ID number of one of its members.
                 """,
             subcommands: [HouseholdAddCommand.self, HouseholdEditCommand.self, HouseholdShowCommand.self,
-                          HouseholdListCommand.self, HouseholdVoidCommand.self]
+                          HouseholdListCommand.self, HouseholdVoidCommand.self, HouseholdRestoreCommand.self]
         )
     }
 }

@@ -10,7 +10,7 @@ struct MemberCommand: ParsableCommand {
                 A member is named by their resident ID number or their short id (as \
                 `doudi household show` lists it).
                 """,
-            subcommands: [MemberAddCommand.self, MemberEditCommand.self, MemberVoidCommand.self]
+            subcommands: [MemberAddCommand.self, MemberEditCommand.self, MemberVoidCommand.self, MemberRestoreCommand.self]
         )
     }
 }

@@ -9,7 +9,7 @@ struct SurveyCommand: ParsableCommand {
         CommandConfiguration(
             commandName: "survey",
             abstract: "家庭经济状况调查 Record income-and-asset surveys.",
-            subcommands: [SurveyRecordCommand.self]
+            subcommands: [SurveyRecordCommand.self, SurveyVoidCommand.self, SurveyRestoreCommand.self]
         )
     }
 }
@@ -169,6 +169,8 @@ struct SurveyRecordCommand: ParsableCommand {
                 assets: Assets(financial: try financialAssets.map { try Parse.money($0, option: "--financial-assets") } ?? .zero,
                                houses: try houses.map { try Parse.count($0, option: "--houses") } ?? 0,
                                vehicles: try vehicles.map(Self.vehicle), registeredBusiness: registeredBusiness))
+            let today = try SystemClock.today()
+            do { try survey.checkDate(today: today) } catch let error as ModelError { throw ValidationError("--date: \(error.message)") }
             let changeSet = try store.perform(.recordSurvey(survey))
             let counted = survey.incomes.filter { !$0.disregarded }.count
             print("已记录家庭经济状况调查 Recorded survey \(Labels.short(survey.id))：户 \(Labels.short(household))，\(survey.date)，收入 \(counted) 项（不计入 \(survey.incomes.count - counted) 项），刚性支出 \(survey.deductions.count) 项；变更集 #\(changeSet.sequence) 待同步")

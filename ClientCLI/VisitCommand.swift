@@ -9,7 +9,7 @@ struct VisitCommand: ParsableCommand {
         CommandConfiguration(
             commandName: "visit",
             abstract: "入户调查 Record home visits.",
-            subcommands: [VisitRecordCommand.self]
+            subcommands: [VisitRecordCommand.self, VisitVoidCommand.self, VisitRestoreCommand.self]
         )
     }
 }
@@ -70,6 +70,8 @@ struct VisitRecordCommand: ParsableCommand {
                               interviewee: interviewee, observations: observations,
                               neighbourNotes: neighbours, conclusion: try conclusion.map { try .parse($0, option: "--conclusion") } ?? .truthful,
                               remarks: remarks)
+            let today = try SystemClock.today()
+            do { try visit.checkDate(today: today) } catch let error as ModelError { throw ValidationError("--date: \(error.message)") }
             let changeSet = try store.perform(.recordVisit(visit))
             print("已记录入户调查 Recorded visit \(Labels.short(visit.id))：户 \(Labels.short(household))，\(visit.date)，调查人 \(visit.visitors.joined(separator: "、"))，结论 \(visit.conclusion.chineseName)；变更集 #\(changeSet.sequence) 待同步")
         }

@@ -43,6 +43,8 @@ enum Labels {
             let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
             guard parts.count == 2, let entity = EntityKind(rawValue: parts[0]) else { return name }
             if parts[1] == "void" { return voidVerb(entity) + entity.chineseName }
+            if parts[1] == "restore" { return "恢复" + entity.chineseName }
+            if entity == .enrolment, parts[1] == "stop" { return "停保" }
             if entity == .application, let kind = WorkflowEvent.Kind(rawValue: parts[1]) { return kind.chineseName }
             return name
         }
@@ -54,6 +56,7 @@ enum Labels {
         case .create: "新建"
         case .update: "修改"
         case .void: voidVerb(entity)
+        case .restore: "恢复"
         }
     }
 

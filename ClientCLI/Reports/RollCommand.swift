@@ -32,7 +32,7 @@ struct RollCommand: ParsableCommand {
             let org = try ReportScope.org(town, store: store)
             let tree = try store.orgTree()
             let policy = try store.policyBook().inForce(forRollOf: ym)
-            let roll = PaymentRoll(month: ym, cases: try store.householdCases(within: org), oneOffPayments: try store.payments(in: ym),
+            let roll = PaymentRoll(month: ym, cases: try store.householdCases(within: org, includingVoided: true), oneOffPayments: try store.payments(in: ym),
                                    policy: policy, org: tree, issuer: issuer ?? "\(ReportScope.name(org, tree))民政", preparedOn: try Parse.day(date))
             print("\(roll.title)（\(roll.issuer)，政策 \(policy.id)）")
             var lines = Table(["序号", "村", "领款人", "身份证号", "补贴项目", "人数", "基本金", "分类施保", "合计", "备注"], rightAligned: [0, 5, 6, 7, 8])
@@ -47,6 +47,9 @@ struct RollCommand: ParsableCommand {
             for t in roll.totals { totals.append([t.townName, t.programme.chineseName, "\(t.households)", "\(t.persons)", t.amount.yuanText]) }
             totals.append(["总计", "", "\(roll.households)", "\(roll.persons)", roll.grandTotal.yuanText])
             print(totals.render(), terminator: "")
+            for e in roll.suspended {
+                print("暂停发放 Suspended: \(e.programme.chineseName) \(e.monthlyAmount.yuanText)/月 of household \(Labels.short(e.household)) — the household is voided (注销) with no 停保 decision: decide it (`doudi enrolment stop \(Labels.short(e.household)) --reason … --last-month YYYY-MM`) or restore the household")
+            }
             for p in roll.unplaced {
                 print("未列入 Not on the roll: payment \(Labels.short(p.id)) of \(p.amount.yuanText) (household \(Labels.short(p.household)) is voided or missing, or the month is already paid): check it")
             }

@@ -74,8 +74,10 @@ struct ReviewListCommand: ParsableCommand {
             let special = try store.policyBook().specialProcedure(on: day)
             let cases = try store.cases(at: stages).filter { all || stage != nil || !$0.workflow.allowedEvents(for: actor, on: day, special: special).isEmpty }
             let assessor = Assessor(policy: policy)
-            let rows = cases.map { c -> ReviewRow in
-                ReviewRow(c, assessment: assessor.assess(c.householdCase, asOf: day), next: c.workflow.allowedEvents(for: actor, on: day, special: special))
+            let rows = try cases.map { c -> ReviewRow in
+                var row = ReviewRow(c, assessment: assessor.assess(c.householdCase, asOf: day), next: c.workflow.allowedEvents(for: actor, on: day, special: special))
+                row.duplicateWarning = try DuplicateWarning.text(for: c.application, store: store)
+                return row
             }
             if json { print(try JSONOutput.string(rows)); return }
             if ids {
@@ -92,6 +94,7 @@ struct ReviewListCommand: ParsableCommand {
                 table.append([r.application, r.head, r.village, r.programme, stage, r.assessed, r.nextSteps.joined(separator: "、")])
             }
             print(table.render(), terminator: "")
+            for r in rows { if let warning = r.duplicateWarning { print("注意 \(r.application)：\(warning)") } }
             if let special { print("\(day) 适用\(special.chineseName)：\(special.rules.programmes.map(\.chineseName).joined(separator: "、"))可集体评审后先审批、后公示，报区备案 (§4.4)") }
             print("\(rows.count) 件。测算 = 按 \(policy.id) 对该户的评估（临时救助为申请的每人金额）；评估依据：doudi assess HOUSEHOLD")
         }
@@ -114,6 +117,8 @@ struct ReviewRow: Encodable {
     /// Approved under the special procedure and its notice still to be posted.
     var noticePending: Bool
     var nextSteps: [String]
+    /// The warning of another open application of the household for the same programme (``OpenApplications``).
+    var duplicateWarning: String? = nil
 
     init(_ c: CaseInReview, assessment: Assessment, next: [WorkflowEvent.Kind]) {
         application = Labels.short(c.application.id)

@@ -63,6 +63,7 @@ enum ReviewText {
         case .payFirst: "review pay-first"
         case .completeAidFirst: "review complete"
         case .file: "review file"
+        case .withdraw: "doudi apply withdraw"
         }
     }
 

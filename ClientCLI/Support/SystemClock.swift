@@ -5,8 +5,12 @@ import Foundation
 ///
 /// DoudiModel reads no clock of its own; the day is passed in (`--as-of`, or this).
 enum SystemClock {
-    /// Today's calendar day in the machine's time zone.
+    /// Today's calendar day in the machine's time zone, or the day `DOUDI_TODAY` gives
+    /// (YYYY-MM-DD: a training laptop, or a test, playing a business calendar).
     static func today() throws -> Day {
+        if let text = ProcessInfo.processInfo.environment["DOUDI_TODAY"], !text.isEmpty {
+            do { return try Day(iso: text) } catch { throw CommandFailure("DOUDI_TODAY \(error.description)") }
+        }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = .current
         let parts = calendar.dateComponents([.year, .month, .day], from: Date())

@@ -64,6 +64,9 @@ public enum ChangeOperation: String, Hashable, Sendable, Codable {
     case update
     /// The record is voided with a reason (never deleted).
     case void
+    /// A voided record is restored (恢复): `voidReason` becomes null (a household's `status`
+    /// active again); the reason is the change set's `note`.
+    case restore
 }
 
 /// The change to one record within a change set.

@@ -14,10 +14,20 @@ final class Round {
         let user: String
         let password: String
         let home: URL
+        /// The day the laptop takes as today (`DOUDI_TODAY`), when the round plays one.
+        var today: String? = nil
 
         var environment: [String: String?] {
             // the store's password is the account's (`doudi init` protects the store with it)
-            ["DOUDI_HOME": home.path, "DOUDI_POLICY": Doudi.root.appendingPathComponent("ServerConfig/policy").path, "DOUDI_PASSWORD": password]
+            ["DOUDI_HOME": home.path, "DOUDI_POLICY": Doudi.root.appendingPathComponent("ServerConfig/policy").path, "DOUDI_PASSWORD": password,
+             "DOUDI_TODAY": today]
+        }
+
+        /// This laptop on `day` of the round's business calendar (dates after it are refused as future).
+        func on(_ day: String) -> Desk {
+            var desk = self
+            desk.today = day
+            return desk
         }
 
         /// Runs `doudi ARGUMENTS --store STORE`.
@@ -236,7 +246,7 @@ final class Round {
 
     /// `survey record` on the survey day (or `day`) with two surveyors and these `--income KIND:AMOUNT` items.
     func survey(_ household: String, incomes: [String] = [], on day: String = Round.surveyDay) throws {
-        try village.ok(["survey", "record", household, "--date", day, "--surveyor", "李会计", "--surveyor", "王主任"]
+        try village.on(day).ok(["survey", "record", household, "--date", day, "--surveyor", "李会计", "--surveyor", "王主任"]
                        + incomes.flatMap { ["--income", $0] })
     }
 

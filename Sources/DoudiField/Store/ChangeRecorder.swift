@@ -111,6 +111,44 @@ struct ChangeRecorder {
         try note(R.entity, id, .void, village: village, household: record.householdID, fields: changed, base: base)
     }
 
+    /// Restores a voided record (恢复): clears its void (a household is active again); the
+    /// reason is kept in the history of the record as `restoreReason` (and is the change
+    /// set's note).
+    mutating func restore<R: StoredRecord>(_ type: R.Type, id: UUID, reason: String) throws {
+        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw FieldError(.validation, field: "reason", "a restore needs a reason: say why the void was a mistake")
+        }
+        guard var record = try R.find(db, id: id, keys: keys) else {
+            throw FieldError(.notFound, field: "id", "no \(R.entity.rawValue) with id \(id)")
+        }
+        guard let voidReason = try R.voidReason(db, id: id) else {
+            throw FieldError(.noChange, "this \(R.entity.rawValue) is not voided: nothing to restore")
+        }
+        let village = try record.village(db)
+        let base = try latestStamp(R.entity, id)
+        let fields = try RecordFields.fields(of: record)
+        var changed: [FieldChange] = []
+        func previous(_ name: String, _ value: JSONValue?) throws -> FieldVersion? {
+            try stamp(of: name, R.entity, id).map { FieldVersion(value: value ?? .null, stamp: $0) }
+        }
+        if var household = record as? Household {
+            household.status = .active
+            guard let restored = household as? R else { throw FieldError(.validation, "a household record is not a \(R.entity.rawValue)") }
+            record = restored
+            try SealedRow(record: record, keys: keys).update(db)
+            let status = try RecordFields.fields(of: household)["status"] ?? .null
+            changed.append(FieldChange(name: "status", value: status, stamp: stamp, previous: try previous("status", fields["status"])))
+        }
+        try db.execute(sql: "UPDATE \"\(R.databaseTableName)\" SET voidReason = NULL WHERE \(R.primaryKeyColumn) = ?", arguments: [id.uuidString])
+        changed.append(FieldChange(name: "voidReason", value: .null, stamp: stamp, previous: try previous("voidReason", .string(voidReason))))
+        try note(R.entity, id, .restore, village: village, household: record.householdID, fields: changed, base: base)
+        // the reason stays in this record's history beside the cleared void
+        if let last = history.popLast(), case .object(var values) = try JSONValue.parse(Data(last.3.utf8)) {
+            values["restoreReason"] = .string(reason)
+            history.append((last.0, last.1, last.2, JSONValue.object(values).canonicalText))
+        }
+    }
+
     /// The stamp a field was last written with: its own, else the record's creation stamp.
     func stamp(of field: String, _ entity: EntityKind, _ id: UUID) throws -> HLCStamp? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT stamp FROM fieldStamp WHERE entity = ? AND record = ? AND field IN (?, '*') ORDER BY field = '*' LIMIT 1"),

@@ -32,10 +32,12 @@ public struct Application: Identifiable, Hashable, Sendable, Codable {
     }
 }
 
-/// A town's or the district's decision on an application (审核/审批).
+/// A town's or the district's decision (审核/审批): on an application, or a stop-payment
+/// decision (停保) that ends enrolments (``stopPayment``).
 public struct Decision: Identifiable, Hashable, Sendable, Codable {
     public var id: UUID
-    public var application: UUID
+    /// The application decided; `nil` for a stop-payment decision, which decides on enrolments.
+    public var application: UUID?
     public var outcome: DecisionOutcome
     /// Monthly amount (dibao etc.) or one-off amount per person (temporary aid).
     public var amount: Money?
@@ -48,13 +50,19 @@ public struct Decision: Identifiable, Hashable, Sendable, Codable {
     public var date: Day
     /// Classified-aid tiers the town decided per person (§3.1.6).
     public var classifiedAidTiers: [ClassifiedAidTier]
+    /// 停保: the enrolments this decision ends and the last month paid; `nil` for a decision on an application.
+    public var stopPayment: StopPayment?
 
-    public init(id: UUID, application: UUID, outcome: DecisionOutcome, amount: Money? = nil, reason: String,
-                decidedBy: String, role: Role, org: OrgCode, date: Day, classifiedAidTiers: [ClassifiedAidTier] = []) {
+    public init(id: UUID, application: UUID?, outcome: DecisionOutcome, amount: Money? = nil, reason: String,
+                decidedBy: String, role: Role, org: OrgCode, date: Day, classifiedAidTiers: [ClassifiedAidTier] = [],
+                stopPayment: StopPayment? = nil) {
         self.id = id; self.application = application; self.outcome = outcome; self.amount = amount
         self.reason = reason; self.decidedBy = decidedBy; self.role = role; self.org = org; self.date = date
-        self.classifiedAidTiers = classifiedAidTiers
+        self.classifiedAidTiers = classifiedAidTiers; self.stopPayment = stopPayment
     }
+
+    /// The household the decision concerns, when the decision itself names it (a stop-payment decision).
+    public var household: UUID? { stopPayment?.household }
 }
 
 /// 同意 / 不同意

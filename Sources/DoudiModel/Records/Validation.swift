@@ -110,5 +110,11 @@ extension Decision: ValidatedRecord {
         if let amount { try requireNonNegative(amount, "amount") }
         if outcome == .rejected { try requireText(reason, "reason", "a rejection's reason") }
         try requireText(decidedBy, "decidedBy", "who decided")
+        if let stopPayment {
+            try requireText(reason, "reason", "a stop-payment decision's reason (停保原因)")
+            try stopPayment.validate()
+        } else if application == nil {
+            throw ModelError(.missingValue, field: "application", "a decision names the application it decides (or is a stop-payment decision)")
+        }
     }
 }

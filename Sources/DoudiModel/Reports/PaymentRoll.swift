@@ -29,12 +29,17 @@ public struct PaymentRoll: Sendable, Hashable {
     /// their household is not among the cases or is voided (注销), or the payment is of an
     /// enrolment the roll already pays for this month (it would be paid twice).
     public var unplaced: [Payment]
+    /// Enrolments active in the month of voided households (注销) that no stop-payment decision
+    /// (停保) has ended: not paid, and not dropped silently either — decide 停保 (`doudi
+    /// enrolment stop`) or restore the household.
+    public var suspended: [Enrolment] = []
 
     /// Builds the roll for a month.
     ///
     /// - Parameters:
     ///   - month: the month paid (发放年月).
-    ///   - cases: the households; voided households (注销) are left out.
+    ///   - cases: the households. A voided household (注销) is paid only what a stop-payment
+    ///     decision (停保) has given an end, through that last month; the rest is ``suspended``.
     ///   - oneOffPayments: one-off payments (临时救助 …); those of `month` whose household is
     ///     among `cases` get a line.
     ///   - policy: the version in force: its price subsidies (§3.5) and whether 特困 persons are
@@ -45,9 +50,9 @@ public struct PaymentRoll: Sendable, Hashable {
     public init(month: YearMonth, cases: [HouseholdCase], oneOffPayments: [Payment], policy: PolicyVersion,
                 org: OrgTree, issuer: String, preparedOn: Day) {
         self.month = month; self.issuer = issuer; self.preparedOn = preparedOn
-        // voided households are not paid; a household given twice is paid once
+        // a household given twice is paid once; a voided one only through a decided end (停保)
         var seen = Set<UUID>()
-        let active = cases.filter { $0.household.status.isActive && seen.insert($0.household.id).inserted }
+        let active = cases.filter { seen.insert($0.household.id).inserted }
         let ordered = active.map { PayableHousehold($0, month: month, policy: policy, org: org) }
             .sorted { $0.sortKey.lexicographicallyPrecedes($1.sortKey) }
         var byID: [UUID: Int] = [:]
@@ -56,7 +61,7 @@ public struct PaymentRoll: Sendable, Hashable {
         var oneOffs = Array(repeating: [Line](), count: ordered.count)
         var unplaced: [Payment] = []
         for payment in oneOffPayments where payment.month == month {
-            guard let i = byID[payment.household] else { unplaced.append(payment); continue }
+            guard let i = byID[payment.household], ordered[i].household.status.isActive else { unplaced.append(payment); continue }
             if let e = payment.enrolment, ordered[i].active.contains(where: { $0.id == e && $0.programme == payment.programme }) {
                 unplaced.append(payment); continue
             }
@@ -66,6 +71,7 @@ public struct PaymentRoll: Sendable, Hashable {
 
         var lines: [Line] = []
         for (i, h) in ordered.enumerated() {
+            suspended += h.suspended
             let own = h.monthlyLines(policy: policy) + oneOffs[i]
             // stable: programme, then the order the household's lines were made in
             lines += own.enumerated().sorted { ($0.element.programme, $0.offset) < ($1.element.programme, $1.offset) }.map(\.element)
@@ -226,6 +232,8 @@ private struct PayableHousehold {
     let town: OrgCode, townName: String, villageName: String
     /// Enrolments active in the month.
     let active: [Enrolment]
+    /// Enrolments of a voided household without a decided end (停保): not paid.
+    let suspended: [Enrolment]
     /// Members living in the household (人员状态 正常), as the assessment counts them.
     let living: [Member]
     /// Members covered by a household dibao enrolment (保障人口).
@@ -241,7 +249,11 @@ private struct PayableHousehold {
         town = village.town ?? village
         townName = org[town]?.name ?? town.value
         villageName = org[village]?.name ?? village.value
-        active = c.enrolments.filter { $0.isActive(in: month) }
+        let inMonth = c.enrolments.filter { $0.isActive(in: month) }
+        // a voided household (注销) is paid through the end a stop-payment decision (停保) gave, not beyond
+        let suspended = c.household.status.isActive ? [] : inMonth.filter { $0.end == nil }
+        self.suspended = suspended
+        active = inMonth.filter { !suspended.contains($0) }
         living = c.members.filter { $0.personStatus == .normal }
         let tekun = Set(active.filter { $0.programme == .tekun }.compactMap(\.member))
         covered = policy.dibao.excludesTekunMembers ? living.filter { !tekun.contains($0.id) } : living

@@ -191,6 +191,10 @@ public struct ApplicationWorkflow: Hashable, Sendable {
             try requireText(reason, "a rejection needs its reason (不予批准理由): state why the application does not qualify")
             return .rejected(reason: reason)
 
+        case (_, .withdraw(let reason)):
+            try requireText(reason, "a withdrawal needs its reason (撤回原因): say why the applicant withdraws")
+            return .withdrawn(reason: reason)
+
         case (.publicNotice(let notice, let review), .referToDistrict):
             return .referredToDistrict(review: review, notice: notice)
 
@@ -366,6 +370,13 @@ public struct ApplicationWorkflow: Hashable, Sendable {
         case (.referredToDistrict, .approve), (.referredToDistrict, .reject): return district
         case (.aidPaidFirst, .completeAidFirst): return town
         case (.approved, .file): return district
+        // 撤回申请: the applicant withdraws before a decision — at the village while it is
+        // there, through the town once under its review, through either once referred
+        case (.draft, .withdraw), (.submitted, .withdraw): return [.collector, .townApprover]
+        case (.townReview, .withdraw), (.collectivelyReviewed, .withdraw), (.publicNotice, .withdraw),
+             (.objected, .withdraw), (.reinvestigating, .withdraw):
+            return town
+        case (.referredToDistrict, .withdraw): return [.townApprover, .districtOfficer]
         default: return nil
         }
     }
@@ -487,6 +498,8 @@ extension ApplicationWorkflow {
         case rejected
         /// 已备案 (final)
         case filed
+        /// 已撤回: withdrawn by the applicant before a decision (final)
+        case withdrawn
 
         /// The stage as printed in CLI tables, e.g. 公示中.
         public var chineseName: String {
@@ -503,6 +516,7 @@ extension ApplicationWorkflow {
             case .approved: "已批准"
             case .rejected: "不予批准"
             case .filed: "已备案"
+            case .withdrawn: "已撤回"
             }
         }
 
@@ -521,11 +535,12 @@ extension ApplicationWorkflow {
             case .approved: "approved"
             case .rejected: "rejected"
             case .filed: "filed with the district"
+            case .withdrawn: "withdrawn by the applicant"
             }
         }
 
-        /// True for rejected and filed: no step follows.
-        public var isFinal: Bool { self == .rejected || self == .filed }
+        /// True for rejected, filed and withdrawn: no step follows.
+        public var isFinal: Bool { self == .rejected || self == .filed || self == .withdrawn }
     }
 
     /// Where the application stands, with what that stage holds.
@@ -554,6 +569,8 @@ extension ApplicationWorkflow {
         case rejected(reason: String)
         /// 已备案: filed with the district, or approved by it.
         case filed(Approval)
+        /// 已撤回: withdrawn by the applicant before a decision, with the reason.
+        case withdrawn(reason: String)
 
         /// The stage, without details.
         public var stage: Stage {
@@ -570,6 +587,7 @@ extension ApplicationWorkflow {
             case .approved: .approved
             case .rejected: .rejected
             case .filed: .filed
+            case .withdrawn: .withdrawn
             }
         }
 
@@ -727,6 +745,7 @@ extension ApplicationWorkflow.State: Codable {
         case .approved: self = .approved(try c.decode(ApplicationWorkflow.Approval.self, forKey: .approval))
         case .rejected: self = .rejected(reason: try c.decode(String.self, forKey: .reason))
         case .filed: self = .filed(try c.decode(ApplicationWorkflow.Approval.self, forKey: .approval))
+        case .withdrawn: self = .withdrawn(reason: try c.decode(String.self, forKey: .reason))
         }
     }
 
@@ -744,7 +763,7 @@ extension ApplicationWorkflow.State: Codable {
             try c.encode(objection, forKey: .objection)
         case .aidPaidFirst(let amount): try c.encode(amount, forKey: .amountPerPerson)
         case .approved(let approval), .filed(let approval): try c.encode(approval, forKey: .approval)
-        case .rejected(let reason): try c.encode(reason, forKey: .reason)
+        case .rejected(let reason), .withdrawn(let reason): try c.encode(reason, forKey: .reason)
         }
     }
 }

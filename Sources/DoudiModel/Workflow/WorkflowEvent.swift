@@ -48,6 +48,9 @@ public enum WorkflowEvent: Hashable, Sendable {
     case completeAidFirst(note: String)
     /// 备案: the district records the filing of a town's approval (§3.6.3, §3.1.6).
     case file
+    /// 撤回申请: the applicant withdraws the application before a decision; the reason is
+    /// required. The application is closed (a new request is a new application).
+    case withdraw(reason: String)
 
     /// The kind of the event, without its payload.
     public var kind: Kind {
@@ -65,6 +68,7 @@ public enum WorkflowEvent: Hashable, Sendable {
         case .payFirst: .payFirst
         case .completeAidFirst: .completeAidFirst
         case .file: .file
+        case .withdraw: .withdraw
         }
     }
 
@@ -96,12 +100,15 @@ public enum WorkflowEvent: Hashable, Sendable {
         case completeAidFirst
         /// ``WorkflowEvent/file``
         case file
+        /// ``WorkflowEvent/withdraw(reason:)``
+        case withdraw
 
         /// The roles that may make this kind of event in some state. Which of them may make
         /// it in a given state is decided by ``ApplicationWorkflow``.
         public var roles: Set<Role> {
             switch self {
             case .submit, .raiseObjection: [.collector, .townApprover]
+            case .withdraw: [.collector, .townApprover, .districtOfficer]
             case .approve, .reject: [.townApprover, .districtOfficer]
             case .file: [.districtOfficer]
             case .returnForCorrection, .startTownReview, .recordCollectiveReview, .postNotice,
@@ -126,6 +133,7 @@ public enum WorkflowEvent: Hashable, Sendable {
             case .payFirst: "先行救助"
             case .completeAidFirst: "补办手续"
             case .file: "备案"
+            case .withdraw: "撤回申请"
             }
         }
 
@@ -145,6 +153,7 @@ public enum WorkflowEvent: Hashable, Sendable {
             case .payFirst: "pay aid first"
             case .completeAidFirst: "complete the aid-first paperwork"
             case .file: "file it with the district"
+            case .withdraw: "withdraw the application"
             }
         }
     }
@@ -225,6 +234,7 @@ extension WorkflowEvent: Codable {
         case .payFirst: self = .payFirst(amountPerPerson: try c.decode(Money.self, forKey: .amountPerPerson))
         case .completeAidFirst: self = .completeAidFirst(note: try c.decode(String.self, forKey: .note))
         case .file: self = .file
+        case .withdraw: self = .withdraw(reason: try c.decode(String.self, forKey: .reason))
         }
     }
 
@@ -234,7 +244,7 @@ extension WorkflowEvent: Codable {
         try c.encode(kind.rawValue, forKey: .kind)
         switch self {
         case .submit, .startTownReview, .postNotice, .startReinvestigation, .file: break
-        case .returnForCorrection(let reason), .reject(let reason): try c.encode(reason, forKey: .reason)
+        case .returnForCorrection(let reason), .reject(let reason), .withdraw(let reason): try c.encode(reason, forKey: .reason)
         case .recordCollectiveReview(let review): try c.encode(review, forKey: .review)
         case .raiseObjection(let summary): try c.encode(summary, forKey: .summary)
         case .approve(let terms): try c.encode(terms, forKey: .terms)

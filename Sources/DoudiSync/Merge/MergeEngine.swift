@@ -137,6 +137,18 @@ struct MergeRun<State: MergeState> {
                          other: .object(unseen.mapValues(\.value)),
                          "voided without seeing later edits of \(unseen.keys.sorted().joined(separator: ", ")): confirm the void or restore the record")
             }
+            if !existing.isVoided { try requireNotPaid(change) }
+        case .restore:
+            guard let existing else { throw reject(.dependency, change, "no such record to restore here: push the change set that creates it first") }
+            guard change.fields.contains(where: { $0.name == "voidReason" && $0.value == .null }),
+                  change.fields.allSatisfy({ $0.name == "voidReason" || ($0.name == "status" && entity == .household) }) else {
+                throw reject(.validation, change, "a restore clears voidReason (and a household's status) and changes nothing else")
+            }
+            guard !(changeSet.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw reject(.validation, change, "a restore needs a reason (the change set's note)")
+            }
+            fields = existing.fields
+            for f in change.fields { fields[f.name] = FieldVersion(value: f.value, stamp: max(f.stamp, existing.fields[f.name]?.stamp ?? f.stamp)) }
         }
         var version = RecordVersion(entity: entity, record: change.record, village: change.village, household: change.household,
                                     fields: fields, serverSequence: 0, author: changeSet.author, changeSet: changeSet.id)
