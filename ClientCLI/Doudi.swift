@@ -11,7 +11,7 @@ import Darwin
 /// One file per command. Commands are grouped by who uses them as they arrive
 /// (village: `init`, `household`, `member`, `visit`, `survey`, `apply`, `import`,
 /// `outbox`, `history`; town: `review`, `notice`, `approve`; district: `file`, `roll`;
-/// every tier: `login`, `sync`, `status`, `conflicts`); `assess` serves every tier.
+/// every tier: `login`, `sync`, `status`, `conflicts`); `assess` and `due` serve every tier.
 @main
 struct Doudi: AsyncParsableCommand {
     /// Every file doudi creates (store, token, backups, rolls, notices) is its user's only.
@@ -34,7 +34,7 @@ struct Doudi: AsyncParsableCommand {
                 Errors are printed as one line, `doudi: error: …`, with exit status 1.
                 """,
             version: "0.1.0",
-            subcommands: [AssessCommand.self],
+            subcommands: [AssessCommand.self, DueCommand.self],
             groupedSubcommands: [
                 CommandGroup(name: "村(社区) Village cadre", subcommands: [
                     InitCommand.self, HouseholdCommand.self, MemberCommand.self, VisitCommand.self, SurveyCommand.self,

@@ -6,11 +6,17 @@ import Foundation
 /// `doudi ledger`: the town ledger (台账, §4.2) per group, with income shares, and the programme summary.
 struct LedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ledger", abstract: "台账 Each town's ledger per group (§4.2): households, persons, income and its shares; a summary per programme.")
+        commandName: "ledger", abstract: "台账 Each town's ledger per group (§4.2): households, persons, income and its shares; a summary per programme; children in difficulty against the district's target (§3.3.1).")
     @Option(help: ArgumentHelp("镇 9-digit town code (default: every town in your jurisdiction).", valueName: "town")) var town: String?
     @Option(help: ArgumentHelp("截至日期 YYYY-MM-DD (default: today).", valueName: "day")) var date: String?
     @Option(help: ArgumentHelp("Write CSV (UTF-8 with BOM) here; with several towns, one after another.", valueName: "file")) var csv: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+
+    /// `本镇困境儿童 12 人（孤儿 2，…），全区目标 1450 人 §3.3.1`; for the district, with the share of the target.
+    static func childrenLine(_ c: ChildrenInDifficulty, scope: String) -> String {
+        let share = scope == "全区" ? "，完成 \(c.shareOfTarget ?? "—")" : ""
+        return "\(scope)\(c.breakdown)，全区目标 \(c.target) 人\(share) §3.3.1"
+    }
 
     func run() throws {
         try reportingFailures {
@@ -33,8 +39,14 @@ struct LedgerCommand: ParsableCommand {
                 var programmes = Table(["项目", "户数", "人数", "月发放金额"], rightAligned: [1, 2, 3], indent: 2)
                 for p in ledger.programmes { programmes.append([p.programme.chineseName, "\(p.households)", "\(p.persons)", p.monthlyAmount.yuanText]) }
                 print(programmes.render(), terminator: "")
+                print("  " + Self.childrenLine(ledger.childrenInDifficulty, scope: "本镇"))
                 let part = ledger.csv()
                 text += text.isEmpty ? part : String(part.drop { String($0) == CSVText.byteOrderMark }) + "\r\n"
+            }
+            if org.level == .district {
+                // §3.3.1: the target is the district's; its report counts every town together
+                let children = ChildrenInDifficulty(cases: cases, policy: policy, asOf: day)
+                print("\(ReportScope.name(org, tree))（截至 \(day.iso)）" + Self.childrenLine(children, scope: "全区"))
             }
             if let csv, !text.isEmpty { try ReportScope.write(text, to: csv, what: "台账 ledger (CSV)") }
         }

@@ -163,7 +163,7 @@ struct PaymentRollTests {
         ("2026-12", "渐退期第1个月"),
         ("2027-01", ""),                     // not started yet
         (nil, ""),
-        ("2025-12", "渐退期第13个月，已超过12个月上限，请核实"),
+        // a 13th month is not paid at all: GradualExitTests (§3.1.5)
     ])
     func gradualExit(exitStart: String?, remark: String) throws {
         let c = R.household(10, members: Self.couple, enrolments: [

@@ -10,9 +10,9 @@ struct ProgrammeTests {
     @Test("§3.2.1 特困: elderly, disabled or under 16 with no labour, no income, no able supporter → §3.2.2 500", arguments: [
         ("1950-01-01", nil as (DisabilityCategory, Int)?, LabourCapacity.none, LegalSupporterStatus.none, false, true),
         ("1980-01-01", (.physical, 1), .none, .unable, false, true),
-        ("1950-01-01", nil, .partial, .none, false, false),   // some labour capacity
+        ("1980-01-01", (.physical, 3), .partial, .none, false, false),   // some labour capacity (at 70 it is deemed none: TekunNationalRulesTests)
         ("1950-01-01", nil, .none, .able, false, false),      // supporter able to support
-        ("1950-01-01", nil, .none, .none, true, false),       // has a source of income
+        ("1950-01-01", nil, .none, .none, true, false),       // has a source of income: 360, not below the dibao standard
         ("2005-07-02", nil, .none, .none, false, true),       // 14: under 16
         ("2004-07-02", nil, .none, .none, false, true),       // 15 until tomorrow
         ("2004-07-01", nil, .none, .none, false, false),      // 16th birthday on the as-of day
@@ -20,7 +20,7 @@ struct ProgrammeTests {
     func tekun(born: String, disability: (DisabilityCategory, Int)?, labour: LabourCapacity, supporter: LegalSupporterStatus,
                income: Bool, eligible: Bool) {
         let m = F.member(2, born: born, relation: .head, labour: labour, disability: disability, supporter: supporter)
-        let c = F.household([m], survey: F.survey(incomes: income ? [F.wage(2, "100.00", kind: .transfer)] : []))
+        let c = F.household([m], survey: F.survey(incomes: income ? [F.wage(2, "360.00", kind: .transfer)] : []))
         let d = F.assess(c).determination(.tekun, member: F.uuid(2))!
         #expect(d.status == (eligible ? .eligible : .notEligible))
         #expect(d.monthlyAmount.fen == (eligible ? 50_000 : 0))

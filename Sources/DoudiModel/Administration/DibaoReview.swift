@@ -1,15 +1,5 @@
 import Foundation
 
-extension Enrolment {
-    /// The gradual-exit window (渐退期, §3.1.5): from the month after the re-survey that
-    /// showed income above the standard (or the start already recorded), for at most
-    /// `rule.maxMonths` months.
-    public func gradualExitWindow(surveyMonth: YearMonth, rule: GradualExitRule) -> ClosedRange<YearMonth> {
-        let start = gradualExitStart ?? surveyMonth.adding(months: 1)
-        return start...start.adding(months: max(rule.maxMonths, 1) - 1)
-    }
-}
-
 /// What a re-survey means for a household's dibao enrolment (§3.1.0, §3.1.5).
 ///
 /// The town reviews an enrolled household after a re-survey: the assessment on the review
@@ -57,7 +47,7 @@ public struct DibaoReview: Hashable, Sendable {
         switch finding?.status {
         case .gradualExit?:
             if current.gradualExitStart == nil {
-                let surveyMonth = householdCase.surveys.max { $0.date < $1.date }?.date.yearMonth ?? month
+                let surveyMonth = householdCase.latestSurvey(onOrBefore: day)?.date.yearMonth ?? month
                 let window = current.gradualExitWindow(surveyMonth: surveyMonth, rule: policy.dibao.gradualExit)
                 updated.gradualExitStart = window.lowerBound
                 updated.end = window.upperBound
@@ -75,8 +65,13 @@ public struct DibaoReview: Hashable, Sendable {
                 outcome = .unchanged
             }
         default:
-            updated.end = max(month, current.start)
-            outcome = .ended(lastMonth: max(month, current.start))
+            // §3.1.5: a recorded gradual exit ends with its window, as the payment roll stops it
+            var last = max(month, current.start)
+            if let phase = current.gradualExitPhase(in: month, surveyMonth: nil, rule: policy.dibao.gradualExit), phase.hasEnded {
+                last = max(phase.window.upperBound, current.start)
+            }
+            updated.end = last
+            outcome = .ended(lastMonth: last)
         }
         if let last = updated.end, current.end != updated.end, !isAdjustment {
             dependents = householdCase.enrolments.filter { e in

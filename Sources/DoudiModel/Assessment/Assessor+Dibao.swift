@@ -186,21 +186,23 @@ extension Assessor {
             return result(.notEligible)
         }
         let asOfMonth = facts.asOf.yearMonth
-        let window = enrolment.gradualExitWindow(surveyMonth: facts.survey?.date.yearMonth ?? asOfMonth, rule: rule)
-        let start = window.lowerBound, last = window.upperBound
-        let month = start.months(until: asOfMonth) + 1
         let catNames = categories.sorted().map(\.chineseName).joined(separator: "、")
-        if enrolment.gradualExitStart == nil {
-            steps.append(.init("\(catNames)已享受低保，收入超过标准：自 \(start) 起进入渐退期，至迟 \(last) 结束（不超过 \(rule.maxMonths) 个月），渐退期内保障金照发 \(enrolment.monthlyAmount.y) 元", clause: "3.1.5"))
-            return result(.gradualExit, enrolment.monthlyAmount)
-        }
-        if month > rule.maxMonths {
-            steps.append(.init("渐退期自 \(start) 起已满 \(rule.maxMonths) 个月（\(last) 结束），\(asOfMonth) 起退出低保", clause: "3.1.5"))
+        // the one rule for when a gradual exit ends (also used by the enrolment review and the payment roll)
+        guard let phase = enrolment.gradualExitPhase(in: asOfMonth, surveyMonth: facts.survey?.date.yearMonth ?? asOfMonth, rule: rule) else {
+            steps.append(.init("不符合农村低保条件", clause: "3.1.0"))
             return result(.notEligible)
         }
-        if month < 1 {
-            steps.append(.init("将于 \(start) 进入渐退期，至迟 \(last) 结束；当前保障金 \(enrolment.monthlyAmount.y) 元", clause: "3.1.5"))
-        } else {
+        let start = phase.window.lowerBound, last = phase.window.upperBound
+        let recorded = enrolment.gradualExitStart == nil ? "（渐退起始月未登记，按调查次月计）" : ""
+        switch phase {
+        case .ended:
+            steps.append(.init("渐退期自 \(start) 起已满 \(rule.maxMonths) 个月（\(last) 结束），应退出低保，\(last) 之后不再发放\(recorded)", clause: "3.1.5"))
+            return result(.notEligible)
+        case .notStarted:
+            steps.append(.init("将于 \(start) 进入渐退期，至迟 \(last) 结束；当前保障金 \(enrolment.monthlyAmount.y) 元\(recorded)", clause: "3.1.5"))
+        case .running(let month, _) where enrolment.gradualExitStart == nil:
+            steps.append(.init("\(catNames)已享受低保，收入超过标准：自 \(start) 起进入渐退期，至迟 \(last) 结束（不超过 \(rule.maxMonths) 个月），现为第 \(month) 个月，渐退期内保障金照发 \(enrolment.monthlyAmount.y) 元\(recorded)", clause: "3.1.5"))
+        case .running(let month, _):
             steps.append(.init("渐退期第 \(month) 个月（共不超过 \(rule.maxMonths) 个月，自 \(start) 至 \(last)），保障金照发 \(enrolment.monthlyAmount.y) 元", clause: "3.1.5"))
         }
         return result(.gradualExit, enrolment.monthlyAmount)

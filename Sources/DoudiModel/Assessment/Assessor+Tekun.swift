@@ -6,6 +6,11 @@ extension Assessor {
     ///
     /// A determination is made for every member in one of the three groups (and for
     /// minors up to the general minor age, so that a 16th birthday shows why it ends).
+    /// The national rule the seed relies on decides the first two conditions (settings,
+    /// `tekun.deemedNoLabourCapacity` and `tekun.noLivelihood`): persons under 16, aged 60 or
+    /// over, or with the severe disabilities it lists **are deemed** to have no labour
+    /// capacity whatever was entered; own income below the dibao standard is no source of
+    /// livelihood, and an income line of 0.00 is no income at all.
     func tekunDeterminations(_ facts: HouseholdFacts) -> [Determination] {
         let t = policy.tekun
         var out: [Determination] = []
@@ -28,11 +33,29 @@ extension Assessor {
             }
             steps.append(.init("\(m.name) 属\(groups.joined(separator: "、"))", clause: "3.2.1"))
             var missing: [String] = []
-            if m.labourCapacity != .none { missing.append("有劳动能力（\(m.labourCapacity.chineseName)）") }
-            let own = facts.survey.map { s in s.incomes.filter { $0.member == m.id && !$0.disregarded } } ?? []
-            if !own.isEmpty {
-                let total = own.reduce(FenFraction.zero) { $0 + $1.amount.fraction / $1.period.months }
-                missing.append("有生活来源（月收入 \(total.approximateText) 元）")
+            // no labour capacity: deemed by the national rule for its groups, whatever was entered
+            let deemed = t.deemedNoLabourCapacity
+            if let reason = deemed.reason(age: age, disability: m.disability) {
+                let entered = m.labourCapacity == .none ? "" : "（登记为“\(m.labourCapacity.chineseName)”，按规定应当认定为无劳动能力）"
+                steps.append(.init("\(m.name) \(reason)，视为无劳动能力\(entered)：\(deemed.source)", clause: "3.2.1", isSetting: true))
+            } else if m.labourCapacity != .none {
+                missing.append("有劳动能力（\(m.labourCapacity.chineseName)）")
+            }
+            // no source of livelihood: own counted income; a recorded 0.00 is no income
+            let own = IncomeAccount(survey: facts.survey, policy: policy, includes: { $0 == m.id })
+            let income = own.gross
+            if income.numerator > 0 {
+                let std = policy.dibao.standard
+                if t.noLivelihood.incomeBelowDibaoStandard {
+                    if income < std.fraction {
+                        steps.append(.init("\(m.name) 本人月收入 \(income.approximateText) 元 < 低保标准 \(std.y) 元，视为无生活来源：\(t.noLivelihood.source)",
+                                           clause: "3.2.1", isSetting: true))
+                    } else {
+                        missing.append("有生活来源（本人月收入 \(income.approximateText) 元，不低于低保标准 \(std.y) 元）")
+                    }
+                } else {
+                    missing.append("有生活来源（本人月收入 \(income.approximateText) 元）")
+                }
             }
             if m.legalSupporter == .able { missing.append("有法定义务人且有履行能力") }
             if !facts.hasDistrictHukou { missing.append("户籍不在本区") }

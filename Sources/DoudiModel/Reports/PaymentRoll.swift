@@ -29,6 +29,11 @@ public struct PaymentRoll: Sendable, Hashable {
     /// their household is not among the cases or is voided (注销), or the payment is of an
     /// enrolment the roll already pays for this month (it would be paid twice).
     public var unplaced: [Payment]
+    /// Enrolments active in the month that are not paid because their gradual exit (渐退期,
+    /// §3.1.5) ended before it, with the classified aid (§3.1.6) and disability living
+    /// subsidy (§3.4.1) that go with that dibao: none is dropped silently; end them with
+    /// `doudi enrolment review`.
+    public var withheld: [Enrolment] = []
     /// Enrolments active in the month of voided households (注销) that no stop-payment decision
     /// (停保) has ended: not paid, and not dropped silently either — decide 停保 (`doudi
     /// enrolment stop`) or restore the household.
@@ -71,6 +76,7 @@ public struct PaymentRoll: Sendable, Hashable {
 
         var lines: [Line] = []
         for (i, h) in ordered.enumerated() {
+            withheld += h.withheld
             suspended += h.suspended
             let own = h.monthlyLines(policy: policy) + oneOffs[i]
             // stable: programme, then the order the household's lines were made in
@@ -230,8 +236,10 @@ private struct PayableHousehold {
     let householdCase: HouseholdCase
     let month: YearMonth
     let town: OrgCode, townName: String, villageName: String
-    /// Enrolments active in the month.
+    /// Enrolments active in the month and paid.
     let active: [Enrolment]
+    /// Enrolments active in the month but not paid: gradual exit ended (§3.1.5), and what goes with that dibao.
+    let withheld: [Enrolment]
     /// Enrolments of a voided household without a decided end (停保): not paid.
     let suspended: [Enrolment]
     /// Members living in the household (人员状态 正常), as the assessment counts them.
@@ -253,7 +261,18 @@ private struct PayableHousehold {
         // a voided household (注销) is paid through the end a stop-payment decision (停保) gave, not beyond
         let suspended = c.household.status.isActive ? [] : inMonth.filter { $0.end == nil }
         self.suspended = suspended
-        active = inMonth.filter { !suspended.contains($0) }
+        let current = inMonth.filter { !suspended.contains($0) }
+        // §3.1.5: the one rule for when a gradual exit ends (as the assessment and the enrolment review)
+        let exited = Set(current.filter {
+            $0.programme == .dibao && $0.gradualExitPhase(in: month, surveyMonth: nil, rule: policy.dibao.gradualExit)?.hasEnded == true
+        }.map(\.id))
+        let stillDibao = current.filter { $0.programme == .dibao && !exited.contains($0.id) }
+        func goesWithExitedDibao(_ e: Enrolment) -> Bool {
+            guard !exited.isEmpty, e.programme == .classifiedAid || e.programme == .disabilityLiving else { return false }
+            return !stillDibao.contains { $0.member == nil || $0.member == e.member }
+        }
+        active = current.filter { !exited.contains($0.id) && !goesWithExitedDibao($0) }
+        withheld = current.filter { exited.contains($0.id) || goesWithExitedDibao($0) }
         living = c.members.filter { $0.personStatus == .normal }
         let tekun = Set(active.filter { $0.programme == .tekun }.compactMap(\.member))
         covered = policy.dibao.excludesTekunMembers ? living.filter { !tekun.contains($0.id) } : living
@@ -289,11 +308,8 @@ private struct PayableHousehold {
         }
         for e in active where e.programme != .classifiedAid {
             var remarks: [String] = []
-            if let exit = e.gradualExitStart, exit <= month {
-                let n = exit.months(until: month) + 1
-                var text = "渐退期第\(n)个月"
-                if n > policy.dibao.gradualExit.maxMonths { text += "，已超过\(policy.dibao.gradualExit.maxMonths)个月上限，请核实" }
-                remarks.append(text)
+            if case .running(let n, _)? = e.gradualExitPhase(in: month, surveyMonth: nil, rule: policy.dibao.gradualExit) {
+                remarks.append("渐退期第\(n)个月")
             }
             let aid = folded[e.id] ?? .zero
             if let m = e.member {

@@ -73,6 +73,8 @@ public struct TownLedger: Sendable, Hashable {
     public var groups: [GroupRow]
     /// One row per programme paid monthly (active enrolments in the as-of month).
     public var programmes: [ProgrammeRow]
+    /// §3.3.1 the town's children in difficulty (困境儿童), against the district's target.
+    public var childrenInDifficulty: ChildrenInDifficulty
 
     /// Builds the ledger.
     ///
@@ -133,6 +135,7 @@ public struct TownLedger: Sendable, Hashable {
             }
         }
         groups = LedgerGroup.allCases.map { rows[$0] ?? GroupRow(group: $0) }
+        childrenInDifficulty = ChildrenInDifficulty(cases: mine, policy: policy, asOf: asOf)
         // every programme enrolled monthly, zero rows too; price subsidies and temporary aid only when enrolled
         programmes = Programme.allCases.compactMap { p in
             programmeRows[p] ?? ((p == .priceSubsidy || p == .temporaryAid) ? nil : ProgrammeRow(programme: p))
