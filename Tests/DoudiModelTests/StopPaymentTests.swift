@@ -121,20 +121,19 @@ struct StopPaymentTests {
         #expect(refusal { () throws(ModelError) in try Self.plan(ended) }?.message.contains("nothing to stop") == true)
     }
 
-    @Test("a household or member still paid is not voided before 停保; once ended it may be")
+    @Test("a household or member still paid (no last month decided) is not voided before 停保; once decided it may be")
     func voidRules() throws {
         let c = Self.household()
-        #expect(throws: ModelError.self) { try c.checkVoid(on: F.day("2027-02-10")) }
-        do { try c.checkVoid(on: F.day("2027-02-10")) } catch {
-            #expect(error.code == .stillPaid && error.message.contains("doudi enrolment stop"))
+        #expect(throws: ModelError.self) { try c.checkVoid() }
+        do { try c.checkVoid() } catch {
+            #expect(error.code == .stillPaid && error.message.contains("doudi enrolment stop") && error.message.contains("农村低保 from 2026-12"))
         }
-        #expect(throws: ModelError.self) { try c.checkVoid(member: F.uuid(22), on: F.day("2027-02-10")) }
-        try c.checkVoid(member: F.uuid(21), on: F.day("2027-02-10")) // the head has no enrolment of his own
-        let stopped = Self.applying(try Self.plan(), to: c)
-        try stopped.checkVoid(on: F.day("2027-02-10"))
-        #expect(throws: ModelError.self, "paid through March: not before March") {
-            try Self.applying(try Self.plan(lastMonth: "2027-03"), to: c).checkVoid(on: F.day("2027-02-10"))
-        }
+        #expect(throws: ModelError.self) { try c.checkVoid(member: F.uuid(22)) }
+        try c.checkVoid(member: F.uuid(21)) // the head has no enrolment of his own
+        try Self.applying(try Self.plan(), to: c).checkVoid()
+        let herStopped = Self.applying(try Self.plan(member: 22, ground: .death, lastMonth: nil, died: "2027-01-14"), to: c)
+        try herStopped.checkVoid(member: F.uuid(22))
+        #expect(throws: ModelError.self, "the household's dibao still runs") { try herStopped.checkVoid() }
     }
 
     @Test("the decision's wire form: application null, stopPayment with the terms")

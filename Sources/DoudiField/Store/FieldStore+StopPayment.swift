@@ -5,11 +5,8 @@ import GRDB
 
 /// Stop-payment decisions (停保), restoring voided records, and the checks that keep a void
 /// from dropping a payee silently. The rules are DoudiModel's (``StopPaymentPlan``,
-/// ``HouseholdCase/checkVoid(on:)``); this file reads and writes.
+/// ``HouseholdCase/checkVoid()``); this file reads and writes.
 extension FieldStore {
-    /// Today in China Standard Time, by the store's clock.
-    var today: Day { RecordedDay.day(epochMillis: now()) }
-
     /// Writes a stop-payment decision: the decision, the enrolments ended with the last month
     /// paid, those not yet started voided; after a death, the member recorded as 死亡.
     func stopPayment(_ order: StopPaymentOrder, _ r: inout ChangeRecorder) throws {
@@ -56,17 +53,17 @@ extension FieldStore {
         }
     }
 
-    /// Refuses to void a household still paid after this month.
+    /// Refuses to void a household still paid (an enrolment without a decided end).
     func requireNotPaid(household id: UUID, _ r: ChangeRecorder) throws {
         guard try Household.voidReason(r.db, id: id) == nil, try Household.exists(r.db, id: id) else { return } // the void reports it
-        do { try Self.householdCase(id, r.db, keys: r.keys).checkVoid(on: today) } catch let error as ModelError { throw FieldError(error) }
+        do { try Self.householdCase(id, r.db, keys: r.keys).checkVoid() } catch let error as ModelError { throw FieldError(error) }
     }
 
-    /// Refuses to void a member whose own enrolments are still paid after this month.
+    /// Refuses to void a member whose own enrolments are still paid (without a decided end).
     func requireNotPaid(member id: UUID, _ r: ChangeRecorder) throws {
         guard let member = try Member.active(r.db, id: id, keys: r.keys) else { return } // the void reports it
         do {
-            try Self.householdCase(member.household, r.db, keys: r.keys).checkVoid(member: id, on: today)
+            try Self.householdCase(member.household, r.db, keys: r.keys).checkVoid(member: id)
         } catch let error as ModelError { throw FieldError(error) }
     }
 }

@@ -8,8 +8,8 @@ import Foundation
 /// is withdrawn (voided), never paid. After a death (死亡) the person's enrolments are paid to
 /// the end of the month of death; when nobody of the household is left living, the household's
 /// own enrolments (its dibao) end the same month. A payment roll then pays through the last
-/// month and not after. A household (or member) is voided only once nothing is paid after the
-/// current month (``HouseholdCase/checkVoid(on:)``), so a void never drops a payee silently.
+/// month and not after. A household (or member) is voided only once every enrolment has its
+/// last month (``HouseholdCase/checkVoid()``), so a void never drops a payee silently.
 ///
 /// ```swift
 /// let plan = try StopPaymentPlan(householdCase: c, member: nil, ground: .movedOut, reason: "全户迁往外省",

@@ -175,6 +175,11 @@ public enum RecordStatus: Hashable, Sendable, Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let s = try? c.decode(String.self) {
+            // a database column holds the voided object as JSON text
+            if s.hasPrefix("{"), let voided = try? JSONDecoder().decode(Voided.self, from: Data(s.utf8)) {
+                self = .voided(reason: voided.voided)
+                return
+            }
             guard s == "active" else { throw DecodingError.dataCorruptedError(in: c, debugDescription: "status is \"active\" or {\"voided\": \"reason\"}") }
             self = .active
         } else {

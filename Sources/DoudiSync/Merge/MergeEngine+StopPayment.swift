@@ -2,9 +2,9 @@ import DoudiModel
 import Foundation
 
 extension MergeRun {
-    /// A household or member still paid is not voided: payment is stopped first by a
-    /// stop-payment decision (停保, DoudiModel's ``HouseholdCase/checkVoid(on:)`` rule). The
-    /// month is the change set's, judged with a day of slack for the device's clock.
+    /// A household or member still paid (an enrolment without a decided end) is not voided:
+    /// payment is stopped first by a stop-payment decision (停保, DoudiModel's
+    /// ``HouseholdCase/checkVoid()`` rule, which reads no clock).
     func requireNotPaid(_ change: Change) throws {
         let household: UUID, member: UUID?
         switch change.entity {
@@ -18,11 +18,9 @@ extension MergeRun {
         for v in state.enrolments(household: household) { versions[v.record] = v }
         for v in overlay.values where v.entity == .enrolment && v.household == household { versions[v.record] = v }
         let enrolments = versions.values.filter { !$0.isVoided }.compactMap { try? RecordFields.record(Enrolment.self, from: $0.values) }
-        let month = RecordedDay.day(epochMillis: changeSet.stamp.wallMillis).adding(days: RecordedDay.serverTolerance).yearMonth
-        let paid = enrolments.filter { e in (member == nil || e.member == member) && (e.end.map { $0 > month } ?? true) }
-        guard paid.isEmpty else {
-            let list = paid.sorted { $0.start < $1.start }.map { "\($0.programme.chineseName) \($0.start)–\($0.end?.description ?? "")" }.joined(separator: ", ")
-            throw reject(.validation, change, "still paid after \(month) (\(list)): the town decides 停保 first (doudi enrolment stop), then the \(change.entity.rawValue) may be voided")
+        let open = enrolments.filter { $0.end == nil && (member == nil || $0.member == member) }.sorted { $0.start < $1.start }
+        guard open.isEmpty else {
+            throw reject(.validation, change, HouseholdCase.stillPaid(open, who: "the \(change.entity.rawValue)", member: member.map { _ in "MEMBER" }).message)
         }
     }
 }
