@@ -38,11 +38,12 @@ struct Doudi: AsyncParsableCommand {
             groupedSubcommands: [
                 CommandGroup(name: "村(社区) Village cadre", subcommands: [
                     InitCommand.self, HouseholdCommand.self, MemberCommand.self, VisitCommand.self, SurveyCommand.self,
-                    ApplyCommand.self, ImportCommand.self, OutboxCommand.self, HistoryCommand.self,
+                    ApplyCommand.self, ImportCommand.self, OutboxCommand.self, HistoryCommand.self, NeedCommand.self,
                 ]),
                 CommandGroup(name: "镇(街道)与区 Town and district", subcommands: [
                     ReviewCommand.self, NoticeCommand.self, FundCommand.self, EnrolmentCommand.self, PolicyCommand.self,
                     RollCommand.self, LedgerCommand.self,
+                    OrgCommand.self, ProjectCommand.self, VolunteerCommand.self,
                     AdminCommand.self,
                 ]),
                 CommandGroup(name: "同步 Sync (every tier)", subcommands: [

@@ -32,6 +32,16 @@ public enum FieldAction: Sendable {
     case declareSpecialPeriod(SpecialPeriod)
     /// 宣布特殊时期结束: the district declares a special period's end and its basis (§4.4).
     case endSpecialPeriod(UUID, end: Day, basis: String)
+    /// 社会组织登记 or its update (reports, grade, recognition, trusts) (§3.7, district).
+    case saveOrganisation(SocialOrganisation)
+    /// 帮扶项目 of a social organisation (§3.7, district).
+    case saveAidProject(AidProject)
+    /// 扶贫志愿者 of the pool (§3.7, district).
+    case saveVolunteer(Volunteer)
+    /// 村需求: a need the village reports (§3.7).
+    case recordVillageNeed(VillageNeed)
+    /// 对接: match an aid project to a village need (§3.7, town or district).
+    case matchNeed(UUID, project: UUID)
     /// 复核: review a household's dibao enrolment after a re-survey: adjust, gradual exit (§3.1.5) or end.
     case reviewEnrolment(household: UUID, on: Day, policy: PolicyVersion)
     /// Void a record with a reason (nothing is ever deleted). A household or member still paid
@@ -61,6 +71,11 @@ public enum FieldAction: Sendable {
         case .publishPolicy: "policy.publish"
         case .declareSpecialPeriod: "specialPeriod.declare"
         case .endSpecialPeriod: "specialPeriod.end"
+        case .saveOrganisation: "organisation.save"
+        case .saveAidProject: "aidProject.save"
+        case .saveVolunteer: "volunteer.save"
+        case .recordVillageNeed: "villageNeed.record"
+        case .matchNeed: "villageNeed.match"
         case .reviewEnrolment: "enrolment.review"
         case .void(let entity, _, _): "\(entity.rawValue).void"
         case .restore(let entity, _, _): "\(entity.rawValue).restore"

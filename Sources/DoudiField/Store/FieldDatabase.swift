@@ -292,6 +292,7 @@ public struct FieldDatabase: Sendable {
         registerContinuityMigration(&migrator)
         registerSealedFieldsMigration(&migrator)
         registerSpecialPeriodMigration(&migrator)
+        registerSocialOrganisationMigration(&migrator)
         registerStopPaymentMigration(&migrator)
         return migrator
     }

@@ -222,6 +222,17 @@ public struct FieldStore: Sendable {
             try declareSpecialPeriod(period, &r)
         case .endSpecialPeriod(let id, let end, let basis):
             try endSpecialPeriod(id, end: end, basis: basis, &r)
+        case .saveOrganisation(let organisation): try save(organisation, &r)
+        case .saveAidProject(let project):
+            guard try SocialOrganisation.active(db, id: project.organisation) != nil else {
+                throw FieldError(.notFound, field: "organisation", "no social organisation \(Self.shortID(project.organisation)) on this laptop: register it first")
+            }
+            try save(project, &r)
+        case .saveVolunteer(let volunteer): try save(volunteer, &r)
+        case .recordVillageNeed(let need):
+            guard !(try VillageNeed.exists(db, id: need.id)) else { throw FieldError(.duplicate, field: "id", "this need is already recorded") }
+            try save(need, &r)
+        case .matchNeed(let need, let project): try matchNeed(need, project: project, &r)
         case .reviewEnrolment(let household, let day, let policy):
             try reviewEnrolment(household, on: day, policy: policy, &r)
         case .resolveConflicts(let ids, let note, let inner):

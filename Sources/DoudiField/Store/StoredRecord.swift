@@ -163,3 +163,32 @@ extension SpecialPeriod: StoredRecord {
     /// A policy record: kept under its district's code, which every laptop of the district pulls.
     func village(_ db: Database) throws -> OrgCode { district }
 }
+
+extension SocialOrganisation: StoredRecord {
+    static let entity = EntityKind.socialOrganisation
+    var recordID: UUID { id }
+    var householdID: UUID? { nil }
+    /// A district record: kept under its district's code.
+    func village(_ db: Database) throws -> OrgCode { district }
+}
+
+extension AidProject: StoredRecord {
+    static let entity = EntityKind.aidProject
+    var recordID: UUID { id }
+    var householdID: UUID? { nil }
+    func village(_ db: Database) throws -> OrgCode { district }
+}
+
+extension Volunteer: StoredRecord {
+    static let entity = EntityKind.volunteer
+    var recordID: UUID { id }
+    var householdID: UUID? { nil }
+    func village(_ db: Database) throws -> OrgCode { district }
+}
+
+extension VillageNeed: StoredRecord {
+    static let entity = EntityKind.villageNeed
+    var recordID: UUID { id }
+    var householdID: UUID? { nil }
+    func village(_ db: Database) throws -> OrgCode { village }
+}

@@ -107,6 +107,10 @@ extension FieldStore {
         case .payment: try replay(change, as: Payment.self, &r)
         case .reserveFundEntry: try replay(change, as: ReserveFundEntry.self, &r)
         case .specialPeriod: try replay(change, as: SpecialPeriod.self, &r)
+        case .socialOrganisation: try replay(change, as: SocialOrganisation.self, &r)
+        case .aidProject: try replay(change, as: AidProject.self, &r)
+        case .volunteer: try replay(change, as: Volunteer.self, &r)
+        case .villageNeed: try replay(change, as: VillageNeed.self, &r)
         case .policyVersion:
             guard change.operation == .create else {
                 throw FieldError(.forbidden, "policy versions are only published, never changed: publish a new version instead")

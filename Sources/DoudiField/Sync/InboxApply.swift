@@ -15,7 +15,7 @@ extension FieldStore {
     func apply(_ page: PullResponse) throws {
         let keys = try requireKeys()
         try database.writer.write { db in
-            let order: [EntityKind] = [.policyVersion, .specialPeriod, .household, .member, .obligor, .application, .workflow, .visit, .survey,
+            let order: [EntityKind] = [.policyVersion, .specialPeriod, .socialOrganisation, .aidProject, .volunteer, .villageNeed, .household, .member, .obligor, .application, .workflow, .visit, .survey,
                                        .decision, .enrolment, .payment, .reserveFundEntry]
             // each record is the server's latest version: parents first, then by sequence
             let records = page.records.sorted {

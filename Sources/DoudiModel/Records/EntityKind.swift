@@ -2,7 +2,8 @@ import Foundation
 
 /// The kinds of record that sync.
 public enum EntityKind: String, Hashable, Sendable, Codable, CaseIterable {
-    case household, member, obligor, visit, survey, application, workflow, decision, enrolment, payment, reserveFundEntry, policyVersion, specialPeriod
+    case household, member, obligor, visit, survey, application, workflow, decision, enrolment, payment, reserveFundEntry, policyVersion, specialPeriod,
+         socialOrganisation, aidProject, villageNeed, volunteer
 
     /// 户, 成员 … for history listings.
     public var chineseName: String {
@@ -20,6 +21,10 @@ public enum EntityKind: String, Hashable, Sendable, Codable, CaseIterable {
         case .reserveFundEntry: "备用金"
         case .policyVersion: "政策标准"
         case .specialPeriod: "特殊时期"
+        case .socialOrganisation: "社会组织"
+        case .aidProject: "帮扶项目"
+        case .villageNeed: "村需求"
+        case .volunteer: "扶贫志愿者"
         }
     }
 
@@ -30,7 +35,8 @@ public enum EntityKind: String, Hashable, Sendable, Codable, CaseIterable {
     /// "Principles of the sync"): the domain decides, not one global rule.
     public var mergeRule: MergeRule {
         switch self {
-        case .household, .member, .obligor, .application, .enrolment, .policyVersion, .specialPeriod: .fieldByField
+        case .household, .member, .obligor, .application, .enrolment, .policyVersion, .specialPeriod,
+             .socialOrganisation, .aidProject, .villageNeed, .volunteer: .fieldByField
         case .visit, .survey, .decision, .payment: .appendOnly
         case .reserveFundEntry: .ledger
         case .workflow: .workflow
@@ -40,11 +46,24 @@ public enum EntityKind: String, Hashable, Sendable, Codable, CaseIterable {
     /// The roles that may write records of this kind (jurisdiction is checked apart).
     public var writers: Set<Role> {
         switch self {
-        case .household, .member, .obligor, .visit, .survey, .application, .workflow: [.collector, .townApprover, .districtOfficer]
+        case .household, .member, .obligor, .visit, .survey, .application, .workflow, .villageNeed: [.collector, .townApprover, .districtOfficer]
         case .decision, .enrolment, .payment, .reserveFundEntry: [.townApprover, .districtOfficer]
-        case .policyVersion, .specialPeriod: [.districtOfficer]
+        case .policyVersion, .specialPeriod, .socialOrganisation, .aidProject, .volunteer: [.districtOfficer]
         }
     }
+
+    /// District records: kept under the district's code and pulled read-only by every device of
+    /// the district, whatever its scope — the policy records, and the §3.7 registry of social
+    /// organisations, their aid projects and the volunteer pool.
+    public var isDistrictRecord: Bool {
+        switch self {
+        case .policyVersion, .specialPeriod, .socialOrganisation, .aidProject, .volunteer: true
+        default: false
+        }
+    }
+
+    /// The district record kinds.
+    public static let districtKinds: [EntityKind] = allCases.filter(\.isDistrictRecord)
 
     /// Policy records (政策标准, 特殊时期): the district's, kept under the district's code and
     /// pulled read-only by every device of the district, whatever its scope; the merge engine

@@ -154,7 +154,7 @@ enum SQLiteLedger {
         let lineage = scope.lineage.filter { $0.level != .village }.map(\.value)
         let policies = lineage.isEmpty ? [] : try rows(.record, """
             SELECT serverSequence, body FROM record
-            WHERE serverSequence > ? AND serverSequence <= ? AND entity IN ('policyVersion', 'specialPeriod') AND village IN (\(Array(repeating: "?", count: lineage.count).joined(separator: ",")))
+            WHERE serverSequence > ? AND serverSequence <= ? AND entity IN (\(EntityKind.districtKinds.map { "'\($0.rawValue)'" }.joined(separator: ", "))) AND village IN (\(Array(repeating: "?", count: lineage.count).joined(separator: ",")))
               AND NOT \(within("village"))
             ORDER BY serverSequence LIMIT ?
             """, StatementArguments(lineage) + withinArguments(scope))

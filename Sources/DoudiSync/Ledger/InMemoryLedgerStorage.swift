@@ -48,7 +48,7 @@ public final class InMemoryLedgerStorage: LedgerStorage, @unchecked Sendable {
             func inRange(_ sequence: Int64) -> Bool { sequence > after && through.map { sequence <= $0 } ?? true }
             let records = state.records.values.filter { row in
                 row.district == scope.district && inRange(row.serverSequence)
-                    && (inScope(row.village) || (row.entity.isPolicyRecord && lineage.contains(row.village)))
+                    && (inScope(row.village) || (row.entity.isDistrictRecord && lineage.contains(row.village)))
             }.map { (FeedRow(kind: .record, sequence: $0.serverSequence, body: $0.body), 0, $0.id.uuidString) }
             let conflicts = state.conflicts.values.filter { $0.district == scope.district && inRange($0.serverSequence) && inScope($0.village) }
                 .map { (FeedRow(kind: .conflict, sequence: $0.serverSequence, body: $0.body), 1, $0.id.uuidString) }

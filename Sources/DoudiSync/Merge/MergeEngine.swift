@@ -236,6 +236,22 @@ struct MergeRun<State: MergeState> {
             do { try RecordFields.record(PolicyVersion.self, from: values).validate() } catch {
                 throw reject(.validation, change, "\(error)")
             }
+        case .specialPeriod, .socialOrganisation, .aidProject, .volunteer:
+            switch change.entity {
+            case .specialPeriod: try check(SpecialPeriod.self)
+            case .socialOrganisation: try check(SocialOrganisation.self)
+            case .aidProject: try check(AidProject.self)
+            default: try check(Volunteer.self)
+            }
+            // a district record is kept under its district's code, which every device of the district pulls
+            if case .string(let v) = values["district"] ?? .null, v != change.village.value {
+                throw reject(.scope, change, "a \(change.entity.rawValue) record of district \(v) is kept under its district's code, not \(change.village)")
+            }
+        case .villageNeed:
+            try check(VillageNeed.self)
+            if case .string(let v) = values["village"] ?? .null, v != change.village.value {
+                throw reject(.scope, change, "the need's village \(v) differs from the change's village \(change.village)")
+            }
         case .workflow:
             do { _ = try RecordFields.record(ApplicationWorkflow.self, from: values) } catch {
                 throw reject(.validation, change, "\(error)")

@@ -17,7 +17,7 @@ extension PostgresServerStore {
         let through = through ?? Int64.max
         let limit = Int64(clamping: max(0, limit))
         let lineage = scope.lineage.map(\.value)
-        let policy = EntityKind.policyKinds.map(\.rawValue)
+        let policy = EntityKind.districtKinds.map(\.rawValue)
         let rows = try await rows("""
             WITH page AS (
                 (SELECT 0 AS kind, server_sequence, id, entity, body FROM record
