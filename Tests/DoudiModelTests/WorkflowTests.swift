@@ -144,8 +144,8 @@ struct WorkflowTests {
 
         try w.apply(.referToDistrict(note: "超出镇审批权限"), by: Self.approver, on: Self.day("2020-07-08"), policy: Self.policy)
         #expect(w.stage == .referredToDistrict)
-        #expect(w.allowedEvents(for: Self.officer, on: Self.day("2020-07-09")) == [.approve, .reject])
-        #expect(w.allowedEvents(for: Self.approver, on: Self.day("2020-07-09")).isEmpty)
+        #expect(w.allowedEvents(for: Self.officer, on: Self.day("2020-07-09")) == [.approve, .reject, .withdraw])
+        #expect(w.allowedEvents(for: Self.approver, on: Self.day("2020-07-09")) == [.withdraw], "the town only records an applicant's withdrawal")
 
         try w.apply(Self.approve(amount, note: "区民政局局务会一事一议纪要 2020-07-10"), by: Self.officer,
                     on: Self.day("2020-07-10"), policy: Self.policy)
@@ -213,7 +213,7 @@ struct WorkflowTests {
         try w.apply(.raiseObjection(summary: "群众反映该户有经营性收入"), by: Self.collector, on: Self.day("2020-07-03"), policy: Self.policy)
         #expect(w.stage == .objected)
         #expect(Self.refusal(Step(Self.approve(), Self.approver, "2020-07-08"), on: w)?.code == .illegalTransition)
-        #expect(w.allowedEvents(for: Self.approver, on: Self.day("2020-07-04")) == [.startReinvestigation, .reject])
+        #expect(w.allowedEvents(for: Self.approver, on: Self.day("2020-07-04")) == [.startReinvestigation, .reject, .withdraw])
 
         try w.apply(.startReinvestigation, by: Self.approver, on: Self.day("2020-07-04"), policy: Self.policy)
         #expect(w.state.chineseName == "重新调查")
@@ -241,7 +241,7 @@ struct WorkflowTests {
         try Self.run([Step(.submit, Self.collector, "2020-06-20"), Step(.startTownReview, Self.approver, "2020-06-21")], on: &w)
         try w.apply(.returnForCorrection(reason: "缺少入户调查记录"), by: Self.approver, on: Self.day("2020-06-22"), policy: Self.policy)
         #expect(w.stage == .draft)
-        #expect(w.allowedEvents(for: Self.collector, on: Self.day("2020-06-23")) == [.submit])
+        #expect(w.allowedEvents(for: Self.collector, on: Self.day("2020-06-23")) == [.submit, .withdraw])
         try w.apply(.submit, by: Self.collector, on: Self.day("2020-06-25"), policy: Self.policy)
         #expect(w.stage == .submitted)
     }
@@ -444,8 +444,8 @@ struct WorkflowTests {
     // MARK: Allowed steps
 
     @Test("what each actor may do while the notice runs and after it ends", arguments: [
-        ("2020-07-07", Role.townApprover, [WorkflowEvent.Kind.raiseObjection, .reject]),
-        ("2020-07-08", .townApprover, [.approve, .reject, .referToDistrict]),
+        ("2020-07-07", Role.townApprover, [WorkflowEvent.Kind.raiseObjection, .reject, .withdraw]),
+        ("2020-07-08", .townApprover, [.approve, .reject, .referToDistrict, .withdraw]),
         ("2020-07-07", .collector, [.raiseObjection]),
         ("2020-07-08", .collector, []),
         ("2020-07-08", .districtOfficer, []),
@@ -469,7 +469,7 @@ struct WorkflowTests {
             }
         }
         #expect(ApplicationWorkflow.Stage.allCases.map(\.chineseName) ==
-                ["草稿", "已提交", "镇审核中", "已集体评审", "公示中", "有异议", "重新调查", "报区审批", "已先行救助", "已批准", "不予批准", "已备案"])
+                ["草稿", "已提交", "镇审核中", "已集体评审", "公示中", "有异议", "重新调查", "报区审批", "已先行救助", "已批准", "不予批准", "已备案", "已撤回"])
     }
 
     // MARK: Construction and wire format
