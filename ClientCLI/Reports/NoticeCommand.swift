@@ -30,14 +30,16 @@ struct NoticeSheetCommand: ParsableCommand {
             let store = try storeOptions.open()
             let org = try ReportScope.org(town, store: store)
             let tree = try store.orgTree()
-            let onNotice = try store.cases(at: [.publicNotice]).filter { org.contains($0.householdCase.household.village) }
-            let periods = Set(onNotice.compactMap { $0.workflow.state.notice.map { ($0.postedOn) } })
+            // §4.4 a case approved under the special procedure is on the sheet of the notice posted after it
+            let onNotice = try store.cases(at: [.publicNotice, .approved])
+                .filter { org.contains($0.householdCase.household.village) && $0.workflow.noticeOnSheet != nil }
+            let periods = Set(onNotice.compactMap { $0.workflow.noticeOnSheet?.postedOn })
             guard let chosen = try posted.map({ try Parse.day($0, option: "--posted") }) ?? periods.max() else {
                 print("没有公示中的申请 No application of \(org) is on notice: post one with `doudi review notice APP`.")
                 return
             }
-            let cases = onNotice.filter { $0.workflow.state.notice?.postedOn == chosen }
-            guard let through = cases.first?.workflow.state.notice?.through else {
+            let cases = onNotice.filter { $0.workflow.noticeOnSheet?.postedOn == chosen }
+            guard let through = cases.first?.workflow.noticeOnSheet?.through else {
                 throw CommandFailure("no notice was posted on \(chosen); notices were posted on \(periods.sorted().map(\.description).joined(separator: ", "))")
             }
             let book = try store.policyBook()

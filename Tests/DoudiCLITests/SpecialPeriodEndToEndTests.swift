@@ -66,6 +66,9 @@ struct SpecialPeriodEndToEndTests {
         try round.town.ok("review", "notice", dibaoC.id, "--date", dayAfter)
         // the notices of the special approvals follow
         for app in [dibaoA, aid] { try round.town.ok("review", "notice", app.id, "--date", Round.noticeDay) }
+        // they are on the notice sheet of that day, with the cases posted normally that day
+        let sheet = try round.town.ok("notice", "sheet", "--posted", Round.noticeDay)
+        #expect(sheet.contains("王德明") && sheet.contains("周秀英"), "\(sheet)")
         try round.town.sync()   // the server replays the special steps against the synced period: nothing rejected
 
         // the district's filing list shows them marked

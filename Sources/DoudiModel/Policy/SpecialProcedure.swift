@@ -60,6 +60,19 @@ public struct SpecialProcedure: Hashable, Sendable {
     }
 }
 
+extension ApplicationWorkflow {
+    /// The public notice the case is on the notice sheet of: the notice running or run while the
+    /// decision is pending, or the notice posted after an approval made under the special
+    /// procedure (§4.4, 先审批后公示); `nil` otherwise.
+    public var noticeOnSheet: NoticePeriod? {
+        switch state {
+        case .publicNotice(let notice, _): notice
+        case .approved(let approval) where approval.specialPeriod != nil: approval.notice
+        default: nil
+        }
+    }
+}
+
 extension PolicyBook {
     /// The special procedure on `day` (§4.4): the declared period that covers it — from its
     /// start through its declared end and the policy's continuation months — or `nil` when the
