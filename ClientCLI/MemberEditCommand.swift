@@ -53,6 +53,13 @@ struct MemberEditCommand: ParsableCommand {
             let changeSet = try store.perform(.editMember(m))
             let fields = changeSet.changes.flatMap(\.fields).map { Labels.field($0.name) }
             print("已修改成员 Changed member \(Labels.short(m.id))（\(m.name)）：\(fields.joined(separator: "、"))；变更集 #\(changeSet.sequence) 待同步")
+            // a death or a move does not stop payment by itself: the town decides 停保
+            let open = try store.householdCase(m.household).openEnrolments(member: m.id)
+            if m.personStatus != .normal, !open.isEmpty {
+                let list = open.map(\.programme.chineseName).joined(separator: "、")
+                let how = m.personStatus == .dead ? "--died YYYY-MM-DD" : "--last-month YYYY-MM"
+                print("注意 \(m.name)（\(m.personStatus.chineseName)）仍在保：\(list)。请乡镇作出停保决定 The town decides 停保: doudi enrolment stop \(Labels.short(m.household)) --member \(Labels.short(m.id)) \(how) --reason …")
+            }
         }
     }
 }

@@ -79,6 +79,12 @@ struct CorrectionsEndToEndTests {
         #expect(stillPaid.contains("停保") && stillPaid.contains("doudi enrolment stop"), "\(stillPaid)")
         #expect(try round.village.refused("enrolment", "stop", zheng, "--reason", "迁往外省", "--last-month", "2027-01").contains("town"))
 
+        // the village records her death; that alone stops nothing: it says the town decides 停保
+        let recorded = try round.village.ok("member", "edit", zhou, "--person-status", "死亡")
+        #expect(recorded.contains("停保") && recorded.contains("--died"), "\(recorded)")
+        try round.village.sync()
+        try round.town.sync()
+
         // the town decides: 郑永福 moved away, paid through January; 周秀兰 died on 14 January
         let moved = try round.town.ok("enrolment", "stop", zheng, "--reason", "迁往外省居住", "--ground", "迁出", "--last-month", "2027-01",
                                       "--date", "2026-12-20")
