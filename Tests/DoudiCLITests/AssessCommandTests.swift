@@ -34,8 +34,11 @@ struct AssessCommandTests {
         .init(sample: "04-single-person-case", programme: "disabilityNursing", memberName: "周磊", status: "eligible", fen: 8_000, clause: "3.4.2"),
         .init(sample: "05-tekun-elderly-alone", programme: "tekun", memberName: "郑永福", status: "eligible", fen: 50_000, clause: "3.2.2"),
         .init(sample: "06-orphan-with-grandparents", programme: "orphan", memberName: "林小雨", status: "eligible", fen: 90_000, clause: "3.3.2"),
-        // top-up: 900 − the child's dibao share 520 ÷ 2 §3.3.4
-        .init(sample: "07-unsupported-child-dibao", programme: "unsupportedChild", memberName: "何小军", status: "eligible", fen: 64_000, clause: "3.3.4"),
+        // a boy of 7 entered without a labour capacity: deemed to have none (民发〔2016〕178号 Art. 6), no income, supporters
+        // unable: 特困 §3.2.1; top-up: 900 − 特困 500 §3.3.4; the grandmother alone on dibao: 360 − 200
+        .init(sample: "07-unsupported-child-dibao", programme: "tekun", memberName: "何小军", status: "eligible", fen: 50_000, clause: "3.2.1"),
+        .init(sample: "07-unsupported-child-dibao", programme: "unsupportedChild", memberName: "何小军", status: "eligible", fen: 40_000, clause: "3.3.4"),
+        .init(sample: "07-unsupported-child-dibao", programme: "dibao", status: "eligible", fen: 16_000, clause: "3.1.0"),
         .init(sample: "07-unsupported-child-dibao", programme: "classifiedAid", memberName: "何翠英", status: "eligible", fen: 8_000, clause: "3.1.6"),
         .init(sample: "08-gradual-exit-temporary-aid", programme: "dibao", status: "gradualExit", fen: 99_000, clause: "3.1.5"),
         .init(sample: "08-gradual-exit-temporary-aid", programme: "temporaryAid", status: "eligible", fen: 0, clause: "3.6.3"),

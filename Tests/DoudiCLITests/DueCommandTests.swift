@@ -9,7 +9,7 @@ struct DueCommandTests {
         try #require(try desk.json(["due", "--json"] + arguments) as? [[String: Any]])
     }
 
-    @Test("§3.2.1 §3.6.4 a 特困 child turning 16, aid-first paperwork and re-surveys fall due; ID numbers masked; an income of 0 is no income")
+    @Test("§3.2.1 §3.6.4 §3.3.1 a 特困 child turning 16, aid-first paperwork and re-surveys fall due; ID numbers masked; an income of 0 is no income; the child counts against the target")
     func worklist() throws {
         let server = try SyncEndToEndTests.Server()
         defer { server.stop() }
@@ -66,6 +66,13 @@ struct DueCommandTests {
         for id in [elder, grandmother, child, burnt] { #expect(!table.contains(id)) }
         let overdue = try round.town.ok("due", "--as-of", "2026-12-15", "--within", "10")
         #expect(overdue.contains("2026-12-09 逾期") && overdue.contains("先行救助补办手续"), "\(overdue)")
+
+        // §3.3.1 the 特困 child counts as a child in difficulty, on the town's ledger and in the district's total
+        let townLedger = try round.town.ok("ledger", "--date", "2026-12-01")
+        #expect(townLedger.contains("本镇困境儿童 1 人（孤儿 0，事实无人抚养儿童 0，特困供养儿童 1，低保家庭儿童 0），全区目标 1450 人 §3.3.1"), "\(townLedger)")
+        try round.district.sync()
+        let districtLedger = try round.district.ok("ledger", "--date", "2026-12-01")
+        #expect(districtLedger.contains("全区困境儿童 1 人") && districtLedger.contains("全区目标 1450 人，完成 0.1%"), "\(districtLedger)")
 
         // a village outside the laptop's jurisdiction is refused
         #expect(try round.village.refused("due", "--village", "511011101202").contains("outside your jurisdiction"))

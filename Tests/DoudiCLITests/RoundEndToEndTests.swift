@@ -161,16 +161,17 @@ struct RoundEndToEndTests {
         let round = try Round(server)
         let policy = try Policy()
 
-        // A: grandmother and a child whose father is imprisoned and mother dead (Samples/households/07-…)
+        // A: grandmother and a child of 17 whose father is imprisoned and mother dead; the children are 16 and over, so
+        // not 特困 minors (§3.2.1, under 16 a child without able supporter is 特困 first: AssessCommandTests, 07-…)
         let a = Round.id("19500211", "022")
         try round.register(address: "五星村7组9号", head: "何翠英", id: a, ["--labour", "部分丧失", "--category", "特殊困难户"], members: [
-            ("何小军", Round.id("20120903", "037"), "孙子女",
+            ("何小军", Round.id("20090903", "037"), "孙子女",
              ["--employment", "学生", "--supporter", "unable", "--father", "imprisoned", "--mother", "dead"]),
         ])
         // B: the same, and the town gives the child classified aid tier 1 with the dibao
         let b = Round.id("19510506", "044")
         try round.register(address: "五星村7组10号", head: "罗桂芳", id: b, ["--labour", "部分丧失"], members: [
-            ("罗小花", Round.id("20130607", "046"), "孙子女",
+            ("罗小花", Round.id("20100607", "046"), "孙子女",
              ["--employment", "学生", "--supporter", "unable", "--father", "dead", "--mother", "imprisoned"]),
         ])
         for (household, child) in [(a, "何小军"), (b, "罗小花")] {

@@ -83,6 +83,15 @@ struct GradualExitTests {
         }
     }
 
+    @Test("§3.1.5 a recorded gradual exit reviewed after its window ends with its last month, as the roll stops it")
+    func reviewAfterRecordedWindow() throws {
+        var c = Self.unrecorded()
+        c.enrolments[0].gradualExitStart = Self.month("2019-01")
+        let review = try DibaoReview(householdCase: c, policy: F.policy2020, on: F.day("2020-03-10"))
+        #expect(review.outcome == .ended(lastMonth: Self.month("2019-12")))
+        #expect(review.updated.end == Self.month("2019-12"))
+    }
+
     @Test("§3.1.5 the payment roll stops after the 12th month and lists what it withholds", arguments: [
         ("2026-01", "2026-12", true),
         ("2026-01", "2027-01", false),
