@@ -96,9 +96,10 @@ struct PolicySpecialEndCommand: ParsableCommand {
                 throw CommandFailure("\(Labels.echo(period)) names \(found.count > 1 ? "several special periods" : "no special period") on this laptop (\(known.isEmpty ? "none declared" : known)): give its short id")
             }
             let day = try Parse.day(end, option: "--on")
-            let changeSet = try store.perform(.endSpecialPeriod(target.id, end: day, basis: basis))
             let book = try store.policyBook()
             let months = (try? book.inForce(on: day))?.specialRules.continuationMonths ?? 3
+            try target.checkEnd(day, declaredOn: try SystemClock.today(), continuationMonths: months)
+            let changeSet = try store.perform(.endSpecialPeriod(target.id, end: day, basis: basis))
             let last = day.addingCalendarMonths(months)
             print("已宣布结束 \(target.title) 于 \(day) 结束；特殊程序延续至 \(last)（结束后 \(months) 个月，§4.4），自 \(last.adding(days: 1)) 起恢复常规权限和程序；变更集 #\(changeSet.sequence) 待同步")
         }

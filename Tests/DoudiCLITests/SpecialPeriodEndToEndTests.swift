@@ -23,8 +23,15 @@ struct SpecialPeriodEndToEndTests {
                               "--basis", "东兴区民政局关于疫情防控期间社会救助审批的通知", "--start", "2026-06-01")
         let listed = try #require(try round.district.json("policy", "special", "list", "--date", "2026-07-01") as? [String: Any])
         let period = try #require((listed["periods"] as? [[String: Any]])?.first?["id"] as? String)
-        let ended = try round.district.ok("policy", "special", "end", String(period.prefix(8)), "--on", "2026-08-06", "--basis", "东兴区疫情防控应急响应调整的通知")
-        #expect(ended.contains("2026-11-06") && ended.contains("2026-11-07"), "\(ended)")
+        // the end is declared as it happens: the day after it (DOUDI_TODAY plays the calendar)
+        func end(_ on: String, today: String) throws -> Doudi.Run {
+            try Doudi.run(["policy", "special", "end", String(period.prefix(8)), "--on", on, "--basis", "东兴区疫情防控应急响应调整的通知",
+                           "--store", round.district.store.path], environment: round.district.environment.merging(["DOUDI_TODAY": today]) { $1 })
+        }
+        let late = try end("2026-06-15", today: "2026-11-06")   // its continuation would have closed on 09-15, before today
+        #expect(late.status == 1 && late.stderr.contains("no earlier than 2026-08-06"), "\(late.stderr)")
+        let ended = try end("2026-08-06", today: "2026-08-07")
+        #expect(ended.status == 0 && ended.stdout.contains("2026-11-06") && ended.stdout.contains("2026-11-07"), "\(ended.stdout) \(ended.stderr)")
         try round.district.sync()
 
         // three households apply: dibao, temporary aid of 2,000 a person (normal town limit 1,080), dibao

@@ -72,6 +72,13 @@ struct SpecialPeriodTests {
         #expect(throws: Never.self) { try Self.ended.validate() }
     }
 
+    @Test("§4.4 an end is declared as it happens: not so far back that the continuation closed before today",
+          arguments: [("2020-05-31", "2020-08-31", true), ("2020-05-31", "2020-09-01", false), ("2020-01-01", "2020-03-01", false)])
+    func endDeclaredInTime(end: String, today: String, accepted: Bool) {
+        let result = Result { () throws(ModelError) in try Self.running.checkEnd(W.day(end), declaredOn: W.day(today), continuationMonths: 3) }
+        #expect(((try? result.get()) != nil) == accepted)
+    }
+
     // MARK: what it changes in the workflow
 
     static let reviewed: [W.Step] = Array(W.toNotice.dropLast())   // collective review on 2020-06-28

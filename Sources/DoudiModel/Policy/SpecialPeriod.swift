@@ -53,6 +53,22 @@ public struct SpecialPeriod: Identifiable, Hashable, Sendable, Codable {
         return day <= last
     }
 
+    /// Checks an end declared on `today`: not before the start, and not so far back that the
+    /// continuation after it ended before today — steps towns have already taken under the
+    /// special procedure would fall outside it (§4.4: the end is announced as it happens).
+    ///
+    /// - Throws: ``ModelError`` saying which end may be declared.
+    public func checkEnd(_ end: Day, declaredOn today: Day, continuationMonths: Int) throws(ModelError) {
+        guard start <= end else {
+            throw ModelError(.invalidValue, field: "declaredEnd", "the end \(end) is before the start \(start): declare an end on or after the start")
+        }
+        let last = end.addingCalendarMonths(continuationMonths)
+        guard today <= last else {
+            throw ModelError(.invalidValue, field: "declaredEnd",
+                             "an end on \(end) would have closed the special procedure on \(last), before today (\(today)): towns may have approved under it since; declare the end no earlier than \(today.addingCalendarMonths(-continuationMonths))")
+        }
+    }
+
     /// True when `day` falls in the continuation after the declared end (延续期), not in the period itself.
     public func isContinuation(_ day: Day, continuationMonths: Int) -> Bool {
         guard let end = declaredEnd else { return false }
