@@ -7,7 +7,7 @@ import Foundation
 struct PolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy", abstract: "政策标准 List the policy versions; publish a new one or a price subsidy; the special period §4.4 (district).",
-        subcommands: [PolicyListCommand.self, PolicyPublishCommand.self, PolicySubsidyCommand.self, PolicySpecialCommand.self], defaultSubcommand: PolicyListCommand.self)
+        subcommands: [PolicyListCommand.self, PolicyPublishCommand.self, PolicySubsidyCommand.self, PolicySpecialCommand.self, PolicyWhatIfCommand.self], defaultSubcommand: PolicyListCommand.self)
 }
 
 /// `doudi policy list`
