@@ -50,6 +50,9 @@ struct RollCommand: ParsableCommand {
             for e in roll.suspended {
                 print("暂停发放 Suspended: \(e.programme.chineseName) \(e.monthlyAmount.yuanText)/月 of household \(Labels.short(e.household)) — the household is voided (注销) with no 停保 decision: decide it (`doudi enrolment stop \(Labels.short(e.household)) --reason … --last-month YYYY-MM`) or restore the household")
             }
+            for e in roll.withheld {
+                print("不予发放 Withheld: \(e.programme.chineseName) \(e.monthlyAmount.yuanText)/月 of household \(Labels.short(e.household)) — its gradual exit (渐退期, §3.1.5) has ended: end it with `doudi enrolment review \(Labels.short(e.household))`")
+            }
             for p in roll.unplaced {
                 print("未列入 Not on the roll: payment \(Labels.short(p.id)) of \(p.amount.yuanText) (household \(Labels.short(p.household)) is voided or missing, or the month is already paid): check it")
             }
