@@ -70,6 +70,11 @@ struct PushPlanner {
                 request.records.insert(RecordKey(change.entity, change.record))
                 locks.insert(.record(change.entity, change.record))
                 if let household = change.household { request.records.insert(RecordKey(.household, household)) }
+                // the void of a household or member still paid is refused (HouseholdCase.checkVoid): read its enrolments
+                if change.operation == .void, change.entity == .household || change.entity == .member, let household = change.household {
+                    request.enrolmentHouseholds.insert(household)
+                    locks.insert(.household(household))
+                }
                 switch change.entity {
                 case .member:
                     for field in change.fields where field.name == "residentID" {
