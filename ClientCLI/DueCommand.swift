@@ -17,7 +17,7 @@ struct DueCommand: ParsableCommand {
             come first and are marked 逾期. Resident ID numbers are masked, in the table and in --json.
             """)
 
-    @Option(help: ArgumentHelp("往后天数 Look this many days ahead (default 30).", valueName: "days"))
+    @Option(help: ArgumentHelp("往后天数 Look this many days ahead.", valueName: "days"))
     var within = 30
     @Option(help: ArgumentHelp("村 12-digit village code, or 9-digit town code (default: your jurisdiction).", valueName: "code"))
     var village: String?
