@@ -9,7 +9,7 @@ import Foundation
 struct DueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "due",
-        abstract: "到期事项 What falls due: re-surveys, gradual exits ending, children turning 16 or 18, aid-first paperwork.",
+        abstract: "到期事项 What falls due: re-surveys, gradual exits ending, children turning 16 or 18, aid-first paperwork; for the district, annual reports.",
         discussion: """
             Computed on this laptop, without a link, from the households, enrolments, surveys and \
             applications it holds and the policy in force (re-survey intervals and the paperwork time \
@@ -49,7 +49,9 @@ struct DueCommand: ParsableCommand {
             let policy = try ApplySubmitCommand.policy(store, on: day)
             let cases = try store.householdCases(within: org)
             let open = try store.cases(at: [.aidPaidFirst]).map(\.workflow)
-            let list = DueList(cases: cases, workflows: open, policy: policy, asOf: day, withinDays: within)
+            // the district chases the social organisations' annual reports (§3.7)
+            let organisations = org.level == .district ? try store.socialOrganisations() : []
+            let list = DueList(cases: cases, workflows: open, policy: policy, asOf: day, withinDays: within, organisations: organisations)
             if json {
                 print(try JSONOutput.string(list.items.map { DueListItem($0, asOf: day) }))
                 return

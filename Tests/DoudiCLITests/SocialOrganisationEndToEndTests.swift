@@ -47,6 +47,11 @@ struct SocialOrganisationEndToEndTests {
         let due = try #require(try round.village.json("org", "due", "--as-of", "2026-05-10", "--within", "30") as? [[String: Any]])
         #expect(due.map { $0["name"] as? String } == ["椑木镇农技协会", "东兴区慈善会"], "\(due)")
         #expect(due.first?["daysOverdue"] as? Int == 10)
+        // and on the district's `doudi due` worklist beside the households' items
+        let worklist = try #require(try round.district.json("due", "--as-of", "2026-05-10", "--within", "30") as? [[String: Any]])
+        let reports = worklist.filter { $0["kind"] as? String == "annualReport" }
+        #expect(reports.map { $0["name"] as? String } == ["椑木镇农技协会", "东兴区慈善会"] && reports.first?["overdue"] as? Bool == true, "\(worklist)")
+        #expect(reports.allSatisfy { $0["clause"] as? String == "3.7" && $0["household"] is NSNull })
 
         // the village reports a need; the town matches the project that serves it
         try round.village.ok("need", "add", "--kind", "产业", "--summary", "柑橘种植技术和销路", "--households", "12", "--date", "2026-05-12")

@@ -21,6 +21,9 @@ public struct DueItem: Sendable, Hashable {
         case minorAge
         /// 先行救助补办手续 (§3.6.4): emergency aid paid first whose paperwork is still open.
         case aidFirstPaperwork
+        /// 社会组织年度报告 (§3.7): a social organisation's annual report not yet received
+        /// (the district's worklist; no household).
+        case annualReport
 
         /// The name on the worklist.
         public var chineseName: String {
@@ -30,6 +33,7 @@ public struct DueItem: Sendable, Hashable {
             case .tekunMinorAge: "特困未成年人满龄"
             case .minorAge: "儿童满18周岁"
             case .aidFirstPaperwork: "先行救助补办手续"
+            case .annualReport: "社会组织年度报告"
             }
         }
     }

@@ -13,6 +13,9 @@ import Foundation
 /// - 先行救助补办手续 (§3.6.4): emergency aid paid first whose paperwork is still open,
 ///   due `workflow.reviewSchedule.aidFirstPaperworkDays` after it was paid.
 ///
+/// - 社会组织年度报告 (§3.7): on the district's list, each social organisation's annual report
+///   not yet received, due on its register's day (``AnnualReportWorklist``).
+///
 /// Items already overdue are listed too (they still need doing), first. Pure: no clock.
 ///
 /// ```swift
@@ -37,7 +40,10 @@ public struct DueList: Sendable, Hashable {
     ///   - policy: the version in force on `asOf`.
     ///   - asOf: the day the list is drawn up.
     ///   - withinDays: how far ahead to look (0: only what is due today or overdue).
-    public init(cases: [HouseholdCase], workflows: [ApplicationWorkflow], policy: PolicyVersion, asOf: Day, withinDays: Int) {
+    ///   - organisations: the social organisations whose annual reports the list chases (§3.7):
+    ///     the district's registry on the district's list, none below it.
+    public init(cases: [HouseholdCase], workflows: [ApplicationWorkflow], policy: PolicyVersion, asOf: Day, withinDays: Int,
+                organisations: [SocialOrganisation] = []) {
         self.asOf = asOf
         through = asOf.adding(days: max(withinDays, 0))
         var items: [DueItem] = []
@@ -52,6 +58,11 @@ public struct DueList: Sendable, Hashable {
         for w in workflows where w.stage == .aidPaidFirst {
             guard let c = byApplication[w.application] else { continue }
             items += Self.aidFirst(w, c, policy: policy)
+        }
+        for report in AnnualReportWorklist.items(organisations, asOf: asOf, within: max(withinDays, 0)) {
+            items.append(DueItem(kind: .annualReport, due: report.report.due, clause: "3.7", household: nil,
+                                 village: report.organisation.district, name: report.organisation.name,
+                                 detail: "\(report.report.year) 年度报告\(report.statusText)，未报送：催报，收到后 doudi org report"))
         }
         let last = through
         self.items = items.filter { $0.due <= last }.sorted {
