@@ -11,7 +11,7 @@ enum Labels {
         "village": "村(社区)", "hukou": "户籍地", "hukouType": "户籍类别", "address": "家庭住址", "phone": "联系电话",
         "categories": "户类别", "housing": "住房状况", "povertyCauses": "致贫原因",
         "employmentSupportExhausted": "无法通过产业就业帮扶脱贫", "benefitAccount": "一卡通账户", "status": "状态",
-        "voidReason": "注销原因",
+        "voidReason": "注销原因", "restoreReason": "恢复原因",
         // member
         "household": "所在家庭", "name": "姓名", "residentID": "身份证号", "relation": "与户主关系", "employment": "就业状况",
         "labourCapacity": "劳动能力", "health": "健康状况", "seriousIllness": "重病病种", "disability": "残疾",
@@ -23,6 +23,8 @@ enum Labels {
         "assets": "家庭财产", "member": "成员", "programme": "救助项目", "temporaryAidType": "临时救助类型",
         "hardship": "困难程度", "amountPerPerson": "每人金额", "persons": "人数", "summary": "困难情况",
         "state": "办理阶段", "history": "办理记录",
+        // enrolment, decision
+        "end": "截止年月", "stopPayment": "停保",
     ]
 
     static func field(_ name: String) -> String { fields[name] ?? name }

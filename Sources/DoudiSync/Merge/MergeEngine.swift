@@ -121,7 +121,7 @@ struct MergeRun<State: MergeState> {
                 fields = mergeFields(change, existing)
                 if existing.isVoided {
                     conflict(.voidVersusEdit, change, field: nil, kept: .string("voided"), other: .object(change.fields.reduce(into: [:]) { $0[$1.name] = $1.value }),
-                             "edited while voided elsewhere: the record stays voided and the edit is kept here; restore it or confirm the void")
+                             "edited while voided elsewhere: the record stays voided and the edit is kept here; restore it (doudi \(change.entity.rawValue) restore … --reason …) or confirm the void")
                 }
             }
         case .void:
@@ -135,7 +135,7 @@ struct MergeRun<State: MergeState> {
             if !existing.isVoided, !unseen.isEmpty {
                 conflict(.voidVersusEdit, change, field: nil, kept: .string("voided"),
                          other: .object(unseen.mapValues(\.value)),
-                         "voided without seeing later edits of \(unseen.keys.sorted().joined(separator: ", ")): confirm the void or restore the record")
+                         "voided without seeing later edits of \(unseen.keys.sorted().joined(separator: ", ")): confirm the void or restore the record (doudi \(change.entity.rawValue) restore … --reason …)")
             }
             if !existing.isVoided { try requireNotPaid(change) }
         case .restore:
