@@ -10,7 +10,12 @@ struct HouseholdVoidCommand: ParsableCommand {
         CommandConfiguration(
             commandName: "void",
             abstract: "注销家庭 Void a household, with the reason (nothing is deleted).",
-            discussion: "Example: doudi household void 1a2b3c4d --reason 全户迁出本村"
+            discussion: """
+                A household still paid (an enrolment without a last month) is not voided: the town decides 停保 first \
+                (doudi enrolment stop HOUSEHOLD --reason … --last-month YYYY-MM); the payment roll then pays it through that \
+                month and not after. A mistaken void is undone with doudi household restore HOUSEHOLD --reason ….
+                Example: doudi household void 1a2b3c4d --reason 全户迁出本村
+                """
         )
     }
 

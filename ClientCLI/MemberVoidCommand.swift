@@ -8,7 +8,12 @@ struct MemberVoidCommand: ParsableCommand {
         CommandConfiguration(
             commandName: "void",
             abstract: "注销家庭成员 Void a member (moved out, died, registered twice …), with the reason.",
-            discussion: "Example: doudi member void 511011195803040114 --reason 重复登记"
+            discussion: """
+                A member still paid in their own right (特困, 分类救助, a disability subsidy …) is not voided: the town decides \
+                停保 first (after a death: doudi enrolment stop HOUSEHOLD --member M --died YYYY-MM-DD --reason …). A mistaken \
+                void is undone with doudi member restore MEMBER --reason ….
+                Example: doudi member void 511011195803040114 --reason 重复登记
+                """
         )
     }
 
