@@ -58,6 +58,7 @@ struct CaseScanTests {
         for org in [Self.district, try OrgCode("511011101"), Self.villages[2]] {
             let scanned = try f.store.householdCasesScanned(within: org)
             #expect(scanned == (try f.store.householdCases(within: org)), "within \(org)")
+            #expect(try f.store.householdCasesScanned(within: org, parts: 3) == scanned, "read in three slices")
             #expect(!scanned.isEmpty && !scanned.contains { $0.household.id == all[3].household.id })
         }
     }

@@ -87,6 +87,20 @@ struct PolicyWhatIfTests {
         #expect(PolicyWhatIf.cells(w.rows[0], plusSign: false).suffix(3) == ["0", "0", "-120.00"], "a minus before a digit is not a formula")
     }
 
+    @Test("§3.1.0 thousands of households (assessed in chunks at once): the sums and the order of the changes are as one by one")
+    func manyHouseholds() throws {
+        let many = (0..<2_500).map { i in Self.household(100 + i, village: i.isMultiple(of: 2) ? R.wuxing : R.xinhua, persons: 2,
+                                                           income: i.isMultiple(of: 3) ? "740.00" : "400.00") }
+        let w = PolicyWhatIf(cases: many, org: R.org, current: F.policy2020, draft: try Self.draft(), month: Self.month)
+        let gains = many.indices.filter { $0.isMultiple(of: 3) }.count   // 370 per capita
+        let area = try #require(w.rows.first { $0.town == nil && $0.programme == .dibao })
+        #expect(area.current.households == 2_500 - gains && area.draft.households == 2_500)
+        #expect(area.draft.monthlyAmount == Money(fen: Int64(gains) * 6_000 + Int64(2_500 - gains) * 40_000))
+        let expected = many.enumerated().sorted { ($0.element.household.village, $0.offset) < ($1.element.household.village, $1.offset) }
+            .map(\.element.household.id)
+        #expect(w.changes.map(\.household) == expected, "every household changes, by village and then as given")
+    }
+
     @Test("a draft that changes nothing: the same caseload on both sides and no changes")
     func unchanged() throws {
         let w = PolicyWhatIf(cases: Self.cases, org: R.org, current: F.policy2020, draft: try Self.draft(standard: "360.00"), month: Self.month)

@@ -68,13 +68,12 @@ public struct PolicyWhatIf: Sendable, Hashable {
             .map(\.element)
         householdsAssessed = active.count
 
+        let assessed = Self.assessAll(active, before: before, after: after, asOf: asOf)
         var tally = Tally()
         var changes: [Change] = []
-        for c in active {
+        for (c, (was, will)) in zip(active, assessed) {
             let town = c.household.village.town ?? c.household.village
             tally.towns.insert(town)
-            let was = Self.monthly(before.assess(c, asOf: asOf), c)
-            let will = Self.monthly(after.assess(c, asOf: asOf), c)
             for (key, entry) in was.entries { tally.add(entry, key: key, town: town, household: c.household.id, side: .current) }
             for (key, entry) in will.entries { tally.add(entry, key: key, town: town, household: c.household.id, side: .draft) }
             for key in (was.order + will.order.filter { was.entries[$0] == nil }).sorted(by: { $0.programme < $1.programme }) {
@@ -87,6 +86,34 @@ public struct PolicyWhatIf: Sendable, Hashable {
         }
         self.changes = changes
         rows = tally.rows(org: org)
+    }
+
+    /// Both sides of every household, in the order given. Assessing is pure, so a district's
+    /// households are assessed in chunks on every processor; the result is the same as one by one.
+    private static func assessAll(_ cases: [HouseholdCase], before: Assessor, after: Assessor, asOf: Day) -> [(Monthly, Monthly)] {
+        let chunk = 1_024
+        let chunks = (cases.count + chunk - 1) / chunk
+        let results = ChunkResults(count: chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { k in
+            let part = cases[(k * chunk)..<min(cases.count, (k + 1) * chunk)].map { c in
+                (Self.monthly(before.assess(c, asOf: asOf), c), Self.monthly(after.assess(c, asOf: asOf), c))
+            }
+            results[k] = part
+        }
+        return (0..<chunks).flatMap { results[$0] }
+    }
+
+    /// The chunks' results, written by the threads that computed them.
+    private final class ChunkResults: @unchecked Sendable {
+        private let lock = NSLock()
+        private var chunks: [[(Monthly, Monthly)]]
+
+        init(count: Int) { chunks = Array(repeating: [], count: count) }
+
+        subscript(k: Int) -> [(Monthly, Monthly)] {
+            get { lock.lock(); defer { lock.unlock() }; return chunks[k] }
+            set { lock.lock(); defer { lock.unlock() }; chunks[k] = newValue }
+        }
     }
 
     /// One side's qualifying monthly determinations of a household, by programme and person.
