@@ -156,35 +156,22 @@ extension ReserveFundEntry: StoredRecord {
     func village(_ db: Database) throws -> OrgCode { town }
 }
 
-extension SpecialPeriod: StoredRecord {
-    static let entity = EntityKind.specialPeriod
-    var recordID: UUID { id }
-    var householdID: UUID? { nil }
-    /// A policy record: kept under its district's code, which every laptop of the district pulls.
-    func village(_ db: Database) throws -> OrgCode { district }
+/// A district record (``EntityKind/isDistrictRecord``): no household, kept under its district's
+/// code, which every laptop of the district pulls.
+protocol DistrictStoredRecord: StoredRecord, Identifiable where ID == UUID {
+    var district: OrgCode { get }
 }
 
-extension SocialOrganisation: StoredRecord {
-    static let entity = EntityKind.socialOrganisation
-    var recordID: UUID { id }
-    var householdID: UUID? { nil }
-    /// A district record: kept under its district's code.
-    func village(_ db: Database) throws -> OrgCode { district }
-}
-
-extension AidProject: StoredRecord {
-    static let entity = EntityKind.aidProject
+extension DistrictStoredRecord {
     var recordID: UUID { id }
     var householdID: UUID? { nil }
     func village(_ db: Database) throws -> OrgCode { district }
 }
 
-extension Volunteer: StoredRecord {
-    static let entity = EntityKind.volunteer
-    var recordID: UUID { id }
-    var householdID: UUID? { nil }
-    func village(_ db: Database) throws -> OrgCode { district }
-}
+extension SpecialPeriod: DistrictStoredRecord { static let entity = EntityKind.specialPeriod }
+extension SocialOrganisation: DistrictStoredRecord { static let entity = EntityKind.socialOrganisation }
+extension AidProject: DistrictStoredRecord { static let entity = EntityKind.aidProject }
+extension Volunteer: DistrictStoredRecord { static let entity = EntityKind.volunteer }
 
 extension VillageNeed: StoredRecord {
     static let entity = EntityKind.villageNeed

@@ -80,9 +80,7 @@ extension SpecialPeriod: ValidatedRecord {
     /// Checks the declaration: a district, a title and basis, an end not before the start and
     /// declared with its own basis.
     public func validate() throws(ModelError) {
-        guard district.level == .district else {
-            throw ModelError(.invalidValue, field: "district", "\(district) is not a district code: use the 6-digit code, e.g. 511011")
-        }
+        try requireDistrict(district)
         try requireText(title, "title", "the period's title (e.g. 新冠肺炎疫情防控期间)")
         try requireText(basis, "basis", "the document the declaration rests on (依据文件)")
         try TextRules.check(title, field: "title")

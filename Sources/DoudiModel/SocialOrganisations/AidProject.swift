@@ -64,9 +64,7 @@ extension AidProject: ValidatedRecord {
     public func validate() throws(ModelError) {
         try requireDistrict(district)
         try requireText(title, "title", "the project's title")
-        for (i, area) in areas.enumerated() where !district.contains(area) || area == district {
-            throw ModelError(.invalidValue, field: "areas[\(i)]", "\(area) is not a town or village of district \(district): name the towns or villages it serves (none: the whole district)")
-        }
+        try requireWithin(district, areas, field: "areas")
         if let end, end < start { throw ModelError(.invalidValue, field: "end", "the end \(end) is before the start \(start)") }
         if let funds { try requireNonNegative(funds, "funds") }
     }

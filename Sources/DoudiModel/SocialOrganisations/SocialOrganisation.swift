@@ -132,3 +132,10 @@ func requireDistrict(_ district: OrgCode) throws(ModelError) {
         throw ModelError(.invalidValue, field: "district", "\(district) is not a district code: use the 6-digit code, e.g. 511011")
     }
 }
+
+/// The towns or villages a district record serves must lie inside its district.
+func requireWithin(_ district: OrgCode, _ areas: [OrgCode], field: String) throws(ModelError) {
+    for (i, area) in areas.enumerated() where !district.contains(area) || area == district {
+        throw ModelError(.invalidValue, field: "\(field)[\(i)]", "\(area) is not a town or village of district \(district): name the towns or villages it serves (none: the whole district)")
+    }
+}

@@ -37,9 +37,7 @@ extension Volunteer: ValidatedRecord {
         guard !skills.isEmpty, !skills.contains(where: { $0.trimmingWhitespace().isEmpty }) else {
             throw ModelError(.missingValue, field: "skills", "name at least one skill (专长), e.g. 种养殖技术")
         }
-        for (i, v) in villages.enumerated() where !district.contains(v) || v == district {
-            throw ModelError(.invalidValue, field: "villages[\(i)]", "\(v) is not a town or village of district \(district)")
-        }
+        try requireWithin(district, villages, field: "villages")
         if let phone, !phone.isEmpty, !phone.allSatisfy({ $0.isNumber || $0 == "-" || $0 == " " }) {
             throw ModelError(.invalidValue, field: "phone", "\(phone) is not a phone number: digits and - only")
         }
