@@ -44,7 +44,7 @@ struct PolicyWhatIfCommand: ParsableCommand {
                 throw CommandFailure("\(draft): district is \(draftPolicy.district) but this store's policy is for \(current.district): a draft for another district would refuse every household's hukou (§3.1.0); fix the draft's district")
             }
             let tree = try store.orgTree()
-            let whatIf = PolicyWhatIf(cases: try store.householdCasesScanned(within: org), org: tree, current: current,
+            let whatIf = PolicyWhatIf(cases: try store.householdCases(within: org), org: tree, current: current,
                                       draft: draftPolicy, month: ym)
             if json {
                 // standard output stays one JSON document: the CSV, if asked for too, is written without a word

@@ -5,8 +5,8 @@ import GRDB
 import Testing
 @testable import DoudiField
 
-/// `householdCasesScanned(within:)`, the table-by-table read `doudi policy what-if` uses over a
-/// whole district: the same cases as the household-by-household read.
+/// `householdCases(within:)`, the table-by-table read `doudi ledger`, `roll`, `due` and `policy
+/// what-if` use over a whole district: the same cases as reading household by household.
 @Suite("Field store: reading a district's households at once")
 struct CaseScanTests {
     static let district = try! OrgCode("511011")
@@ -48,7 +48,16 @@ struct CaseScanTests {
         }
     }
 
-    @Test("the same cases, in the same order, as reading household by household; voided households and records left out")
+    /// Household by household, as ``FieldStore/householdCase(_:)`` reads one.
+    static func oneByOne(_ store: FieldStore, within org: OrgCode, includingVoided: Bool = false) throws -> [HouseholdCase] {
+        let ids = try store.database.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM household WHERE (? OR voidReason IS NULL) AND substr(village, 1, ?) = ? ORDER BY village, rowid",
+                                arguments: [includingVoided, org.value.count, org.value])
+        }
+        return try ids.compactMap(UUID.init(uuidString:)).map { try store.householdCase($0) }
+    }
+
+    @Test("the same cases, in the same order, as reading household by household; voided households (unless asked for) and voided records left out")
     func sameAsOneByOne() throws {
         let f = try StoreFixture(role: .districtOfficer, org: Self.district)
         try Self.load(f.store, households: 40)
@@ -56,11 +65,14 @@ struct CaseScanTests {
         try f.store.perform(.void(.household, all[3].household.id, reason: "迁出"))
         if let member = all[5].members.dropFirst().first { try f.store.perform(.void(.member, member.id, reason: "录入错误")) }
         for org in [Self.district, try OrgCode("511011101"), Self.villages[2]] {
-            let scanned = try f.store.householdCasesScanned(within: org)
-            #expect(scanned == (try f.store.householdCases(within: org)), "within \(org)")
-            #expect(try f.store.householdCasesScanned(within: org, parts: 3) == scanned, "read in three slices")
+            let scanned = try f.store.householdCases(within: org)
+            #expect(scanned == (try Self.oneByOne(f.store, within: org)), "within \(org)")
+            #expect(try f.store.householdCases(within: org, parts: 3) == scanned, "read in three slices")
             #expect(!scanned.isEmpty && !scanned.contains { $0.household.id == all[3].household.id })
+            let withVoided = try f.store.householdCases(within: org, includingVoided: true, parts: 2)
+            #expect(withVoided == (try Self.oneByOne(f.store, within: org, includingVoided: true)), "with voided households, within \(org)")
         }
+        #expect(try f.store.householdCases(within: Self.district, includingVoided: true).contains { $0.household.id == all[3].household.id })
     }
 
     /// A district-sized store on disk (`DOUDI_WHATIF_SCALE` households; not run unless set):
@@ -84,8 +96,8 @@ struct CaseScanTests {
         let clock = ContinuousClock()
         let load = try clock.measure { try Self.load(store, households: n, villages: villages) }
         var scanned: [HouseholdCase] = [], oneByOne: [HouseholdCase] = []
-        let scan = try clock.measure { scanned = try store.householdCasesScanned(within: Self.district) }
-        let single = try clock.measure { oneByOne = try store.householdCases(within: Self.district) }
+        let scan = try clock.measure { scanned = try store.householdCases(within: Self.district) }
+        let single = try clock.measure { oneByOne = try Self.oneByOne(store, within: Self.district) }
         #expect(scanned.count == n && scanned == oneByOne)
 
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

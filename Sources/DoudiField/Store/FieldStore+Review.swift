@@ -37,19 +37,6 @@ extension FieldStore {
         }
     }
 
-    /// Every household (voided ones left out) whose village lies within `org`, with its records.
-    ///
-    /// With `includingVoided`, voided households (注销) too: a payment roll pays them through
-    /// the last month a stop-payment decision (停保) gave.
-    public func householdCases(within org: OrgCode, includingVoided: Bool = false) throws -> [HouseholdCase] {
-        try database.writer.read { db in
-            let ids = try String.fetchAll(db, sql: """
-                SELECT id FROM household WHERE (? OR voidReason IS NULL) AND substr(village, 1, ?) = ? ORDER BY village, rowid
-                """, arguments: [includingVoided, org.value.count, org.value])
-            return try ids.compactMap(UUID.init(uuidString:)).map { try Self.householdCase($0, db, keys: keys) }
-        }
-    }
-
     /// One-off payments (temporary aid) for a month, not voided.
     public func payments(in month: YearMonth) throws -> [Payment] {
         try database.writer.read { db in
