@@ -33,6 +33,19 @@ struct ThrottleTests {
         #expect(quiet.failures == 1 && quiet.nextAttemptAt == 3600)
     }
 
+    @Test("A wait is never shorter in real time than configured: a failure at x.9 s with a wait of 2 s lets the next attempt in at x + 3, one that costs nothing at once")
+    func waitRoundedUp() {
+        let rule = LoginThrottle(ServerConfiguration.Throttle())
+        #expect(rule.nextAttempt(after: 2, failedAtMillis: 100_900) == 103)
+        #expect(rule.nextAttempt(after: 2, failedAtMillis: 100_000) == 102)
+        #expect(rule.nextAttempt(after: 0, failedAtMillis: 100_900) == 100)
+        var state: LoginThrottleState?
+        for i in 0..<5 { state = rule.recordingFailure(state, atMillis: 100_000 + Int64(i) * 100 + 50) }
+        #expect(state?.failures == 5 && state?.lastFailureAt == 100 && state?.nextAttemptAt == 103)
+        #expect(rule.verdict(state, now: 102) == .wait(seconds: 1))   // 100.45 s + 2 s is after 102.0
+        #expect(rule.verdict(state, now: 103) == .allowed)
+    }
+
     @Test("Changing the password checks the current one like a login: wrong ones count, then 429, and the count is shared with logins")
     func passwordChangeThrottled() async throws {
         try await ServerFixture.run { f in

@@ -42,11 +42,12 @@ actor AddressThrottle {
         return true
     }
 
-    /// Counts a failed login from `address`.
-    func recordFailure(_ address: String, now: Int64) {
+    /// Counts a failed login from `address` at `atMillis` (milliseconds since 1970).
+    func recordFailure(_ address: String, atMillis: Int64) {
+        let now = atMillis / 1000
         let previous = states[address]
         let failures = rule.failures(after: previous?.failures ?? 0, lastFailureAt: previous?.lastFailureAt, now: now)
-        let next = now + rule.wait(afterFailures: failures, free: rule.configuration.addressFreeFailures)
+        let next = rule.nextAttempt(after: rule.wait(afterFailures: failures, free: rule.configuration.addressFreeFailures), failedAtMillis: atMillis)
         states[address] = LoginThrottleState(failures: failures, lastFailureAt: now, nextAttemptAt: max(next, previous?.nextAttemptAt ?? 0))
         if states.count > capacity { forgetStalest(now: now) }
     }

@@ -38,13 +38,31 @@ public struct LoginThrottle: Hashable, Sendable {
         return previous + 1
     }
 
-    /// The account's state after one more failed login at `now`.
-    public func recordingFailure(_ state: LoginThrottleState?, now: Int64) -> LoginThrottleState {
+    /// The account's state after one more failed login at `atMillis` (milliseconds since 1970).
+    ///
+    /// Times are kept in whole seconds; the next attempt is rounded **up** (``nextAttempt(after:failedAtMillis:)``),
+    /// so the wait is never shorter in real time than configured.
+    public func recordingFailure(_ state: LoginThrottleState?, atMillis: Int64) -> LoginThrottleState {
+        let now = atMillis / 1000
         // a locked account stays locked and its count keeps growing; a quiet window restarts the count
         let count = state?.lockedAt != nil ? (state?.failures ?? 0) + 1
             : failures(after: state?.failures ?? 0, lastFailureAt: state?.lastFailureAt, now: now)
         let locked = state?.lockedAt ?? (count >= configuration.lockoutFailures ? now : nil)
-        return LoginThrottleState(failures: count, lastFailureAt: now, nextAttemptAt: now + wait(afterFailures: count), lockedAt: locked)
+        return LoginThrottleState(failures: count, lastFailureAt: now, nextAttemptAt: nextAttempt(after: wait(afterFailures: count), failedAtMillis: atMillis),
+                                  lockedAt: locked)
+    }
+
+    /// The account's state after one more failed login in the second `now`.
+    public func recordingFailure(_ state: LoginThrottleState?, now: Int64) -> LoginThrottleState {
+        recordingFailure(state, atMillis: now * 1000)
+    }
+
+    /// The first second a next attempt is taken after a failure at `failedAtMillis` that costs
+    /// `wait` seconds: a failure at x.9 s with a wait of 2 s lets the next attempt in at x + 3, not
+    /// at x + 2 (1.1 s later); a failure that costs no wait lets it in at once.
+    public func nextAttempt(after wait: Int64, failedAtMillis: Int64) -> Int64 {
+        let second = failedAtMillis / 1000
+        return wait > 0 ? second + wait + (failedAtMillis % 1000 == 0 ? 0 : 1) : second
     }
 
     /// What the state says of an attempt at `now`, before the password is checked.

@@ -109,13 +109,16 @@ struct AuthController {
             try await hasher.burn(login.password) // as slow as a real check: timing does not tell which names exist
         }
         guard verified, let user = found else {
-            let after = try await store.recordLoginFailure(account: account, now: now, rule: throttle)
-            if let address { await addresses.recordFailure(address, now: now) }
+            // counted when it is known — after the slow hash, rounded up — so the wait that follows
+            // is the configured wait in real time, however long the hash took
+            let failedAt = clock.nowMillis()
+            let after = try await store.recordLoginFailure(account: account, atMillis: failedAt, rule: throttle)
+            if let address { await addresses.recordFailure(address, atMillis: failedAt) }
             logger.notice("login failed", metadata: metadata.merging(["failures": "\(after.failures)"]) { $1 })
             // a name that is not an account is not written down: it may be a password typed in the wrong field
             await audit.record(.loginFailed, user: found?.name, org: found?.org, device: login.device, address: address,
                                detail: found == nil ? "unknown user name" : "wrong password (\(after.failures) in a row)", logger: logger)
-            if after.lockedAt == now, counted?.lockedAt == nil {
+            if after.lockedAt == failedAt / 1000, counted?.lockedAt == nil {
                 logger.warning("account locked after failed logins", metadata: metadata)
                 await audit.record(.accountLocked, user: found?.name, org: found?.org, device: login.device, address: address,
                                    detail: "\(after.failures) failed logins in a row", logger: logger)
@@ -221,7 +224,7 @@ struct AuthController {
             throw ServerError(.notFound, "the account of this token no longer exists")
         }
         guard try await hasher.verify(body.currentPassword, against: user.password) else {
-            let after = try await store.recordLoginFailure(account: account, now: now, rule: throttle)
+            let after = try await store.recordLoginFailure(account: account, atMillis: clock.nowMillis(), rule: throttle)
             await audit.record(.loginFailed, user: user.name, org: user.org, device: identity.device, address: clientAddress(request, context),
                                detail: "wrong current password when changing it (\(after.failures) in a row)", logger: context.logger)
             throw ServerError(.loginFailed, "the current password is wrong")

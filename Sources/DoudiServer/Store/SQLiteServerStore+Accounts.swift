@@ -138,10 +138,10 @@ extension SQLiteServerStore {
         }
     }
 
-    public func recordLoginFailure(account: String, now: Int64, rule: LoginThrottle) async throws -> LoginThrottleState {
+    public func recordLoginFailure(account: String, atMillis: Int64, rule: LoginThrottle) async throws -> LoginThrottleState {
         try await database.writer.write { db in
             let previous = try Row.fetchOne(db, sql: "SELECT * FROM loginThrottle WHERE account = ?", arguments: [account]).map(Self.throttleState)
-            var state = rule.recordingFailure(previous, now: now)
+            var state = rule.recordingFailure(previous, atMillis: atMillis)
             // an attempt claimed by another request keeps its later slot
             state.nextAttemptAt = max(state.nextAttemptAt, previous?.nextAttemptAt ?? 0)
             try db.execute(sql: """
@@ -151,7 +151,7 @@ extension SQLiteServerStore {
                 """, arguments: [account, state.failures, state.lastFailureAt, state.nextAttemptAt, state.lockedAt])
             // counts whose window has passed hold nothing any more (names typed once, long ago): forget them
             try db.execute(sql: "DELETE FROM loginThrottle WHERE lockedAt IS NULL AND lastFailureAt <= ?",
-                           arguments: [now - rule.configuration.windowSeconds])
+                           arguments: [state.lastFailureAt - rule.configuration.windowSeconds])
             return state
         }
     }

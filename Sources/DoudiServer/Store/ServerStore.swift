@@ -61,7 +61,7 @@ public protocol ServerStore: LedgerStorage {
     /// `until` when it has come and the account is not locked. False when another attempt took it.
     func claimLoginAttempt(account: String, now: Int64, until: Int64) async throws -> Bool
     /// Counts a failed login of an account, atomically, by `rule`; returns the new state.
-    func recordLoginFailure(account: String, now: Int64, rule: LoginThrottle) async throws -> LoginThrottleState
+    func recordLoginFailure(account: String, atMillis: Int64, rule: LoginThrottle) async throws -> LoginThrottleState
     /// Forgets an account's failures and lock (a correct login, an unlock).
     /// Returns the state it had, if any.
     @discardableResult

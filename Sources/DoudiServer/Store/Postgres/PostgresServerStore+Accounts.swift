@@ -185,7 +185,7 @@ extension PostgresServerStore {
             """, "taking a login attempt").isEmpty
     }
 
-    public func recordLoginFailure(account: String, now: Int64, rule: LoginThrottle) async throws -> LoginThrottleState {
+    public func recordLoginFailure(account: String, atMillis: Int64, rule: LoginThrottle) async throws -> LoginThrottleState {
         try await accountsTransaction("counting a failed login") { connection in
             // a row to lock, so that two failures counted at once both count
             _ = try await rows("""
@@ -196,7 +196,7 @@ extension PostgresServerStore {
                 SELECT account, failures::bigint, last_failure_at, next_attempt_at, locked_at FROM login_throttle WHERE account = \(account) FOR UPDATE
                 """, on: connection).first else { throw ServerError(.internal, "a failed-login count vanished while it was counted") }
             let previous = try Self.throttleState(row).1
-            var state = rule.recordingFailure(previous.failures == 0 ? nil : previous, now: now)
+            var state = rule.recordingFailure(previous.failures == 0 ? nil : previous, atMillis: atMillis)
             // an attempt claimed by another request keeps its later slot
             state.nextAttemptAt = max(state.nextAttemptAt, previous.nextAttemptAt)
             _ = try await rows("""
@@ -206,7 +206,7 @@ extension PostgresServerStore {
                 """, on: connection)
             // counts whose window has passed hold nothing any more (names typed once, long ago): forget them
             _ = try await rows("""
-                DELETE FROM login_throttle WHERE locked_at IS NULL AND last_failure_at <= \(now - rule.configuration.windowSeconds)
+                DELETE FROM login_throttle WHERE locked_at IS NULL AND last_failure_at <= \(state.lastFailureAt - rule.configuration.windowSeconds)
                 """, on: connection)
             return state
         }
