@@ -84,13 +84,13 @@ struct AssessCommand: ParsableCommand {
             throw ValidationError("give at least one household document or household, e.g. doudi assess Samples/households/*.json, or doudi assess 1a2b3c4d with a store")
         }
         if let asOf {
-            do { _ = try Day(iso: asOf) } catch { throw ValidationError("--as-of \(error.description)") }
+            do { _ = try Day(typed: asOf) } catch { throw ValidationError("--as-of \(error.description)") }
         }
     }
 
     func run() throws {
         try reportingFailures {
-            let day = try asOf.map { try Day(iso: $0) } ?? SystemClock.today()
+            let day = try asOf.map { try Day(typed: $0) } ?? SystemClock.today()
             var store: FieldStore?
             if let household = files.first(where: { !Self.isDocument($0) }) {
                 guard storeOptions.isConfigured() else {

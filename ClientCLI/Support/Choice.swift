@@ -37,20 +37,15 @@ extension Choice {
 }
 
 extension Relation: Choice {
-    static var aliases: [String: Relation] {
-        ["户主": .head, "本人": .head, "孙子": .grandchild, "孙女": .grandchild, "父亲": .parent, "母亲": .parent,
-         "祖父": .grandparent, "祖母": .grandparent, "兄弟": .sibling, "姐妹": .sibling]
-    }
+    static var aliases: [String: Relation] { otherNames }
 }
 
 extension LabourCapacity: Choice {
-    static var aliases: [String: LabourCapacity] {
-        ["有": .full, "部分丧失": .partial, "完全丧失": .none, "无": .none, "无劳动能力": .none]
-    }
+    static var aliases: [String: LabourCapacity] { otherNames }
 }
 
 extension Employment: Choice {
-    static var aliases: [String: Employment] { ["失业": .unemployed, "无业": .unemployed] }
+    static var aliases: [String: Employment] { otherNames }
 }
 
 extension Health: Choice {}

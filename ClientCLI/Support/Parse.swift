@@ -6,16 +6,18 @@ import Foundation
 /// Reading option values: days, amounts of yuan, org codes, members named within a
 /// household. Each failure is a `ValidationError` naming the option and what to write.
 enum Parse {
-    /// `YYYY-MM-DD`, or today when not given.
+    /// A day as people type it (`2020-07-01`, `2020/7/1`, `2020年7月1日` …, ``Day/init(typed:)``),
+    /// or today when not given.
     static func day(_ text: String?, option: String = "--date") throws -> Day {
         guard let text else { return try SystemClock.today() }
-        do { return try Day(iso: text) } catch { throw ValidationError("\(option) \(error.description)") }
+        do { return try Day(typed: text) } catch { throw ValidationError("\(option) \(error.description)") }
     }
 
-    /// A string of yuan with at most two decimals, e.g. `360`, `1080.50`. A minus sign
-    /// is read (the record's validation refuses a negative amount with its own message).
+    /// Yuan as people type them, with at most two decimals: `360`, `1080.50`, `1,200`, `1200元`,
+    /// `¥1200`, full-width digits (``Money/init(typed:)``). A minus sign is read (the record's
+    /// validation refuses a negative amount with its own message).
     static func money(_ text: String, option: String) throws -> Money {
-        do { return try Money(yuanString: text) } catch { throw ValidationError("\(option) \(error.description)") }
+        do { return try Money(typed: text) } catch { throw ValidationError("\(option) \(error.description)") }
     }
 
     /// `YYYY-MM`.

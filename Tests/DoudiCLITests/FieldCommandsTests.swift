@@ -274,6 +274,28 @@ struct FieldCommandsTests {
               mentions: ["nothing changed"]),
     ]
 
+    @Test("what a Chinese user types is read as meant: 儿子, dates 2020/6/20 and 2020年6月21日, amounts 1,200元 and full-width １２００")
+    func chineseInput() throws {
+        let home = try Home.withSampleLedger()
+        let household = try home.household(headedBy: "王德福")
+        let add = try home.run("member", "add", household, "--name", "王小军", "--id", Self.residentID(birth: "19980304", sequence: "131"), "--relation", "儿子")
+        #expect(add.status == 0, "\(add.stderr)")
+        let survey = try home.run("survey", "record", household, "--date", "2020年6月1日", "--surveyor", "李会计", "--surveyor", "王主任",
+                                  "--income", "工资：1,200元", "--income", "经营:１２００")
+        #expect(survey.status == 0, "\(survey.stderr)")
+        let detail = try #require(try home.json("household", "show", household, "--json") as? [String: Any])
+        #expect((detail["members"] as? [[String: Any]])?.first { $0["name"] as? String == "王小军" }?["relation"] as? String == "son")
+        let draft = try home.run("apply", household, "--programme", "temporaryAid", "--type", "急难型", "--hardship", "ordinary",
+                                 "--amount", "¥900", "--persons", "2", "--summary", "房屋受暴雨损毁", "--date", "2020/6/20")
+        #expect(draft.status == 0, "\(draft.stderr)")
+        let application = try #require(((try home.json("household", "show", household, "--json") as? [String: Any])?["applications"] as? [[String: Any]])?.first)
+        #expect(application["amountPerPersonFen"] as? Int == 90_000)
+        // what may be a mistake is refused, saying what to write
+        let wrong = try home.run("apply", household, "--programme", "temporaryAid", "--type", "急难型", "--hardship", "ordinary",
+                                 "--amount", "1,20", "--persons", "1", "--summary", "x", "--date", "2020/6/20")
+        #expect(wrong.status != 0 && wrong.stderr.contains("1,200"), "\(wrong.stderr)")
+    }
+
     @Test("a refused command: one line on stderr, exit status 1, the outbox unchanged", arguments: refusals)
     func refused(_ refusal: Refusal) throws {
         let home = try Home.withSampleLedger()

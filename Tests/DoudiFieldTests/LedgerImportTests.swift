@@ -38,7 +38,7 @@ struct LedgerImportTests {
         3号",赵五,\(good2),户主,,
         D,511011101201,四组4号,钱六,\(good1),户主,,
         E,5110111,五组5号,孙七,\(good3),户主,,
-        A,511011101201,一组1号,张八,\(good3),外甥,,
+        A,511011101201,一组1号,张八,\(good3),邻居,,
         """
         let report = try LedgerImport(store: f.store).run(Data(csv.replacingOccurrences(of: "\n", with: "\r\n").utf8))
         #expect(report.households == 2 && report.members == 2)

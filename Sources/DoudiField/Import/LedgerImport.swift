@@ -163,10 +163,9 @@ public struct LedgerImport: Sendable {
     static func member(_ value: (Column) -> String, household: UUID, id: UUID) throws -> Member {
         let residentID: ResidentID
         do { residentID = try ResidentID(value(.residentID)) } catch { throw FieldError(.validation, field: Column.residentID.rawValue, error.reason) }
-        let relation: Relation = try pick(value(.relation), .relation, aliases: ["户主": .head, "本人": .head, "子女": .son, "孙子": .grandchild, "孙女": .grandchild])
-        let labour: LabourCapacity = try pick(value(.labourCapacity), .labourCapacity, default: .full,
-                                              aliases: ["有": .full, "部分丧失": .partial, "完全丧失": .none, "无": .none, "无劳动能力": .none])
-        let employment: Employment = try pick(value(.employment), .employment, default: .other, aliases: ["失业": .unemployed, "无业": .unemployed])
+        let relation: Relation = try pick(value(.relation), .relation, aliases: Relation.otherNames)
+        let labour: LabourCapacity = try pick(value(.labourCapacity), .labourCapacity, default: .full, aliases: LabourCapacity.otherNames)
+        let employment: Employment = try pick(value(.employment), .employment, default: .other, aliases: Employment.otherNames)
         let health: Health = try pick(value(.health), .health, default: .healthy, aliases: [:])
         var disability: Disability?
         let category = value(.disabilityCategory), gradeText = value(.disabilityGrade)

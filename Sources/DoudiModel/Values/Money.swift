@@ -102,7 +102,7 @@ public struct MoneyParseError: Error, Hashable, Sendable, CustomStringConvertibl
     /// The text as given.
     public var text: String
     public var description: String {
-        "\"\(text)\" is not an amount of yuan: write digits with at most two decimals, e.g. \"360.00\""
+        "\"\(text)\" is not an amount of yuan: write digits with at most two decimals, e.g. \"360.00\" (1,200 and 1200元 are read too)"
     }
 }
 
