@@ -15,7 +15,28 @@ import Darwin
 @main
 struct Doudi: AsyncParsableCommand {
     /// Every file doudi creates (store, token, backups, rolls, notices) is its user's only.
-    static func main() async { _ = umask(0o077); await main(nil) }
+    ///
+    /// Every error is one line, `doudi: error: …`: a wrong option value is reported like a refused
+    /// step, with what to write, not with the whole usage (`--help` shows that).
+    static func main() async {
+        _ = umask(0o077)
+        do {
+            var command = try parseAsRoot(nil)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            let text = message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+            // help, --version, and failures already reported (CommandFailure's ExitCode) go the usual way
+            guard code != .success, !text.isEmpty else { exit(withError: error) }
+            let line = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            StandardError.writeLine("doudi: error: \(Labels.maskingResidentIDs(line)) (doudi help for the commands, --help on one for its options)")
+            exit(withError: ExitCode(code.rawValue))
+        }
+    }
 
     static var configuration: CommandConfiguration {
         CommandConfiguration(

@@ -81,7 +81,8 @@ struct StoreOptions: ParsableArguments {
             for note in database.notes { StandardError.writeLine("doudi: note: \(note)") }
             return FieldStore(database: database)
         } catch {
-            throw CommandFailure("\(path) cannot be opened as a Doudi store (\(CommandFailure.oneLine(error))): check the path, or set up a new store there with `doudi init`")
+            if let explained = StoreProblem.explain(error) { throw CommandFailure("\(path): \(explained)") }
+            throw CommandFailure("\(path) cannot be opened as a Doudi store (\(CommandFailure.oneLine(error))): check the path (--store or $DOUDI_HOME)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DoudiField
 import DoudiModel
 import Foundation
 
@@ -26,6 +27,7 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     /// The error's own description, on one line.
     static func oneLine(_ error: any Error) -> String {
+        if let explained = StoreProblem.explain(error) { return explained }
         let text: String = switch error {
         case let e as DocumentError: e.description
         case let e as ModelError: e.description

@@ -301,8 +301,10 @@ public struct FieldStore: Sendable {
             """, arguments: [r.keys.personIndex(m.residentID.value), m.id.uuidString])
         if let row {
             let name: String = row["name"], household: String = row["household"], village: String = row["village"]
+            // the household by the short id listings show (not its whole id)
+            let short = String(household.prefix(8)).lowercased()
             throw FieldError(.duplicate, field: "residentID",
-                             "\(m.residentID.masked) is already registered as \(name) in household \(household) (village \(village)): one ID number is one person; edit that member instead")
+                             "\(m.residentID.masked) is already registered as \(name) in household \(short) (village \(village)): one ID number is one person; edit that member instead (doudi member edit)")
         }
     }
 }
