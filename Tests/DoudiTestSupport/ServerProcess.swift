@@ -107,6 +107,11 @@ public final class ServerProcess: @unchecked Sendable {
         throw TestSupportFailure(description: "doudi-server did not say it was listening within 60 s")
     }
 
+    /// The last `count` characters the server wrote to standard error (its log), for diagnoses.
+    public func logTail(_ count: Int) -> String {
+        String(((try? String(contentsOf: directory.appendingPathComponent("stderr.log"), encoding: .utf8)) ?? "").suffix(count))
+    }
+
     /// SIGKILL: the process dies at once, mid-transaction if it was in one.
     public func kill() {
         guard let p = process else { return }
