@@ -138,7 +138,16 @@ struct InitCommand: ParsableCommand {
                 } catch let error as KeyCacheError {
                     print("已加密 Encrypted; locked (\(error.message))")
                 }
-                print("下一步 Next: doudi household add …, or doudi import --csv FILE")
+                switch device.role {
+                case .collector:
+                    print("下一步 Next: doudi login --server URL --user \(device.user), then doudi sync; or doudi household add …, doudi import --csv FILE")
+                case .townApprover:
+                    print("下一步 Next: doudi login --server URL --user \(device.user), doudi sync, then doudi review list")
+                case .districtOfficer:
+                    print("下一步 Next: doudi login --server URL --user \(device.user), doudi sync, then doudi review list --stage approved (备案) or doudi fund allocate TOWN")
+                case .auditor:
+                    print("下一步 Next: doudi login --server URL --user \(device.user), then doudi sync; an auditor reads (doudi household list, doudi ledger)")
+                }
             } catch {
                 if !existed {
                     for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }

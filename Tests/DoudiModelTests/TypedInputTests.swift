@@ -37,4 +37,9 @@ struct TypedInputTests {
     func relations(word: String, relation: Relation) {
         #expect(Relation.otherNames[word] == relation)
     }
+
+    @Test("an ID number Excel turned into 5.11011E+17 is named as such, with what to do", arguments: ["5.11011E+17", "5.11011195803E+17", "5.11011e+17"])
+    func excelMangledID(text: String) {
+        #expect { _ = try ResidentID(text) } throws: { "\($0)".contains("科学计数法") && "\($0)".contains("Text") }
+    }
 }

@@ -25,6 +25,12 @@ public struct ResidentID: Hashable, Sendable {
     public init(_ text: String) throws(ResidentIDError) {
         let raw = text.trimmingWhitespace().uppercased()
         let chars = Array(raw)
+        // Excel turns an 18-digit number in a General cell into 5.11011E+17 and keeps 15 digits:
+        // the rest are lost, and only a re-export of the column as text brings them back
+        if raw.contains("E+"), raw.allSatisfy({ $0.isASCIIDigit || ".E+".contains($0) }) {
+            throw ResidentIDError(text: text, problem: .characters,
+                                  reason: "Excel 已将身份证号转为科学计数法，后几位已丢失：请在 Excel 中将该列设为“文本”后重新录入或导出 (Excel turned the number into scientific notation and dropped its last digits: set the column to Text and export again)")
+        }
         guard chars.count == 18 else {
             throw ResidentIDError(text: text, problem: .length, reason: "has \(chars.count) characters; a resident ID number has 18")
         }
