@@ -43,9 +43,8 @@ struct PolicySpecialListCommand: ParsableCommand {
             }
             var table = Table(["短号", "名称", "开始", "宣布结束", "特殊程序至", "依据"])
             for p in book.specialPeriods {
-                let months = (try? book.inForce(on: p.declaredEnd ?? p.start))?.specialRules.continuationMonths ?? 3
                 table.append([FieldStore.shortID(p.id), p.title, p.start.description, p.declaredEnd?.description ?? "—",
-                              p.lastDay(continuationMonths: months)?.description ?? "（未宣布结束）",
+                              book.lastSpecialDay(of: p)?.description ?? "（未宣布结束）",
                               p.basis + (p.endBasis.map { "；结束：\($0)" } ?? "")])
             }
             print(table.render(), terminator: "")
@@ -96,8 +95,9 @@ struct PolicySpecialEndCommand: ParsableCommand {
                 throw CommandFailure("\(Labels.echo(period)) names \(found.count > 1 ? "several special periods" : "no special period") on this laptop (\(known.isEmpty ? "none declared" : known)): give its short id")
             }
             let day = try Parse.day(end, option: "--on")
-            let book = try store.policyBook()
-            let months = (try? book.inForce(on: day))?.specialRules.continuationMonths ?? 3
+            var ended = target
+            ended.declaredEnd = day
+            let months = try store.policyBook().continuationMonths(of: ended)
             try target.checkEnd(day, declaredOn: try SystemClock.today(), continuationMonths: months)
             let changeSet = try store.perform(.endSpecialPeriod(target.id, end: day, basis: basis))
             let last = day.addingCalendarMonths(months)
@@ -130,10 +130,9 @@ private struct SpecialPeriodsJSON: Encodable {
         continuation = special?.isContinuation ?? false
         programmes = special?.rules.programmes.map(\.rawValue) ?? []
         periods = book.specialPeriods.map { p in
-            let months = (try? book.inForce(on: p.declaredEnd ?? p.start))?.specialRules.continuationMonths ?? 3
-            return Period(id: JSONOutput.id(p.id), title: p.title, basis: p.basis, start: p.start.description,
-                          declaredEnd: p.declaredEnd?.description, endBasis: p.endBasis,
-                          specialProcedureThrough: p.lastDay(continuationMonths: months)?.description)
+            Period(id: JSONOutput.id(p.id), title: p.title, basis: p.basis, start: p.start.description,
+                   declaredEnd: p.declaredEnd?.description, endBasis: p.endBasis,
+                   specialProcedureThrough: book.lastSpecialDay(of: p)?.description)
         }
     }
 }

@@ -20,8 +20,9 @@ enum StepRunner {
         if case .publicNotice(let notice, _) = review.workflow.state {
             print("  公示期 \(notice.postedOn) 至 \(notice.through)（\(notice.days) 天），\(notice.firstDayAfter) 起可审批；公示表：doudi notice sheet --html FILE")
         }
+        let book = try store.policyBook()
         if let approval = review.workflow.approval, approval.specialPeriod != nil {
-            let period = try store.specialPeriods().first { $0.id == approval.specialPeriod }
+            let period = book.specialPeriods.first { $0.id == approval.specialPeriod }
             let basis = "按特殊程序批准（\(period?.title ?? "特殊时期")，§4.4），报区备案"
             if let notice = approval.notice {
                 print("  \(basis)；事后公示 \(notice.postedOn) 至 \(notice.through)（\(notice.days) 天）")
@@ -33,7 +34,7 @@ enum StepRunner {
         }
         for line in ReviewText.written(changeSet, householdCase: review.householdCase) { print("  " + line) }
         let actor = try store.device().actor
-        let next = review.workflow.allowedEvents(for: actor, on: day, special: try store.policyBook().specialProcedure(on: day))
+        let next = review.workflow.allowedEvents(for: actor, on: day, special: book.specialProcedure(on: day))
         if !next.isEmpty, !review.workflow.isClosed {
             print("  下一步 Next: " + next.map { "\($0.chineseName)(\(ReviewText.command($0)))" }.joined(separator: "，"))
         }

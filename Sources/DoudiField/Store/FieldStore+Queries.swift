@@ -190,9 +190,13 @@ extension FieldStore {
 
     /// The policy versions stored locally, with the special periods (§4.4) that stand.
     public func policyBook() throws -> PolicyBook {
-        let (versions, periods) = try database.writer.read { db in
-            (try PolicyVersion.fetchAll(db), try SpecialPeriod.fetchAll(db, sql: "SELECT * FROM specialPeriod WHERE voidReason IS NULL ORDER BY start"))
-        }
+        try database.writer.read { db in try Self.policyBook(db) }
+    }
+
+    /// The policy book of the records in `db` (inside a transaction).
+    static func policyBook(_ db: Database) throws -> PolicyBook {
+        let versions = try PolicyVersion.fetchAll(db)
+        let periods = try SpecialPeriod.fetchAll(db, sql: "SELECT * FROM specialPeriod WHERE voidReason IS NULL ORDER BY start")
         do { return try PolicyBook(versions, specialPeriods: periods) } catch { throw FieldError(error) }
     }
 }

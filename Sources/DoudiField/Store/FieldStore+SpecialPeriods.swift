@@ -13,10 +13,7 @@ extension FieldStore {
 
     /// The special procedure in force on `day` (§4.4) by the policy records in this store, if any.
     func specialProcedure(on day: Day, _ db: Database) throws -> SpecialProcedure? {
-        let versions = try PolicyVersion.fetchAll(db)
-        let periods = try SpecialPeriod.fetchAll(db, sql: "SELECT * FROM specialPeriod WHERE voidReason IS NULL")
-        guard !periods.isEmpty else { return nil }
-        do { return try PolicyBook(versions, specialPeriods: periods).specialProcedure(on: day) } catch { throw FieldError(error) }
+        try Self.policyBook(db).specialProcedure(on: day)
     }
 
     /// 宣布特殊时期: the district declares a special period (§4.4) with its start and basis.

@@ -79,11 +79,22 @@ extension PolicyBook {
     /// normal authority and procedure apply. Overlapping periods: the earliest-started wins.
     public func specialProcedure(on day: Day) -> SpecialProcedure? {
         guard !specialPeriods.isEmpty, let policy = try? inForce(on: day) else { return nil }
-        let months = policy.specialRules.continuationMonths
-        guard let period = specialPeriods.filter({ $0.covers(day, continuationMonths: months) }).min(by: { $0.start < $1.start }) else {
-            return nil
-        }
+        guard let period = specialPeriods.filter({ $0.covers(day, continuationMonths: continuationMonths(of: $0)) })
+            .min(by: { $0.start < $1.start }) else { return nil }
         return SpecialProcedure(period: period, rules: policy.specialRules,
-                                isContinuation: period.isContinuation(day, continuationMonths: months))
+                                isContinuation: period.isContinuation(day, continuationMonths: continuationMonths(of: period)))
+    }
+
+    /// The months the special procedure of `period` continues after its declared end: the
+    /// setting of the version in force on that end (on its start while none is declared), the
+    /// seed's 3 when no version is in force then.
+    public func continuationMonths(of period: SpecialPeriod) -> Int {
+        (try? inForce(on: period.declaredEnd ?? period.start))?.specialRules.continuationMonths ?? 3
+    }
+
+    /// The last day of `period`'s special procedure (its declared end and the continuation after
+    /// it); `nil` while no end is declared.
+    public func lastSpecialDay(of period: SpecialPeriod) -> Day? {
+        period.lastDay(continuationMonths: continuationMonths(of: period))
     }
 }
