@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // xlsx (a zip of XML) for the rolls and ledgers Excel and banks take, and for ledgers the offices send.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .target(name: "DoudiModel", swiftSettings: swiftSettings),
@@ -39,7 +41,8 @@ let package = Package(
         .target(
             name: "DoudiField",
             dependencies: ["DoudiModel", "DoudiSync", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")],
+                           .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -100,7 +103,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DoudiFieldTests",
-            dependencies: ["DoudiField", "DoudiSync", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["DoudiField", "DoudiSync", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
         // What several test targets share: a PostgreSQL database per test, the store kinds to run on.
