@@ -24,9 +24,14 @@ enum ReportScope {
     /// The name of an org unit, else its code.
     static func name(_ code: OrgCode, _ tree: OrgTree) -> String { tree[code]?.name ?? code.value }
 
-    /// Writes a text file (UTF-8, as given: CSV texts carry their BOM) and says where it went.
-    static func write(_ text: String, to path: String, what: String) throws {
-        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) } catch {
+    /// Writes a text file (UTF-8, as given: CSV texts carry their BOM; or a bank's encoding) and
+    /// says where it went.
+    static func write(_ text: String, encoding: BankFormat.Encoding = .utf8, to path: String, what: String) throws {
+        let data: Data
+        do { data = try TextCodec.encode(text, as: encoding) } catch {
+            throw CommandFailure("cannot write \(what) in \(encoding.rawValue): \(error)")
+        }
+        do { try data.write(to: URL(fileURLWithPath: path)) } catch {
             throw CommandFailure("cannot write \(what) to \(path): \(error.localizedDescription); check that the folder exists and is writable")
         }
         print("已写入 Wrote \(what): \(path)")

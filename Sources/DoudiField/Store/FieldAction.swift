@@ -51,6 +51,8 @@ public enum FieldAction: Sendable {
     case restore(EntityKind, UUID, reason: String)
     /// 停保: the town decides that a household's or a person's enrolments end (``StopPaymentPlan``).
     case stopPayment(StopPaymentOrder)
+    /// 回盘: record the bank's answers to payment-roll lines (``BankReconciliation``), in one change set.
+    case recordBankReturns([BankReturn])
     /// Resolve conflicts the server recorded: optionally with an action that puts things
     /// right (e.g. restore the losing value), recorded in the same change set.
     indirect case resolveConflicts([UUID], note: String, with: FieldAction?)
@@ -80,6 +82,7 @@ public enum FieldAction: Sendable {
         case .void(let entity, _, _): "\(entity.rawValue).void"
         case .restore(let entity, _, _): "\(entity.rawValue).restore"
         case .stopPayment: "enrolment.stop"
+        case .recordBankReturns: "roll.reconcile"
         case .resolveConflicts: "conflict.resolve"
         }
     }

@@ -294,6 +294,7 @@ public struct FieldDatabase: Sendable {
         registerSpecialPeriodMigration(&migrator)
         registerSocialOrganisationMigration(&migrator)
         registerStopPaymentMigration(&migrator)
+        registerBankReturnMigration(&migrator)
         return migrator
     }
 }

@@ -233,6 +233,7 @@ public struct FieldStore: Sendable {
             guard !(try VillageNeed.exists(db, id: need.id)) else { throw FieldError(.duplicate, field: "id", "this need is already recorded") }
             try save(need, &r)
         case .matchNeed(let need, let project): try matchNeed(need, project: project, &r)
+        case .recordBankReturns(let returns): try recordBankReturns(returns, &r)
         case .reviewEnrolment(let household, let day, let policy):
             try reviewEnrolment(household, on: day, policy: policy, &r)
         case .resolveConflicts(let ids, let note, let inner):

@@ -125,6 +125,12 @@ extension Payment: StoredRecord {
     var householdID: UUID? { household }
 }
 
+extension BankReturn: StoredRecord {
+    static let entity = EntityKind.bankReturn
+    var recordID: UUID { id }
+    var householdID: UUID? { household }
+}
+
 extension Decision: StoredRecord {
     static let entity = EntityKind.decision
     var recordID: UUID { id }

@@ -105,6 +105,7 @@ extension FieldStore {
         case .decision: try replay(change, as: Decision.self, &r)
         case .enrolment: try replay(change, as: Enrolment.self, &r)
         case .payment: try replay(change, as: Payment.self, &r)
+        case .bankReturn: try replay(change, as: BankReturn.self, &r)
         case .reserveFundEntry: try replay(change, as: ReserveFundEntry.self, &r)
         case .specialPeriod: try replay(change, as: SpecialPeriod.self, &r)
         case .socialOrganisation: try replay(change, as: SocialOrganisation.self, &r)

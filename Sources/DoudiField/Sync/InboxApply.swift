@@ -16,7 +16,7 @@ extension FieldStore {
         let keys = try requireKeys()
         try database.writer.write { db in
             let order: [EntityKind] = [.policyVersion, .specialPeriod, .socialOrganisation, .aidProject, .volunteer, .villageNeed, .household, .member, .obligor, .application, .workflow, .visit, .survey,
-                                       .decision, .enrolment, .payment, .reserveFundEntry]
+                                       .decision, .enrolment, .payment, .bankReturn, .reserveFundEntry]
             // each record is the server's latest version: parents first, then by sequence
             let records = page.records.sorted {
                 // a kind this list does not name yet goes last (the writer refuses what it cannot store, with a message)

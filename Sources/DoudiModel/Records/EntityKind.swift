@@ -3,7 +3,7 @@ import Foundation
 /// The kinds of record that sync.
 public enum EntityKind: String, Hashable, Sendable, Codable, CaseIterable {
     case household, member, obligor, visit, survey, application, workflow, decision, enrolment, payment, reserveFundEntry, policyVersion, specialPeriod,
-         socialOrganisation, aidProject, villageNeed, volunteer
+         socialOrganisation, aidProject, villageNeed, volunteer, bankReturn
 
     /// 户, 成员 … for history listings.
     public var chineseName: String {
@@ -25,6 +25,7 @@ public enum EntityKind: String, Hashable, Sendable, Codable, CaseIterable {
         case .aidProject: "帮扶项目"
         case .villageNeed: "村需求"
         case .volunteer: "扶贫志愿者"
+        case .bankReturn: "银行回盘"
         }
     }
 
@@ -37,7 +38,7 @@ public enum EntityKind: String, Hashable, Sendable, Codable, CaseIterable {
         switch self {
         case .household, .member, .obligor, .application, .enrolment, .policyVersion, .specialPeriod,
              .socialOrganisation, .aidProject, .villageNeed, .volunteer: .fieldByField
-        case .visit, .survey, .decision, .payment: .appendOnly
+        case .visit, .survey, .decision, .payment, .bankReturn: .appendOnly
         case .reserveFundEntry: .ledger
         case .workflow: .workflow
         }
@@ -47,7 +48,7 @@ public enum EntityKind: String, Hashable, Sendable, Codable, CaseIterable {
     public var writers: Set<Role> {
         switch self {
         case .household, .member, .obligor, .visit, .survey, .application, .workflow, .villageNeed: [.collector, .townApprover, .districtOfficer]
-        case .decision, .enrolment, .payment, .reserveFundEntry: [.townApprover, .districtOfficer]
+        case .decision, .enrolment, .payment, .reserveFundEntry, .bankReturn: [.townApprover, .districtOfficer]
         case .policyVersion, .specialPeriod, .socialOrganisation, .aidProject, .volunteer: [.districtOfficer]
         }
     }

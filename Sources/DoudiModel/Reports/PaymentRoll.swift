@@ -38,6 +38,9 @@ public struct PaymentRoll: Sendable, Hashable {
     /// (停保) has ended: not paid, and not dropped silently either — decide 停保 (`doudi
     /// enrolment stop`) or restore the household.
     public var suspended: [Enrolment] = []
+    /// Failed bank returns (银行回盘) due on this roll whose household is not among the cases:
+    /// owed, not paid here, and not dropped silently.
+    public var unplacedReturns: [BankReturn] = []
 
     /// Builds the roll for a month.
     ///
@@ -47,13 +50,16 @@ public struct PaymentRoll: Sendable, Hashable {
     ///     decision (停保) has given an end, through that last month; the rest is ``suspended``.
     ///   - oneOffPayments: one-off payments (临时救助 …); those of `month` whose household is
     ///     among `cases` get a line.
+    ///   - bankReturns: the bank's answers to earlier rolls (银行回盘); each failure carried into
+    ///     `month` (``BankReturn/carryTo``) is paid again on a line of its own (补发), once, to the
+    ///     household's account as it is now.
     ///   - policy: the version in force: its price subsidies (§3.5) and whether 特困 persons are
     ///     counted in a dibao household.
     ///   - org: names for 乡镇 and 村 (the code is printed where a name is missing).
     ///   - issuer: 制表单位.
     ///   - preparedOn: 制表日期.
-    public init(month: YearMonth, cases: [HouseholdCase], oneOffPayments: [Payment], policy: PolicyVersion,
-                org: OrgTree, issuer: String, preparedOn: Day) {
+    public init(month: YearMonth, cases: [HouseholdCase], oneOffPayments: [Payment], bankReturns: [BankReturn] = [],
+                policy: PolicyVersion, org: OrgTree, issuer: String, preparedOn: Day) {
         self.month = month; self.issuer = issuer; self.preparedOn = preparedOn
         // a household given twice is paid once; a voided one only through a decided end (停保)
         var seen = Set<UUID>()
@@ -73,6 +79,13 @@ public struct PaymentRoll: Sendable, Hashable {
             oneOffs[i].append(ordered[i].oneOffLine(payment))
         }
         self.unplaced = unplaced
+        // 补发: a failed line of an earlier roll, paid again on this one (never twice: one carryTo each)
+        var unplacedReturns: [BankReturn] = []
+        for r in bankReturns.sorted(by: { ($0.month, $0.reference) < ($1.month, $1.reference) }) where r.isCarried(into: month) {
+            guard let i = byID[r.household] else { unplacedReturns.append(r); continue }
+            oneOffs[i].append(ordered[i].carriedLine(r))
+        }
+        self.unplacedReturns = unplacedReturns
 
         var lines: [Line] = []
         for (i, h) in ordered.enumerated() {
@@ -97,6 +110,11 @@ public struct PaymentRoll: Sendable, Hashable {
     /// price subsidy, say); the per-programme ``Total/persons`` count per programme.
     public var persons: Int { Set(lines.flatMap(\.covered)).count }
 
+    /// Lines whose household has no benefit account (一卡通): the bank cannot pay them, so no
+    /// bank file is written until each has one (`doudi household edit … --bank … --account-name …
+    /// --account-number …`).
+    public var missingAccounts: [Line] { lines.filter { $0.account == nil } }
+
     /// The total paid for a programme in every town.
     public func total(for programme: Programme) -> Money {
         totals.filter { $0.programme == programme }.reduce(.zero) { $0 + $1.amount }
@@ -112,6 +130,17 @@ public struct PaymentRoll: Sendable, Hashable {
         let programmes = Set(lines.map(\.programme))
         let item = programmes.count == 1 ? "\(programmes.first!.chineseName)资金" : "社会救助资金"
         return "\(ReportFormat.chinese(month))\(item)发放明细"
+    }
+
+    /// 业务流水号: the month (`202612`) and 16 hex digits of a stable hash of what the line pays
+    /// (an enrolment, a payment, a price subsidy for a person, a failed line paid again), so that
+    /// the same records give the same reference on every device and in every run.
+    static func reference(month: YearMonth, identity: String) -> String {
+        // FNV-1a, 64 bits: stable across runs and platforms (Hasher is seeded per process)
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in identity.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hex = String(hash, radix: 16, uppercase: true)
+        return String(format: "%04d%02d", month.year, month.month) + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     static func totals(_ lines: [Line]) -> [Total] {
@@ -167,6 +196,11 @@ extension PaymentRoll {
         public var remark: String
         /// 银行回盘状态: empty, for the bank to fill in.
         public var bankStatus: String
+        /// 业务流水号: the line's reference in the bank's batch, the same however often the roll
+        /// is made from the same records; the bank's result file names the line by it.
+        public var reference: String
+        /// The failed bank return this line pays again (补发), if it is such a line.
+        public var carried: UUID?
 
         /// 金额合计 = 基本金 + 分类施保.
         public var total: Money { basic + classifiedAid }
@@ -283,14 +317,15 @@ private struct PayableHousehold {
     var sortKey: [String] { [town.value, household.village.value, head?.name ?? "", id.uuidString] }
 
     func line(_ programme: Programme, payee: Member?, persons: Int, covered: [UUID], basic: Money,
-              classifiedAid: Money = .zero, remarks: [String] = []) -> PaymentRoll.Line {
+              classifiedAid: Money = .zero, remarks: [String] = [], identity: String, carried: UUID? = nil) -> PaymentRoll.Line {
         var remarks = remarks
         if let payee, payee.personStatus != .normal { remarks.append("领款人\(payee.personStatus.chineseName)，请核实") }
         return PaymentRoll.Line(
             number: 0, town: town, townName: townName, village: household.village, villageName: villageName,
             household: id, payee: payee?.id, payeeName: payee?.name ?? "", residentID: payee?.residentID,
             account: household.benefitAccount, programme: programme, persons: persons, covered: covered,
-            basic: basic, classifiedAid: classifiedAid, month: month, remark: remarks.joined(separator: "；"), bankStatus: "")
+            basic: basic, classifiedAid: classifiedAid, month: month, remark: remarks.joined(separator: "；"), bankStatus: "",
+            reference: PaymentRoll.reference(month: month, identity: identity), carried: carried)
     }
 
     /// Enrolment lines, with classified aid folded into dibao (§3.1.6), then price-subsidy lines (§3.5).
@@ -315,17 +350,18 @@ private struct PayableHousehold {
             if let m = e.member {
                 let payee = householdCase.member(m)
                 out.append(line(e.programme, payee: payee ?? head, persons: 1, covered: [m], basic: e.monthlyAmount,
-                                classifiedAid: aid, remarks: payee == nil ? remarks + ["保障对象不在本户成员中，请核实"] : remarks))
+                                classifiedAid: aid, remarks: payee == nil ? remarks + ["保障对象不在本户成员中，请核实"] : remarks,
+                                identity: "e:\(e.id)"))
             } else {
                 out.append(line(e.programme, payee: head, persons: covered.count, covered: covered.map(\.id),
-                                basic: e.monthlyAmount, classifiedAid: aid, remarks: remarks))
+                                basic: e.monthlyAmount, classifiedAid: aid, remarks: remarks, identity: "e:\(e.id)"))
             }
         }
         for aid in unfolded {
             let payee = aid.member.flatMap(householdCase.member) ?? head
             let who = aid.member.map { [$0] } ?? covered.map(\.id)
             out.append(line(.classifiedAid, payee: payee, persons: who.count, covered: who, basic: .zero,
-                            classifiedAid: aid.monthlyAmount, remarks: ["当月无低保在保记录，分类救助单列发放"]))
+                            classifiedAid: aid.monthlyAmount, remarks: ["当月无低保在保记录，分类救助单列发放"], identity: "e:\(aid.id)"))
         }
         // §3.5: once per person per subsidy, whatever the number of groups they are in.
         for subsidy in policy.priceSubsidies where subsidy.from <= month && month <= subsidy.through {
@@ -335,7 +371,7 @@ private struct PayableHousehold {
             }
             for m in living where eligible.contains(m.id) {
                 out.append(line(.priceSubsidy, payee: m, persons: 1, covered: [m.id], basic: subsidy.amountPerPerson,
-                                remarks: [subsidy.title]))
+                                remarks: [subsidy.title], identity: "s:\(subsidy.id):\(m.id)"))
             }
         }
         return out
@@ -349,9 +385,19 @@ private struct PayableHousehold {
         if payment.fromReserveFund { remarks.append("备用金先行支付") }
         if let m = payment.member {
             return line(payment.programme, payee: householdCase.member(m) ?? head, persons: 1, covered: [m],
-                        basic: payment.amount, remarks: remarks)
+                        basic: payment.amount, remarks: remarks, identity: "p:\(payment.id)")
         }
         return line(payment.programme, payee: head, persons: application?.persons ?? living.count,
-                    covered: living.map(\.id), basic: payment.amount, remarks: remarks)
+                    covered: living.map(\.id), basic: payment.amount, remarks: remarks, identity: "p:\(payment.id)")
+    }
+
+    /// 补发: a line of an earlier roll the bank could not pay, paid again on this one to the
+    /// account the household has now.
+    func carriedLine(_ r: BankReturn) -> PaymentRoll.Line {
+        let payee = r.member.flatMap(householdCase.member) ?? head
+        var remark = "补发\(ReportFormat.chinese(r.month))未到账"
+        if let reason = r.reason, !reason.isEmpty { remark += "（\(reason)）" }
+        return line(r.programme, payee: payee, persons: 1, covered: r.member.map { [$0] } ?? [], basic: r.amount,
+                    remarks: [remark], identity: "r:\(r.id)", carried: r.id)
     }
 }

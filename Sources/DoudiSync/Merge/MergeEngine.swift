@@ -226,6 +226,7 @@ struct MergeRun<State: MergeState> {
         case .decision: try check(Decision.self)
         case .enrolment: try check(Enrolment.self)
         case .payment: try check(Payment.self)
+        case .bankReturn: try check(BankReturn.self)
         case .reserveFundEntry:
             try check(ReserveFundEntry.self)
             if change.operation == .create, let entry = try? RecordFields.record(ReserveFundEntry.self, from: values),

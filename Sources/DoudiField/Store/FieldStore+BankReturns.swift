@@ -1,0 +1,36 @@
+import DoudiModel
+import Foundation
+import GRDB
+
+extension FieldStore {
+    /// The bank returns (银行回盘) of the households within `org`, not voided, oldest first.
+    public func bankReturns(within org: OrgCode) throws -> [BankReturn] {
+        try database.writer.read { db in
+            try BankReturn.fetchAll(db, sql: """
+                SELECT b.* FROM bankReturn b JOIN household h ON h.id = b.household
+                WHERE b.voidReason IS NULL AND substr(h.village, 1, ?) = ? ORDER BY b.recordedOn, b.rowid
+                """, arguments: [org.value.count, org.value])
+        }
+    }
+
+    /// 回盘: records the bank's answers, each line once. A reference already answered is refused
+    /// (``BankReconciliation`` leaves such answers out, so this is a second writer's race).
+    func recordBankReturns(_ returns: [BankReturn], _ r: inout ChangeRecorder) throws {
+        guard !returns.isEmpty else {
+            throw FieldError(.validation, field: "bankReturns", "the bank's file answers no line not yet recorded: nothing to record")
+        }
+        guard EntityKind.bankReturn.writers.contains(r.author.role) else {
+            throw FieldError(.forbidden, "the bank's answers are recorded by the town or the district; this device's user is a \(r.author.role.rawValue)")
+        }
+        let answered = try r.db.cachedStatement(sql: "SELECT recordedOn FROM bankReturn WHERE reference = ? AND voidReason IS NULL")
+        for b in returns {
+            guard try Household.exists(r.db, id: b.household) else {
+                throw FieldError(.notFound, field: "household", "household \(Self.shortID(b.household)) of line \(b.reference) is not on this laptop: sync first")
+            }
+            if let day = try String.fetchOne(answered, arguments: [b.reference]) {
+                throw FieldError(.duplicate, field: "reference", "line \(b.reference) was answered already (recorded \(day)): nothing recorded")
+            }
+            try r.create(b)
+        }
+    }
+}
