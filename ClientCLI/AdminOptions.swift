@@ -15,10 +15,10 @@ struct AdminOptions: ParsableArguments {
         let store = try storeOptions.open()
         let device = try store.device()
         guard device.role == .districtOfficer else {
-            throw CommandFailure("doudi admin is for the district civil-affairs bureau (区民政局): this store is set up for a \(device.role.chineseName) (\(device.role.rawValue)); run it on a district officer's store")
+            throw CommandFailure(chinese: "无权进行此操作：仅限区民政局", "doudi admin is for the district civil-affairs bureau (区民政局): this store is set up for a \(device.role.chineseName) (\(device.role.rawValue)); run it on a district officer's store")
         }
         guard let state = try store.syncState(), let token = try store.loginToken() else {
-            throw CommandFailure("this store has not logged in to a server: run `doudi login --server URL --user \(device.user)` first")
+            throw CommandFailure(chinese: "本地数据库尚未登录服务器", "this store has not logged in to a server: run `doudi login --server URL --user \(device.user)` first")
         }
         return AdminClient(server: state.server, token: token)
     }

@@ -76,6 +76,9 @@ struct ApplyDraftCommand: ParsableCommand {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     func validate() throws {
         _ = try Programme.parse(programme, option: "--programme")
         if let type { _ = try TemporaryAidType.parse(type, option: "--type") }
@@ -87,7 +90,7 @@ struct ApplyDraftCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures(options: ["temporaryAidType": "--type", "amountPerPerson": "--amount", "persons": "--persons",
-                                        "member": "--member", "summary": "--summary"]) {
+                                        "member": "--member", "summary": "--summary"]) { try output.run("apply") { result in
             let store = try storeOptions.open()
             let household = try store.resolveHouseholdReference(reference)
             let day = try Parse.day(date)
@@ -102,15 +105,17 @@ struct ApplyDraftCommand: ParsableCommand {
             // check the policy before writing anything, so that --submit cannot leave a lone draft for want of one
             let policy = submit ? try ApplySubmitCommand.policy(store, on: day) : nil
             let drafted = try store.perform(.draftApplication(application))
+            result.wrote(drafted)
             print("已起草申请 Drafted application \(Labels.short(application.id))：户 \(Labels.short(household))，\(application.programme.chineseName)，\(day)；变更集 #\(drafted.sequence) 待同步")
             if let warning = try DuplicateWarning.text(for: application, store: store) { print("注意 Warning: \(warning)") }
             if let policy {
                 let submitted = try store.perform(.advanceApplication(application.id, .submit, on: day, policy: policy))
+                result.wrote(submitted)
                 print("已提交申请 Submitted application \(Labels.short(application.id)) to the town；变更集 #\(submitted.sequence) 待同步")
             } else {
                 print("提交 Submit it: doudi apply submit \(Labels.short(application.id))")
             }
-        }
+        }}
     }
 }
 
@@ -129,6 +134,9 @@ struct ApplySubmitCommand: ParsableCommand {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     func validate() throws {
         if let date { _ = try Parse.day(date) }
     }
@@ -137,18 +145,19 @@ struct ApplySubmitCommand: ParsableCommand {
     static func policy(_ store: FieldStore, on day: Day) throws -> PolicyVersion {
         let book = try store.policyBook()
         guard !book.versions.isEmpty else {
-            throw CommandFailure("this store holds no policy versions: they are installed by `doudi init` (--policy)")
+            throw CommandFailure(chinese: "本地数据库没有政策版本", "this store holds no policy versions: they are installed by `doudi init` (--policy)")
         }
         do { return try book.inForce(on: day) } catch { throw CommandFailure(error.description) }
     }
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.run("apply submit") { result in
             let store = try storeOptions.open()
             let id = try store.resolveApplication(reference)
             let day = try Parse.day(date)
             let changeSet = try store.perform(.advanceApplication(id, .submit, on: day, policy: try Self.policy(store, on: day)))
+            result.wrote(changeSet)
             print("已提交申请 Submitted application \(Labels.short(id)) to the town；变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }

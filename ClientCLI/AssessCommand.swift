@@ -125,7 +125,7 @@ struct AssessCommand: ParsableCommand {
         guard let store, policyOptions.policy == nil else { return try policyOptions.loadBook() }
         let book = try store.policyBook()
         guard !book.versions.isEmpty else {
-            throw CommandFailure("the store holds no policy versions: pass --policy with a policy file or directory (in the repository: --policy \(PolicyOptions.repositoryDirectory))")
+            throw CommandFailure(chinese: "本地数据库没有政策版本", "the store holds no policy versions: pass --policy with a policy file or directory (in the repository: --policy \(PolicyOptions.repositoryDirectory))")
         }
         return book
     }

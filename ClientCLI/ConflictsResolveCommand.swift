@@ -40,6 +40,9 @@ struct ConflictsResolveCommand: ParsableCommand {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     func validate() throws {
         guard !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw ValidationError("--note must say how the conflict was resolved: it is the audit trail")
@@ -47,13 +50,13 @@ struct ConflictsResolveCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingFailures(options: ["note": "--note"]) {
+        try reportingFailures(options: ["note": "--note"]) { try output.run("conflicts resolve") { result in
             let store = try storeOptions.open()
             let entry = try store.conflictEntry(reference)
             let c = entry.conflict
             guard !entry.isResolved else {
                 let by = c.resolution.map { "by \($0.by.user): “\($0.note)”" } ?? "on this device, waiting to sync"
-                throw CommandFailure("conflict \(Labels.short(c.id)) is already resolved (\(by)); see it with `doudi conflicts show \(Labels.short(c.id))`")
+                throw CommandFailure(chinese: "该冲突已处理", "conflict \(Labels.short(c.id)) is already resolved (\(by)); see it with `doudi conflicts show \(Labels.short(c.id))`")
             }
             var restoring: FieldAction?
             if use == .other {
@@ -63,6 +66,7 @@ struct ConflictsResolveCommand: ParsableCommand {
                 restoring = try store.actionSetting(field, of: c.entity, record: c.record, to: c.other)
             }
             let changeSet = try store.perform(.resolveConflicts([c.id], note: note.trimmingCharacters(in: .whitespacesAndNewlines), with: restoring))
+            result.wrote(changeSet)
             var done = "已处理冲突 Resolved conflict \(Labels.short(c.id))（\(c.kind.chineseName)）"
             if use == .other, let field = c.field {
                 done += restoring == nil
@@ -72,6 +76,6 @@ struct ConflictsResolveCommand: ParsableCommand {
                 done += "：保留 \(c.kind == .concurrentEdit ? ConflictText.value(c.kept, field: c.field) : "现有记录")"
             }
             print(done + "；变更集 #\(changeSet.sequence) 待同步 (send it: doudi sync)")
-        }
+        }}
     }
 }

@@ -16,8 +16,8 @@ import Darwin
 struct Doudi: AsyncParsableCommand {
     /// Every file doudi creates (store, token, backups, rolls, notices) is its user's only.
     ///
-    /// Every error is one line, `doudi: error: …`: a wrong option value is reported like a refused
-    /// step, with what to write, not with the whole usage (`--help` shows that).
+    /// Every error is one line, `doudi: 错误：<中文> (<English>)` (``ErrorLine``): a wrong option value is
+    /// reported like a refused step, with what to write, not with the whole usage (`--help` shows that).
     static func main() async {
         _ = umask(0o077)
         do {
@@ -32,8 +32,14 @@ struct Doudi: AsyncParsableCommand {
             let text = message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
             // help, --version, and failures already reported (CommandFailure's ExitCode) go the usual way
             guard code != .success, !text.isEmpty else { exit(withError: error) }
+            if ErrorLine.chinese(for: error) != nil {
+                // a failure of the work, not of the command line: no pointer to help
+                ErrorLine.write(error)
+                exit(withError: ExitCode(code.rawValue))
+            }
             let line = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
-            StandardError.writeLine("doudi: error: \(Labels.maskingResidentIDs(line)) (doudi help for the commands, --help on one for its options)")
+            let body = ErrorLine.startsInChinese(line) ? line : ErrorLine.bilingual(ErrorLine.chinese(forUsageMessage: line), line)
+            StandardError.writeLine(ErrorLine.prefix + Labels.maskingResidentIDs(body) + "（帮助 help: doudi help; --help on a command for its options）")
             exit(withError: ExitCode(code.rawValue))
         }
     }
@@ -52,7 +58,10 @@ struct Doudi: AsyncParsableCommand {
                 any 4 or more will do) or, for people, by resident ID number. Read commands take \
                 --json for scripts.
 
-                Errors are printed as one line, `doudi: error: …`, with exit status 1.
+                Errors are printed as one line on standard error, `doudi: 错误：<中文> (<English>)`, \
+                saying what was wrong and what to do, with exit status 1 (64 for a mistyped option). \
+                With --json, standard output has nothing but the JSON; an error is the same one line \
+                on standard error, with the same exit status, and no JSON.
                 """,
             version: "0.1.0",
             subcommands: [AssessCommand.self, DueCommand.self],

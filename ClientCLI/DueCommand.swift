@@ -41,7 +41,7 @@ struct DueCommand: ParsableCommand {
             if let village {
                 let code = try Parse.orgCode(village, option: "--village")
                 guard actor.hasJurisdiction(over: code) else {
-                    throw CommandFailure("--village \(code) is outside your jurisdiction (\(actor.org)): the worklist covers only what you may see")
+                    throw CommandFailure(chinese: "超出管辖范围", "--village \(code) is outside your jurisdiction (\(actor.org)): the worklist covers only what you may see")
                 }
                 org = code
             }

@@ -15,9 +15,10 @@ struct EnrolmentListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "A household's enrolments, past and present.")
     @Argument(help: ArgumentHelp("户 Short id or a member's resident ID number.", valueName: "household")) var household: String
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.run("enrolment list") { result in
             let store = try storeOptions.open()
             let c = try store.householdCase(try store.resolveHouseholdReference(household))
             guard !c.enrolments.isEmpty else { print("该户没有保障记录 No enrolments for this household."); return }
@@ -28,7 +29,7 @@ struct EnrolmentListCommand: ParsableCommand {
                               e.end?.description ?? "—", e.gradualExitStart?.description ?? "—"])
             }
             print(table.render(), terminator: "")
-        }
+        }}
     }
 }
 
@@ -40,15 +41,17 @@ struct EnrolmentReviewCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("户 Short id or a member's resident ID number.", valueName: "household")) var household: String
     @Option(help: ArgumentHelp("复核日期 YYYY-MM-DD (default: today).", valueName: "day")) var date: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.run("enrolment review") { result in
             let store = try storeOptions.open()
             let id = try store.resolveHouseholdReference(household)
             let day = try Parse.day(date)
             let policy = try ApplySubmitCommand.policy(store, on: day)
             let review = try DibaoReview(householdCase: try store.householdCase(id), policy: policy, on: day)
             let changeSet = try store.perform(.reviewEnrolment(household: id, on: day, policy: policy))
+            result.wrote(changeSet)
             switch review.outcome {
             case .gradualExit(let window):
                 print("进入渐退期 Gradual exit: \(window.lowerBound) 至 \(window.upperBound)，保障金照发 \(review.enrolment.monthlyAmount.yuanText) 元/月，\(window.upperBound) 后退出（§3.1.5）")
@@ -65,6 +68,6 @@ struct EnrolmentReviewCommand: ParsableCommand {
             }
             for step in review.steps { print("  · \(step.text)\(step.clause.map { " [§\($0)]" } ?? "")") }
             print("变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }

@@ -29,6 +29,7 @@ struct EnrolmentStopCommand: ParsableCommand {
     @Option(help: ArgumentHelp("死亡日期 YYYY-MM-DD: paid to the end of that month.", valueName: "day")) var died: String?
     @Option(help: ArgumentHelp("决定日期 YYYY-MM-DD (default: today).", valueName: "day")) var date: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func validate() throws {
         if let lastMonth { _ = try Parse.month(lastMonth, option: "--last-month") }
@@ -40,7 +41,7 @@ struct EnrolmentStopCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingFailures(options: ["reason": "--reason", "lastMonth": "--last-month", "dateOfDeath": "--died", "member": "--member"]) {
+        try reportingFailures(options: ["reason": "--reason", "lastMonth": "--last-month", "dateOfDeath": "--died", "member": "--member"]) { try output.run("enrolment stop") { result in
             let store = try storeOptions.open()
             let id = try store.resolveHouseholdReference(household)
             let before = try store.householdCase(id)
@@ -52,6 +53,7 @@ struct EnrolmentStopCommand: ParsableCommand {
                 reason: reason ?? "", lastMonth: try lastMonth.map { try Parse.month($0, option: "--last-month") },
                 dateOfDeath: deathDay, on: try Parse.day(date))
             let changeSet = try store.perform(.stopPayment(order))
+            result.wrote(changeSet)
             let after = try store.householdCase(id)
             let names = Dictionary(uniqueKeysWithValues: after.members.map { ($0.id, $0.name) })
             let ended = after.enrolments.filter { e in before.enrolments.contains { $0.id == e.id && $0.end != e.end } }
@@ -69,7 +71,7 @@ struct EnrolmentStopCommand: ParsableCommand {
             }
             if person == nil { print("  现在可注销该户 The household may now be voided: doudi household void \(Labels.short(id)) --reason …") }
             print("变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }
 

@@ -15,11 +15,12 @@ struct FundShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "The ledger and balance of a town's reserve fund (every town this store holds if none is named).")
     @Argument(help: ArgumentHelp("镇 9-digit town code (default: your town, or every town).", valueName: "town")) var town: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func validate() throws { if let town { _ = try Parse.orgCode(town, option: "town") } }
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.run("fund show") { result in
             let store = try storeOptions.open()
             let actor = try store.device().actor
             let names = try store.orgTree()
@@ -39,7 +40,7 @@ struct FundShowCommand: ParsableCommand {
                 }
                 print(table.render(), terminator: "")
             }
-        }
+        }}
     }
 }
 
@@ -52,6 +53,7 @@ struct FundAllocateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("金额 Amount in yuan (default: the policy's amount per resident × population).", valueName: "yuan")) var amount: String?
     @Option(help: ArgumentHelp("日期 YYYY-MM-DD (default: today).", valueName: "day")) var date: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func validate() throws {
         _ = try Parse.orgCode(town, option: "town")
@@ -59,7 +61,7 @@ struct FundAllocateCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.run("fund allocate") { result in
             let store = try storeOptions.open()
             let code = try Parse.orgCode(town, option: "town"), day = try Parse.day(date)
             let unit = try store.orgTree()[code]
@@ -69,7 +71,7 @@ struct FundAllocateCommand: ParsableCommand {
                 money = try Parse.money(amount, option: "--amount")
             } else {
                 guard let unit, let population = unit.population else {
-                    throw CommandFailure("the population of \(code) is not known here: sync to fetch the org units, or give --amount")
+                    throw CommandFailure(chinese: "不知道该镇人口", "the population of \(code) is not known here: sync to fetch the org units, or give --amount")
                 }
                 let policy = try ApplySubmitCommand.policy(store, on: day)
                 money = ReserveFundLedger.allocation(population: population, policy: policy)
@@ -77,8 +79,9 @@ struct FundAllocateCommand: ParsableCommand {
             }
             let entry = ReserveFundEntry(id: UUID(), town: code, kind: .allocation, amount: money, date: day, note: note)
             let changeSet = try store.perform(.fundReserve(entry))
+            result.wrote(changeSet)
             print("已预拨 Allocated \(money.yuanText) 元 to \(unit?.name ?? code.value)（\(code)）的备用金；\(note)；变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }
 
@@ -90,6 +93,7 @@ struct FundReplenishCommand: ParsableCommand {
     @Option(help: ArgumentHelp("说明 Note.", valueName: "text")) var note: String = "补充备用金"
     @Option(help: ArgumentHelp("日期 YYYY-MM-DD (default: today).", valueName: "day")) var date: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func validate() throws {
         _ = try Parse.orgCode(town, option: "town")
@@ -97,12 +101,13 @@ struct FundReplenishCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.run("fund replenish") { result in
             let store = try storeOptions.open()
             let entry = ReserveFundEntry(id: UUID(), town: try Parse.orgCode(town, option: "town"), kind: .replenishment,
                                          amount: try Parse.money(amount, option: "--amount"), date: try Parse.day(date), note: note)
             let changeSet = try store.perform(.fundReserve(entry))
+            result.wrote(changeSet)
             print("已补充 Replenished \(entry.amount.yuanText) 元 to \(entry.town)'s reserve fund；变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }

@@ -40,12 +40,15 @@ struct HouseholdAddCommand: ParsableCommand {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     func validate() throws {
         _ = try Parse.residentID(headID, option: "--head-id")
     }
 
     func run() throws {
-        try reportingFailures(options: ["address": "--address", "village": "--village", "residentID": "--head-id", "name": "--head-name"]) {
+        try reportingFailures(options: ["address": "--address", "village": "--village", "residentID": "--head-id", "name": "--head-name"]) { try output.run("household add") { result in
             let store = try storeOptions.open()
             let device = try store.device()
             let village: OrgCode
@@ -53,7 +56,7 @@ struct HouseholdAddCommand: ParsableCommand {
                 village = try Parse.orgCode(given, option: "--village")
             } else {
                 guard device.org.level == .village else {
-                    throw CommandFailure("this device works for town \(device.org): give the household's --village CODE (12 digits)")
+                    throw CommandFailure(chinese: "请给出村代码", "this device works for town \(device.org): give the household's --village CODE (12 digits)")
                 }
                 village = device.org
             }
@@ -64,7 +67,8 @@ struct HouseholdAddCommand: ParsableCommand {
                            residentID: try Parse.residentID(headID, option: "--head-id"), relation: .head)
             try head.apply(to: &m)
             let changeSet = try store.perform(.registerHousehold(h, members: [m]))
+            result.wrote(changeSet)
             print("已登记家庭 Registered household \(Labels.short(h.id))：户主 \(m.name)（\(m.residentID.masked)），\(h.address)，\(Labels.categories(h.categories))；变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }

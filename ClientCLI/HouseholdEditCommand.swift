@@ -30,16 +30,20 @@ struct HouseholdEditCommand: ParsableCommand {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     func run() throws {
-        try reportingFailures(options: ["address": "--address", "village": "--village"]) {
+        try reportingFailures(options: ["address": "--address", "village": "--village"]) { try output.run("household edit") { result in
             let store = try storeOptions.open()
             let id = try store.resolveHouseholdReference(reference)
             guard var h = try store.household(id) else { throw FieldError(.notFound, field: "household", "no household \(Labels.echo(reference))") }
             if let address { h.address = address.trimmingCharacters(in: .whitespaces) }
             try household.apply(to: &h)
             let changeSet = try store.perform(.editHousehold(h))
+            result.wrote(changeSet)
             let fields = changeSet.changes.flatMap(\.fields).map { Labels.field($0.name) }
             print("已修改家庭 Changed household \(Labels.short(id))：\(fields.joined(separator: "、"))；变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }

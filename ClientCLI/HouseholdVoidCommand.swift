@@ -28,11 +28,14 @@ struct HouseholdVoidCommand: ParsableCommand {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     func run() throws {
-        try reportingFailures(options: ["reason": "--reason"]) {
-            try VoidRecord.run(.household, reference, reason: reason, storeOptions: storeOptions, done: "已注销家庭 Voided household") {
+        try reportingFailures(options: ["reason": "--reason"]) { try output.run("household void") { result in
+            try VoidRecord.run(.household, reference, reason: reason, storeOptions: storeOptions, result: &result, done: "已注销家庭 Voided household") {
                 try $0.resolveHouseholdReference($1)
             }
-        }
+        }}
     }
 }

@@ -19,14 +19,17 @@ struct LockCommand: ParsableCommand {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.run("lock") { result in
             let store = try storeOptions.openLocked()
             if try StoreLock.forget(store) {
                 print("已锁定 Locked: `doudi unlock` unlocks it again")
             } else {
                 print("已锁定 The store was locked already")
             }
-        }
+        }}
     }
 }

@@ -51,6 +51,9 @@ struct LoginCommand: AsyncParsableCommand {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     func validate() throws {
         _ = try Self.normalised(server)
         guard !user.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--user must not be empty") }
@@ -67,20 +70,22 @@ struct LoginCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingFailures {
+        try await reportingFailures { try await output.run("login") { result in
             let store = try storeOptions.open(passwordFromEnvironment: false)
             let device = try store.device()
             let server = try Self.normalised(self.server)
             let user = self.user.trimmingCharacters(in: .whitespaces)
             guard user == device.user else {
-                throw CommandFailure("this store is set up for user \(device.user), not \(user): the server accepts change sets signed by the logged-in user only; log in as \(device.user), or set up a store for \(user) with `doudi init … --user \(user)`")
+                throw CommandFailure(
+                    chinese: "本地数据库是为用户 \(device.user) 建立的，不能以 \(user) 登录",
+                    "this store (\(device.name), \(device.org)) was set up for user \(device.user), not \(user): the server accepts change sets signed by the logged-in user only. Log in as \(device.user) if that is your account; otherwise set up a store for \(user) with `doudi init --server \(server) --user \(user) --store NEW.sqlite` (or another DOUDI_HOME)")
             }
             let password = try readPassword()
             let response: LoginResponse
             do {
                 response = try await SyncClient(store: store).login(server: server, user: user, password: password)
             } catch let error as SyncError {
-                throw CommandFailure(SyncFailure.message(error, server: server))
+                throw SyncFailure.failure(error, server: server)
             }
             let actor = response.actor
             let expires = Date(timeIntervalSince1970: Double(response.expiresAt))
@@ -90,7 +95,14 @@ struct LoginCommand: AsyncParsableCommand {
             if let note = try StoreLock.afterLogin(store, password: password) { print(note) }
             let pending = try store.outboxCounts().pending
             print("下一步 Next: doudi sync" + (pending > 0 ? "（\(pending) 个变更集待同步）" : ""))
-        }
+            result.detail("server", server)
+            result.detail("user", actor.user)
+            result.detail("role", actor.role.rawValue)
+            result.detail("org", actor.org.value)
+            result.detail("device", device.id)
+            result.detail("tokenExpiresAt", Labels.time(expires))
+            result.counts["pending"] = pending
+        }}
     }
 
     /// --password, else $DOUDI_PASSWORD, else a line of standard input (without echo on a terminal).
@@ -106,7 +118,7 @@ struct LoginCommand: AsyncParsableCommand {
             line = readLine(strippingNewline: true)
         }
         guard let line, !line.isEmpty else {
-            throw CommandFailure("no password given: pass --password, set \(Self.passwordVariable), or type it when asked")
+            throw CommandFailure(chinese: "没有给出密码", "no password given: pass --password, set \(Self.passwordVariable), or type it when asked")
         }
         return line
     }

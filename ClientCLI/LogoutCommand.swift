@@ -20,8 +20,11 @@ struct LogoutCommand: AsyncParsableCommand {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     func run() async throws {
-        try await reportingFailures {
+        try await reportingFailures { try await output.run("logout") { result in
             let store = try storeOptions.open()
             let server = try store.syncState()?.server
             switch try await SyncClient(store: store).logout() {
@@ -35,6 +38,6 @@ struct LogoutCommand: AsyncParsableCommand {
             }
             let pending = try store.outboxCounts().pending
             if pending > 0 { print("待同步 \(pending) change set\(pending == 1 ? "" : "s") still wait: doudi login, then doudi sync") }
-        }
+        }}
     }
 }

@@ -38,20 +38,24 @@ struct MemberAddCommand: ParsableCommand {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     func validate() throws {
         _ = try Parse.residentID(id, option: "--id")
         _ = try Relation.parse(relation, option: "--relation")
     }
 
     func run() throws {
-        try reportingFailures(options: memberOptionNames) {
+        try reportingFailures(options: memberOptionNames) { try output.run("member add") { result in
             let store = try storeOptions.open()
             let household = try store.resolveHouseholdReference(reference)
             var m = Member(id: UUID(), household: household, name: name.trimmingCharacters(in: .whitespaces),
                            residentID: try Parse.residentID(id, option: "--id"), relation: try .parse(relation, option: "--relation"))
             try member.apply(to: &m)
             let changeSet = try store.perform(.addMember(m))
+            result.wrote(changeSet)
             print("已增加家庭成员 Added member \(Labels.short(m.id))：\(m.name)（\(m.residentID.masked)，\(m.relation.chineseName)）到户 \(Labels.short(household))；变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }

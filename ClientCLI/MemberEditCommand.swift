@@ -34,13 +34,16 @@ struct MemberEditCommand: ParsableCommand {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     func validate() throws {
         if let id { _ = try Parse.residentID(id, option: "--id") }
         if let relation { _ = try Relation.parse(relation, option: "--relation") }
     }
 
     func run() throws {
-        try reportingFailures(options: memberOptionNames) {
+        try reportingFailures(options: memberOptionNames) { try output.run("member edit") { result in
             let store = try storeOptions.open()
             let memberID = try store.resolveMember(reference)
             guard var m = try store.member(memberID) else {
@@ -51,6 +54,7 @@ struct MemberEditCommand: ParsableCommand {
             if let relation { m.relation = try .parse(relation, option: "--relation") }
             try member.apply(to: &m)
             let changeSet = try store.perform(.editMember(m))
+            result.wrote(changeSet)
             let fields = changeSet.changes.flatMap(\.fields).map { Labels.field($0.name) }
             print("已修改成员 Changed member \(Labels.short(m.id))（\(m.name)）：\(fields.joined(separator: "、"))；变更集 #\(changeSet.sequence) 待同步")
             // a death or a move does not stop payment by itself: the town decides 停保
@@ -60,6 +64,6 @@ struct MemberEditCommand: ParsableCommand {
                 let how = m.personStatus == .dead ? "--died YYYY-MM-DD" : "--last-month YYYY-MM"
                 print("注意 \(m.name)（\(m.personStatus.chineseName)）仍在保：\(list)。请乡镇作出停保决定 The town decides 停保: doudi enrolment stop \(Labels.short(m.household)) --member \(Labels.short(m.id)) \(how) --reason …")
             }
-        }
+        }}
     }
 }

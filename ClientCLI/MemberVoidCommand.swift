@@ -26,11 +26,14 @@ struct MemberVoidCommand: ParsableCommand {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     func run() throws {
-        try reportingFailures(options: ["reason": "--reason"]) {
-            try VoidRecord.run(.member, reference, reason: reason, storeOptions: storeOptions, done: "已注销家庭成员 Voided member") {
+        try reportingFailures(options: ["reason": "--reason"]) { try output.run("member void") { result in
+            try VoidRecord.run(.member, reference, reason: reason, storeOptions: storeOptions, result: &result, done: "已注销家庭成员 Voided member") {
                 try $0.resolveMember($1)
             }
-        }
+        }}
     }
 }

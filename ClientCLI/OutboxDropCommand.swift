@@ -27,12 +27,15 @@ struct OutboxDropCommand: ParsableCommand {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     func validate() throws {
         if references.isEmpty { throw ValidationError("name at least one change set: its number as `doudi outbox` lists it, e.g. `doudi outbox drop 7`") }
     }
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.run("outbox drop") { result in
             let store = try storeOptions.open()
             let entries = Dictionary(try store.outbox(states: [.pending, .rejected, .accepted, .dropped, .superseded]).map { ($0.changeSet.id, $0) },
                                      uniquingKeysWith: { first, _ in first })
@@ -44,6 +47,6 @@ struct OutboxDropCommand: ParsableCommand {
                 let action = changeSet.map { "\(Labels.action($0.action))（\($0.action)）" } ?? ""
                 print("已放弃 Dropped #\(changeSet?.sequence ?? 0) \(action)：保留在历史中 kept in the outbox's history (doudi outbox --all)")
             }
-        }
+        }}
     }
 }

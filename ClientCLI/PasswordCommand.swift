@@ -33,22 +33,25 @@ struct PasswordCommand: ParsableCommand {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.run("password") { result in
             var store = try storeOptions.open()
             guard try store.keyring() != nil else {
-                throw CommandFailure("this store has no password yet: `doudi unlock` sets one and encrypts its records")
+                throw CommandFailure(chinese: "本地数据库还没有密码", "this store has no password yet: `doudi unlock` sets one and encrypts its records")
             }
             if store.isLocked {
                 guard isatty(STDIN_FILENO) != 0 else { throw FieldError.locked }
                 do { store = try store.unlock(password: PasswordInput.typed("当前密码 Current password: ")) } catch let error as FieldError where error.code == .wrongPassword {
-                    throw CommandFailure("wrong password: it does not unlock this store; nothing changed")
+                    throw CommandFailure(chinese: "密码错误", "wrong password: it does not unlock this store; nothing changed")
                 }
             }
             let password = try PasswordInput(fromStandardInput: passwordStdin).read(prompt: "新密码 New password: ", confirm: true)
             try store.changePassword(to: password)
             try StoreLock.remember(store)
             print("密码已更换 The store's password is changed: its key is re-wrapped, the records are as they were")
-        }
+        }}
     }
 }

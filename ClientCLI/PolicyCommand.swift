@@ -15,9 +15,10 @@ struct PolicyListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "The policy versions this store holds, and which is in force.")
     @Option(help: ArgumentHelp("日期 Day to show the version in force on (default: today).", valueName: "day")) var date: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.run("policy list") { result in
             let store = try storeOptions.open()
             let book = try store.policyBook()
             let day = try Parse.day(date)
@@ -30,7 +31,7 @@ struct PolicyListCommand: ParsableCommand {
             }
             print(table.render(), terminator: "")
             print(current.map { "* \($0.id) 于 \(day) 施行 in force on \(day)" } ?? "no version is in force on \(day)")
-        }
+        }}
     }
 }
 
@@ -41,14 +42,16 @@ struct PolicyPublishCommand: ParsableCommand {
         discussion: "The file has the shape of ServerConfig/policy/dongxing-2020.json (docs/POLICY-FILE.md), with its own id and effectiveFrom. Assessments on and after that day use it.")
     @Argument(help: ArgumentHelp("The policy version JSON file.", valueName: "file")) var file: String
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.run("policy publish") { result in
             let policy = try PolicyVersion.load(json: try DocumentFile.read(file), document: file)
             let store = try storeOptions.open()
             let changeSet = try store.perform(.publishPolicy(policy))
+            result.wrote(changeSet)
             print("已发布 Published \(policy.id)（\(policy.title)），自 \(policy.effectiveFrom) 起施行，低保标准 \(policy.dibao.standard.yuanText) 元/月；变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }
 
@@ -66,9 +69,10 @@ struct PolicySubsidyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("发放对象 Eligible programmes: dibao, tekun, orphan, unsupportedChild …", valueName: "list")) var groups: [String]
     @Option(help: ArgumentHelp("施行日期 Day the new version takes effect (default: the first day of --from).", valueName: "day")) var effective: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.run("policy subsidy") { result in
             let fromMonth = try Parse.month(from, option: "--from"), throughMonth = try Parse.month(through, option: "--through")
             let programmes = try Parse.list(groups).map { try Programme.parse($0, option: "--groups") }
             let day = try effective.map { try Parse.day($0, option: "--effective") } ?? fromMonth.firstDay
@@ -78,7 +82,8 @@ struct PolicySubsidyCommand: ParsableCommand {
                                        amountPerPerson: try Parse.money(amount, option: "--amount"), groups: programmes)
             let next = try current.publishing(subsidy, as: version, effectiveFrom: day)
             let changeSet = try store.perform(.publishPolicy(next))
+            result.wrote(changeSet)
             print("已发布 Published \(next.id)：\(title)，\(fromMonth)–\(throughMonth) 每人每月 \(subsidy.amountPerPerson.yuanText) 元，对象 \(programmes.map(\.chineseName).joined(separator: "、"))；自 \(day) 起施行；变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }

@@ -62,16 +62,18 @@ struct PolicySpecialDeclareCommand: ParsableCommand {
     @Option(help: ArgumentHelp("依据文件 The document the declaration rests on.", valueName: "text")) var basis: String
     @Option(help: ArgumentHelp("开始日期 First day of the period, YYYY-MM-DD.", valueName: "day")) var start: String
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures(options: ["title": "--title", "basis": "--basis", "start": "--start"]) {
+        try reportingFailures(options: ["title": "--title", "basis": "--basis", "start": "--start"]) { try output.run("policy special declare") { result in
             let store = try storeOptions.open()
             let org = try store.device().actor.org
             let period = SpecialPeriod(id: UUID(), district: org.district, title: title, basis: basis,
                                        start: try Parse.day(start, option: "--start"))
             let changeSet = try store.perform(.declareSpecialPeriod(period))
+            result.wrote(changeSet)
             print("已宣布 Declared special period \(FieldStore.shortID(period.id))：\(title)，自 \(period.start) 起按特殊程序审核审批 (§4.4)；变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }
 
@@ -83,16 +85,17 @@ struct PolicySpecialEndCommand: ParsableCommand {
     @Option(name: .customLong("on"), help: ArgumentHelp("结束日期 Last day of the period, YYYY-MM-DD.", valueName: "day")) var end: String
     @Option(help: ArgumentHelp("结束依据 The document declaring the end.", valueName: "text")) var basis: String
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures(options: ["declaredEnd": "--on", "endBasis": "--basis", "period": "period"]) {
+        try reportingFailures(options: ["declaredEnd": "--on", "endBasis": "--basis", "period": "period"]) { try output.run("policy special end") { result in
             let store = try storeOptions.open()
             let periods = try store.specialPeriods()
             let wanted = period.trimmingCharacters(in: .whitespaces).lowercased()
             let found = periods.filter { $0.id.uuidString.lowercased().hasPrefix(wanted) }
             guard wanted.count >= FieldStore.shortIDMinimum, let target = found.first, found.count == 1 else {
                 let known = periods.map { "\(FieldStore.shortID($0.id)) \($0.title)" }.joined(separator: "、")
-                throw CommandFailure("\(Labels.echo(period)) names \(found.count > 1 ? "several special periods" : "no special period") on this laptop (\(known.isEmpty ? "none declared" : known)): give its short id")
+                throw CommandFailure(chinese: found.count > 1 ? "有多个特殊时期与之相符" : "找不到该特殊时期", "\(Labels.echo(period)) names \(found.count > 1 ? "several special periods" : "no special period") on this laptop (\(known.isEmpty ? "none declared" : known)): give its short id")
             }
             let day = try Parse.day(end, option: "--on")
             var ended = target
@@ -100,9 +103,10 @@ struct PolicySpecialEndCommand: ParsableCommand {
             let months = try store.policyBook().continuationMonths(of: ended)
             try target.checkEnd(day, declaredOn: try SystemClock.today(), continuationMonths: months)
             let changeSet = try store.perform(.endSpecialPeriod(target.id, end: day, basis: basis))
+            result.wrote(changeSet)
             let last = day.addingCalendarMonths(months)
             print("已宣布结束 \(target.title) 于 \(day) 结束；特殊程序延续至 \(last)（结束后 \(months) 个月，§4.4），自 \(last.adding(days: 1)) 起恢复常规权限和程序；变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }
 

@@ -10,9 +10,10 @@ struct HouseholdRestoreCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("户 The household: short id, or a member's resident ID number.", valueName: "household")) var reference: String
     @Option(help: ArgumentHelp("恢复原因 Why the void was a mistake (required).", valueName: "text")) var reason: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures(options: ["reason": "--reason"]) { try RestoreRecord.run(.household, reference, reason: reason, storeOptions: storeOptions) }
+        try reportingFailures(options: ["reason": "--reason"]) { try output.run("household restore") { result in try RestoreRecord.run(.household, reference, reason: reason, storeOptions: storeOptions, result: &result) }}
     }
 }
 
@@ -24,9 +25,10 @@ struct MemberRestoreCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("成员 The member's short id.", valueName: "member")) var reference: String
     @Option(help: ArgumentHelp("恢复原因 Why the void was a mistake (required).", valueName: "text")) var reason: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures(options: ["reason": "--reason"]) { try RestoreRecord.run(.member, reference, reason: reason, storeOptions: storeOptions) }
+        try reportingFailures(options: ["reason": "--reason"]) { try output.run("member restore") { result in try RestoreRecord.run(.member, reference, reason: reason, storeOptions: storeOptions, result: &result) }}
     }
 }
 
@@ -38,9 +40,10 @@ struct VisitVoidCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The visit's short id (doudi household show HOUSEHOLD).", valueName: "visit")) var reference: String
     @Option(help: ArgumentHelp("作废原因 Why (required).", valueName: "text")) var reason: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures(options: ["reason": "--reason"]) { try RestoreRecord.void(.visit, reference, reason: reason, storeOptions: storeOptions) }
+        try reportingFailures(options: ["reason": "--reason"]) { try output.run("visit void") { result in try RestoreRecord.void(.visit, reference, reason: reason, storeOptions: storeOptions, result: &result) }}
     }
 }
 
@@ -51,9 +54,10 @@ struct VisitRestoreCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The visit's short id.", valueName: "visit")) var reference: String
     @Option(help: ArgumentHelp("恢复原因 Why (required).", valueName: "text")) var reason: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures(options: ["reason": "--reason"]) { try RestoreRecord.run(.visit, reference, reason: reason, storeOptions: storeOptions) }
+        try reportingFailures(options: ["reason": "--reason"]) { try output.run("visit restore") { result in try RestoreRecord.run(.visit, reference, reason: reason, storeOptions: storeOptions, result: &result) }}
     }
 }
 
@@ -66,9 +70,10 @@ struct SurveyVoidCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The survey's short id (doudi household show HOUSEHOLD).", valueName: "survey")) var reference: String
     @Option(help: ArgumentHelp("作废原因 Why (required).", valueName: "text")) var reason: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures(options: ["reason": "--reason"]) { try RestoreRecord.void(.survey, reference, reason: reason, storeOptions: storeOptions) }
+        try reportingFailures(options: ["reason": "--reason"]) { try output.run("survey void") { result in try RestoreRecord.void(.survey, reference, reason: reason, storeOptions: storeOptions, result: &result) }}
     }
 }
 
@@ -79,8 +84,9 @@ struct SurveyRestoreCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The survey's short id.", valueName: "survey")) var reference: String
     @Option(help: ArgumentHelp("恢复原因 Why (required).", valueName: "text")) var reason: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures(options: ["reason": "--reason"]) { try RestoreRecord.run(.survey, reference, reason: reason, storeOptions: storeOptions) }
+        try reportingFailures(options: ["reason": "--reason"]) { try output.run("survey restore") { result in try RestoreRecord.run(.survey, reference, reason: reason, storeOptions: storeOptions, result: &result) }}
     }
 }

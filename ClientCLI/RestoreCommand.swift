@@ -37,8 +37,11 @@ struct RestoreCommand: ParsableCommand {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.run("restore") { result in
             let path = try storeOptions.resolvedPath()
             let backup = (file as NSString).expandingTildeInPath
             let summary: StoreBackup.Summary
@@ -54,6 +57,6 @@ struct RestoreCommand: ParsableCommand {
             let server = try store.syncState()?.server
             print("下一步 Next: " + (loggedIn || server == nil ? "doudi sync（先与服务器重新编号 re-bases with the server first）"
                                      : "doudi login --server \(server ?? "URL") --user \(summary.user)，then doudi sync"))
-        }
+        }}
     }
 }

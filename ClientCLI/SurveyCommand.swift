@@ -77,6 +77,9 @@ struct SurveyRecordCommand: ParsableCommand {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     /// One `--income`, `--disregarded-income` or `--deduction` as written.
     struct Item<Kind> {
         var option: String
@@ -150,7 +153,7 @@ struct SurveyRecordCommand: ParsableCommand {
         }
         for (i, text) in vehicles.enumerated() { options["assets.vehicles[\(i)].value"] = "--vehicle \(text)" }
 
-        try reportingFailures(options: options) {
+        try reportingFailures(options: options) { try output.run("survey record") { result in
             let store = try storeOptions.open()
             let household = try store.resolveHouseholdReference(reference)
             let householdCase = try store.householdCase(household)
@@ -172,9 +175,10 @@ struct SurveyRecordCommand: ParsableCommand {
             let today = try SystemClock.today()
             do { try survey.checkDate(today: today) } catch let error as ModelError { throw ValidationError("--date: \(error.message)") }
             let changeSet = try store.perform(.recordSurvey(survey))
+            result.wrote(changeSet)
             let counted = survey.incomes.filter { !$0.disregarded }.count
             print("已记录家庭经济状况调查 Recorded survey \(Labels.short(survey.id))：户 \(Labels.short(household))，\(survey.date)，收入 \(counted) 项（不计入 \(survey.incomes.count - counted) 项），刚性支出 \(survey.deductions.count) 项；变更集 #\(changeSet.sequence) 待同步")
             print("测算 Assess it: doudi assess \(Labels.short(household))")
-        }
+        }}
     }
 }

@@ -115,7 +115,7 @@ struct SyncCommand: AsyncParsableCommand {
                     }
                 }
             } catch let error as SyncError {
-                throw CommandFailure(SyncFailure.message(error, server: server))
+                throw SyncFailure.failure(error, server: server)
             } catch {
                 throw CommandFailure("the sync stopped on this laptop (\(CommandFailure.oneLine(error))): what was already synced is kept; run `doudi sync` again, and report this if it happens again")
             }

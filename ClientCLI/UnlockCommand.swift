@@ -37,8 +37,11 @@ struct UnlockCommand: ParsableCommand {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.run("unlock") { result in
             let store = try storeOptions.openLocked()
             let password = try PasswordInput(fromStandardInput: passwordStdin).read(prompt: "本地数据库密码 Store password (your account's): ")
             let unlocked: FieldStore
@@ -47,11 +50,11 @@ struct UnlockCommand: ParsableCommand {
                 print("已加密 The store's ID numbers, health facts and bank accounts are now encrypted under this password; the file was compacted")
             } else {
                 do { unlocked = try store.unlock(password: password) } catch let error as FieldError where error.code == .wrongPassword {
-                    throw CommandFailure("wrong password: it does not unlock this store; its password is your account's, as it was when the store was last unlocked")
+                    throw CommandFailure(chinese: "密码错误", "wrong password: it does not unlock this store; its password is your account's, as it was when the store was last unlocked")
                 }
             }
             let until = try StoreLock.remember(unlocked)
             print("已解锁 Unlocked until \(Labels.time(until)) (12 小时 hours); `doudi lock` locks it now")
-        }
+        }}
     }
 }

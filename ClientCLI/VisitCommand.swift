@@ -57,13 +57,16 @@ struct VisitRecordCommand: ParsableCommand {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     func validate() throws {
         if let date { _ = try Parse.day(date) }
         if let conclusion { _ = try VisitConclusion.parse(conclusion, option: "--conclusion") }
     }
 
     func run() throws {
-        try reportingFailures(options: ["visitors": "--visitor", "interviewee": "--interviewee", "observations": "--observations"]) {
+        try reportingFailures(options: ["visitors": "--visitor", "interviewee": "--interviewee", "observations": "--observations"]) { try output.run("visit record") { result in
             let store = try storeOptions.open()
             let household = try store.resolveHouseholdReference(reference)
             let visit = Visit(id: UUID(), household: household, date: try Parse.day(date), visitors: visitors.map { $0.trimmingCharacters(in: .whitespaces) },
@@ -73,7 +76,8 @@ struct VisitRecordCommand: ParsableCommand {
             let today = try SystemClock.today()
             do { try visit.checkDate(today: today) } catch let error as ModelError { throw ValidationError("--date: \(error.message)") }
             let changeSet = try store.perform(.recordVisit(visit))
+            result.wrote(changeSet)
             print("已记录入户调查 Recorded visit \(Labels.short(visit.id))：户 \(Labels.short(household))，\(visit.date)，调查人 \(visit.visitors.joined(separator: "、"))，结论 \(visit.conclusion.chineseName)；变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }

@@ -43,7 +43,9 @@ struct HouseholdOptions: ParsableArguments {
 
     mutating func validate() throws {
         let code = try OrgCode("511011101201")
-        var scratch = Household(id: .init(), village: code, hukou: code, address: "-")
+        // an edit may change one part of an account: the others come from the record (in run)
+        var scratch = Household(id: .init(), village: code, hukou: code, address: "-",
+                                benefitAccount: BenefitAccount(bank: "-", accountName: "-", accountNumber: "000000000000"))
         try apply(to: &scratch)
     }
 
@@ -73,7 +75,15 @@ struct HouseholdOptions: ParsableArguments {
                       let number = accountNumber ?? h.benefitAccount?.accountNumber else {
                     throw ValidationError("a benefit account needs --bank, --account-name and --account-number")
                 }
-                h.benefitAccount = BenefitAccount(bank: bank, accountName: name, accountNumber: number)
+                let digits: String
+                do { digits = try BenefitAccount.accountNumber(number) } catch {
+                    throw ValidationError("--account-number \(number) \(error)")
+                }
+                guard !bank.trimmingCharacters(in: .whitespaces).isEmpty, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw ValidationError("a benefit account needs a bank (--bank) and an account holder (--account-name)")
+                }
+                h.benefitAccount = BenefitAccount(bank: bank.trimmingCharacters(in: .whitespaces), accountName: name.trimmingCharacters(in: .whitespaces),
+                                                  accountNumber: digits)
             }
         }
     }

@@ -63,7 +63,7 @@ struct StoreOptions: ParsableArguments {
         let path = try resolvedPath()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw CommandFailure("no store at \(path): set one up first with `doudi init --village CODE --device NAME --user NAME`")
+            throw CommandFailure(chinese: "找不到本地数据库", "no store at \(path): set one up first with `doudi init --server URL --user NAME` (or offline: `doudi init --village CODE --device NAME --user NAME`)")
         }
         guard !isDirectory.boolValue else {
             throw CommandFailure("\(path) is a directory: --store names the store file (e.g. \(path)/\(Self.fileName)), $\(Self.environmentVariable) the directory")
@@ -81,8 +81,10 @@ struct StoreOptions: ParsableArguments {
             for note in database.notes { StandardError.writeLine("doudi: note: \(note)") }
             return FieldStore(database: database)
         } catch {
-            if let explained = StoreProblem.explain(error) { throw CommandFailure("\(path): \(explained)") }
-            throw CommandFailure("\(path) cannot be opened as a Doudi store (\(CommandFailure.oneLine(error))): check the path (--store or $DOUDI_HOME)")
+            if let explained = StoreProblem.explain(error) {
+                throw CommandFailure(chinese: StoreProblem.chinese(error) ?? "无法打开本地数据库", "\(path): \(explained)")
+            }
+            throw CommandFailure(chinese: "无法打开本地数据库", "\(path) cannot be opened as a Doudi store (\(CommandFailure.oneLine(error))): check the path (--store or $DOUDI_HOME)")
         }
     }
 }

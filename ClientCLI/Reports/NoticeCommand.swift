@@ -22,11 +22,12 @@ struct NoticeSheetCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write printable HTML here.", valueName: "file")) var html: String?
     @Option(help: ArgumentHelp("Write CSV (UTF-8 with BOM) here.", valueName: "file")) var csv: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func validate() throws { if let posted { _ = try Parse.day(posted, option: "--posted") } }
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.run("notice sheet") { result in
             let store = try storeOptions.open()
             let org = try ReportScope.org(town, store: store)
             let tree = try store.orgTree()
@@ -60,6 +61,8 @@ struct NoticeSheetCommand: ParsableCommand {
             print(sheet.footer)
             if let html { try ReportScope.write(sheet.html(), to: html, what: "公示表 notice sheet (HTML, print on A4)") }
             if let csv { try ReportScope.write(sheet.csv(), to: csv, what: "公示表 notice sheet (CSV)") }
-        }
+            result.detail("html", html)
+            result.detail("csv", csv)
+        }}
     }
 }

@@ -14,15 +14,20 @@ struct StepArguments: ParsableArguments {
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
 
+    @OptionGroup(title: "Output")
+    var output: ResultOutput
+
     func validate() throws {
         if let date { _ = try Parse.day(date) }
     }
 
-    /// Takes the step built by `event`, reporting failures as one line.
+    /// Takes the step built by `event`, reporting failures as one line; with `--json`, prints
+    /// what it wrote (``CommandResult``): the application, the records, the change set, the new stage.
     func take(_ command: some ParsableCommand, _ event: @escaping (CaseInReview) throws -> WorkflowEvent) throws {
-        try command.reportingFailures {
-            try StepRunner.run(application, event, date: date, storeOptions: storeOptions)
-        }
+        let name = type(of: command).configuration.commandName ?? "step"
+        try command.reportingFailures { try output.run(name == "withdraw" ? "apply withdraw" : "review \(name)") { result in
+            try StepRunner.run(application, event, date: date, storeOptions: storeOptions, result: &result)
+        }}
     }
 }
 
@@ -121,7 +126,7 @@ struct ReviewApproveCommand: ParsableCommand {
             let parsed = try tiers.map { text -> ClassifiedAidTier in
                 let parts = text.split(separator: "=").map(String.init)
                 guard parts.count == 2, let tier = Int(parts[1]) else {
-                    throw CommandFailure("--tier \(text) should be MEMBER=TIER, e.g. --tier 张大山=1")
+                    throw CommandFailure(chinese: "分类施保档次写法有误", "--tier \(text) should be MEMBER=TIER, e.g. --tier 张大山=1")
                 }
                 return ClassifiedAidTier(member: try Parse.member(parts[0], in: c.householdCase, option: "--tier").id, tier: tier)
             }

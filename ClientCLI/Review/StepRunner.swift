@@ -7,7 +7,7 @@ import Foundation
 /// stage, the records it wrote (decision, enrolments, payment, reserve-fund draw), and the
 /// steps that may follow.
 enum StepRunner {
-    static func run(_ reference: String, _ event: (CaseInReview) throws -> WorkflowEvent, date: String?, storeOptions: StoreOptions) throws {
+    static func run(_ reference: String, _ event: (CaseInReview) throws -> WorkflowEvent, date: String?, storeOptions: StoreOptions, result: inout CommandResult) throws {
         let store = try storeOptions.open()
         let id = try store.resolveApplication(reference)
         let day = try Parse.day(date)
@@ -15,6 +15,10 @@ enum StepRunner {
         let step = try event(try store.caseInReview(id))
         let changeSet = try store.perform(.advanceApplication(id, step, on: day, policy: policy))
         let review = try store.caseInReview(id)
+        result.record(EntityKind.application.rawValue, id)
+        result.wrote(changeSet)
+        result.detail("step", step.kind.rawValue)
+        result.detail("stage", review.workflow.stage.rawValue)
         let head = ReviewText.headName(review.householdCase)
         print("\(step.kind.chineseName) \(Labels.short(id))（\(head)，\(review.application.programme.chineseName)）：现为「\(review.workflow.stage.chineseName)」；变更集 #\(changeSet.sequence) 待同步")
         if case .publicNotice(let notice, _) = review.workflow.state {

@@ -58,9 +58,10 @@ struct NeedAddCommand: ParsableCommand {
     @Option(help: ArgumentHelp("村 12-digit code (default: this laptop's village).", valueName: "code")) var village: String?
     @Option(help: ArgumentHelp("来源 The short id of the visit or survey it was gathered from.", valueName: "id")) var source: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures(options: ["summary": "--summary", "households": "--households", "village": "--village"]) {
+        try reportingFailures(options: ["summary": "--summary", "households": "--households", "village": "--village"]) { try output.run("need add") { result in
             let store = try storeOptions.open()
             let org = try store.device().actor.org
             let code = try village.map { try Parse.orgCode($0, option: "--village") } ?? org
@@ -77,8 +78,9 @@ struct NeedAddCommand: ParsableCommand {
             let need = VillageNeed(id: UUID(), village: code, kind: try AidKind.parse(kind, option: "--kind"), summary: summary,
                                    households: households, recordedOn: try Parse.day(date), source: sourceID)
             let changeSet = try store.perform(.recordVillageNeed(need))
+            result.wrote(changeSet)
             print("已登记 Recorded need \(Labels.short(need.id))（\(need.kind.chineseName)，\(households) 户）；变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }
 
@@ -88,15 +90,17 @@ struct NeedMatchCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The need's short id (doudi need list).", valueName: "need")) var need: String
     @Option(help: ArgumentHelp("The project's short id or title (doudi project list).", valueName: "project")) var project: String
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.run("need match") { result in
             let store = try storeOptions.open()
             let found = try RegistryLookup.find(need, in: try store.villageNeeds(), what: "village need", list: "doudi need list", name: \.summary)
             let aid = try RegistryLookup.find(project, in: try store.aidProjects(), what: "aid project", list: "doudi project list", name: \.title)
             let changeSet = try store.perform(.matchNeed(found.id, project: aid.id))
+            result.wrote(changeSet)
             print("已对接 Matched \(found.village) 的需求「\(found.summary)」与项目「\(aid.title)」；变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }
 

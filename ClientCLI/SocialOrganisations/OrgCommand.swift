@@ -55,17 +55,19 @@ struct OrgAddCommand: ParsableCommand {
     @Option(help: ArgumentHelp("登记日期 YYYY-MM-DD.", valueName: "day")) var registered: String
     @Option(help: ArgumentHelp("联系人及电话", valueName: "text")) var contact: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures(options: ["name": "--name", "creditCode": "--credit-code", "registeredOn": "--registered", "contact": "--contact"]) {
+        try reportingFailures(options: ["name": "--name", "creditCode": "--credit-code", "registeredOn": "--registered", "contact": "--contact"]) { try output.run("org add") { result in
             let store = try storeOptions.open()
             let district = try store.device().actor.org.district
             let org = SocialOrganisation(id: UUID(), district: district, name: name, creditCode: creditCode.uppercased(),
                                          kind: try SocialOrganisationKind.parse(kind, option: "--kind"),
                                          registeredOn: try Parse.day(registered, option: "--registered"), contact: contact)
             let changeSet = try store.perform(.saveOrganisation(org))
+            result.wrote(changeSet)
             print("已登记 Registered \(name)（\(org.kind.chineseName)）\(Labels.short(org.id))；变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }
 
@@ -79,9 +81,10 @@ struct OrgEditCommand: ParsableCommand {
     @Option(help: ArgumentHelp("慈善信托备案 A trust filed, NAME:YYYY-MM-DD (repeatable).", valueName: "trust")) var trust: [String] = []
     @Option(help: ArgumentHelp("联系人及电话", valueName: "text")) var contact: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures(options: ["evaluationGrade": "--grade", "charityRecognisedOn": "--charity", "contact": "--contact"]) {
+        try reportingFailures(options: ["evaluationGrade": "--grade", "charityRecognisedOn": "--charity", "contact": "--contact"]) { try output.run("org edit") { result in
             let store = try storeOptions.open()
             var org = try OrgCommand.find(organisation, store)
             if let grade { org.evaluationGrade = Parse.isNone(grade) ? nil : try Parse.count(grade, option: "--grade", minimum: 1) }
@@ -93,8 +96,9 @@ struct OrgEditCommand: ParsableCommand {
             }
             if let contact { org.contact = Parse.isNone(contact) ? nil : contact }
             let changeSet = try store.perform(.saveOrganisation(org))
+            result.wrote(changeSet)
             print("已更新 Updated \(org.name)：评估等级 \(org.gradeText)，慈善组织 \(org.charityRecognisedOn.map { "（\($0) 认定）" } ?? "否")，公开募捐资格 \(org.publicFundraising ? "有" : "无")；变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }
 
@@ -108,9 +112,10 @@ struct OrgReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("报送截止日期 YYYY-MM-DD.", valueName: "day")) var due: String?
     @Option(help: ArgumentHelp("报送日期 The day it was received, YYYY-MM-DD.", valueName: "day")) var received: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.run("org report") { result in
             let store = try storeOptions.open()
             var org = try OrgCommand.find(organisation, store)
             var report = org.annualReports.first { $0.year == year } ?? AnnualReport(year: year, due: AnnualReport.usualDue(year: year))
@@ -120,8 +125,9 @@ struct OrgReportCommand: ParsableCommand {
             org.annualReports.append(report)
             org.annualReports.sort { $0.year < $1.year }
             let changeSet = try store.perform(.saveOrganisation(org))
+            result.wrote(changeSet)
             print("\(org.name) \(year) 年度报告：截止 \(report.due)，\(report.received.map { "已于 \($0) 报送" } ?? "未报送")；变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }
 

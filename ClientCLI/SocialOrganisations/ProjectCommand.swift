@@ -52,9 +52,10 @@ struct ProjectAddCommand: ParsableCommand {
     @Option(help: ArgumentHelp("资金 in yuan.", valueName: "yuan")) var funds: String?
     @Option(help: ArgumentHelp("项目内容", valueName: "text")) var summary: String = ""
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures(options: ["title": "--title", "areas": "--area", "end": "--end", "funds": "--funds", "summary": "--summary"]) {
+        try reportingFailures(options: ["title": "--title", "areas": "--area", "end": "--end", "funds": "--funds", "summary": "--summary"]) { try output.run("project add") { result in
             let store = try storeOptions.open()
             let org = try OrgCommand.find(organisation, store)
             let project = AidProject(id: UUID(), district: org.district, organisation: org.id, title: title,
@@ -63,8 +64,9 @@ struct ProjectAddCommand: ParsableCommand {
                                      start: try Parse.day(start, option: "--start"), end: try end.map { try Parse.day($0, option: "--end") },
                                      funds: try funds.map { try Parse.money($0, option: "--funds") }, summary: summary)
             let changeSet = try store.perform(.saveAidProject(project))
+            result.wrote(changeSet)
             print("已登记 Registered \(org.name)「\(title)」（\(project.kind.chineseName)）\(Labels.short(project.id))；变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }
 

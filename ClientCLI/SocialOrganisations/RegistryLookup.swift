@@ -14,7 +14,7 @@ enum RegistryLookup {
         }
         guard let only = found.first, found.count == 1 else {
             let choices = records.prefix(8).map { "\(FieldStore.shortID($0.id)) \(name($0))" }.joined(separator: "、")
-            throw CommandFailure("\(Labels.echo(text)) names \(found.isEmpty ? "no" : "several") \(what) on this laptop (\(choices.isEmpty ? "none yet: sync first" : choices)); give its short id (`\(list)`)")
+            throw CommandFailure(chinese: found.isEmpty ? "找不到记录" : "有多条记录与之相符", "\(Labels.echo(text)) names \(found.isEmpty ? "no" : "several") \(what) on this laptop (\(choices.isEmpty ? "none yet: sync first" : choices)); give its short id (`\(list)`)")
         }
         return only
     }

@@ -59,9 +59,10 @@ struct VolunteerAddCommand: ParsableCommand {
     @Option(help: ArgumentHelp("所属社会组织 (short id or name).", valueName: "org")) var org: String?
     @Option(help: ArgumentHelp("登记日期 YYYY-MM-DD (default: today).", valueName: "day")) var registered: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures(options: ["name": "--name", "skills": "--skill", "villages": "--village", "phone": "--phone"]) {
+        try reportingFailures(options: ["name": "--name", "skills": "--skill", "villages": "--village", "phone": "--phone"]) { try output.run("volunteer add") { result in
             let store = try storeOptions.open()
             let district = try store.device().actor.org.district
             let volunteer = Volunteer(id: UUID(), district: district, name: name, phone: phone, skills: Parse.list(skill),
@@ -69,8 +70,9 @@ struct VolunteerAddCommand: ParsableCommand {
                                       organisation: try org.map { try OrgCommand.find($0, store).id },
                                       registeredOn: try Parse.day(registered, option: "--registered"))
             let changeSet = try store.perform(.saveVolunteer(volunteer))
+            result.wrote(changeSet)
             print("已登记 Registered volunteer \(name) \(Labels.short(volunteer.id))（\(volunteer.skills.joined(separator: "、"))）；变更集 #\(changeSet.sequence) 待同步")
-        }
+        }}
     }
 }
 

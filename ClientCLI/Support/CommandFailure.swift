@@ -3,25 +3,29 @@ import DoudiField
 import DoudiModel
 import Foundation
 
-/// A failure the CLI reports as **one line** on standard error — `doudi: error: …` —
-/// followed by exit status 1. Never a stack trace.
+/// A failure the CLI reports as **one line** on standard error — `doudi: 错误：<中文> (<English>)`
+/// (``ErrorLine``) — followed by exit status 1. Never a stack trace.
 ///
 /// Model errors (``DocumentError``, ``ModelError``, ``ResidentIDError``, ``DayError``)
 /// already say which document and field is at fault and what to do; they are
-/// printed as they describe themselves.
+/// printed as they describe themselves, after the Chinese for their kind.
 struct CommandFailure: Error, CustomStringConvertible {
+    /// What was wrong and what to do, in English.
     var message: String
+    /// The same said shortly in Chinese, printed first; nil where there is no wording yet.
+    var chinese: String?
 
     init(_ message: String) { self.message = message }
 
+    /// A failure said in Chinese and in English: `doudi: 错误：<chinese> (<english>)`.
+    init(chinese: String, _ english: String) { self.chinese = chinese; self.message = english }
+
     var description: String { message }
 
-    /// Writes `doudi: error: <description>` for each error, one line each, and
-    /// returns the exit code to throw. Resident ID numbers in it are masked.
+    /// Writes `doudi: 错误：…` for each error, one line each, and returns the exit code to
+    /// throw. Resident ID numbers in it are masked.
     static func report(_ errors: [any Error]) -> ExitCode {
-        for error in errors {
-            StandardError.writeLine("doudi: error: \(Labels.maskingResidentIDs(oneLine(error)))")
-        }
+        for error in errors { ErrorLine.write(error) }
         return ExitCode(1)
     }
 

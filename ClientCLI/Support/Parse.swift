@@ -10,37 +10,37 @@ enum Parse {
     /// or today when not given.
     static func day(_ text: String?, option: String = "--date") throws -> Day {
         guard let text else { return try SystemClock.today() }
-        do { return try Day(typed: text) } catch { throw ValidationError("\(option) \(error.description)") }
+        do { return try Day(typed: text) } catch { throw ValidationError(ErrorLine.bilingual("日期有误", "\(option) \(error.description)")) }
     }
 
     /// Yuan as people type them, with at most two decimals: `360`, `1080.50`, `1,200`, `1200元`,
     /// `¥1200`, full-width digits (``Money/init(typed:)``). A minus sign is read (the record's
     /// validation refuses a negative amount with its own message).
     static func money(_ text: String, option: String) throws -> Money {
-        do { return try Money(typed: text) } catch { throw ValidationError("\(option) \(error.description)") }
+        do { return try Money(typed: text) } catch { throw ValidationError(ErrorLine.bilingual("金额有误", "\(option) \(error.description)")) }
     }
 
     /// `YYYY-MM`.
     static func month(_ text: String, option: String) throws -> YearMonth {
-        do { return try YearMonth(iso: text.trimmingCharacters(in: .whitespaces)) } catch { throw ValidationError("\(option) \(error.description)") }
+        do { return try YearMonth(iso: text.trimmingCharacters(in: .whitespaces)) } catch { throw ValidationError(ErrorLine.bilingual("月份有误", "\(option) \(error.description)")) }
     }
 
     /// A 6-, 9- or 12-digit administrative code.
     static func orgCode(_ text: String, option: String) throws -> OrgCode {
-        do { return try OrgCode(text) } catch { throw ValidationError("\(option) \(error.description)") }
+        do { return try OrgCode(text) } catch { throw ValidationError(ErrorLine.bilingual("单位代码有误", "\(option) \(error.description)")) }
     }
 
     /// An 18-character resident ID number.
     static func residentID(_ text: String, option: String) throws -> ResidentID {
         do { return try ResidentID(text.trimmingCharacters(in: .whitespaces)) } catch {
-            throw ValidationError("\(option) \(error.description)")
+            throw ValidationError(ErrorLine.bilingual("身份证号有误", "\(option) \(error.description)"))
         }
     }
 
     /// A whole number ≥ `minimum`.
     static func count(_ text: String, option: String, minimum: Int = 0) throws -> Int {
         guard let n = Int(text.trimmingCharacters(in: .whitespaces)), n >= minimum else {
-            throw ValidationError("\(option) \(text) is not a whole number of \(minimum) or more")
+            throw ValidationError(ErrorLine.bilingual("应为整数", "\(option) \(text) is not a whole number of \(minimum) or more"))
         }
         return n
     }
@@ -68,10 +68,10 @@ enum Parse {
         }
         guard let only = found.first else {
             let names = members.map(\.name).joined(separator: "、")
-            throw CommandFailure("\(option): \(Labels.echo(text)) is not a member of this household (its members: \(names.isEmpty ? "none" : names)); name one by name, ID number or short id")
+            throw CommandFailure(chinese: "该户没有这个成员", "\(option): \(Labels.echo(text)) is not a member of this household (its members: \(names.isEmpty ? "none" : names)); name one by name, ID number or short id")
         }
         guard found.count == 1 else {
-            throw CommandFailure("\(option): \(Labels.echo(text)) names several members of this household: use the ID number or the short id instead")
+            throw CommandFailure(chinese: "有多个成员与之相符", "\(option): \(Labels.echo(text)) names several members of this household: use the ID number or the short id instead")
         }
         return only
     }

@@ -31,18 +31,18 @@ struct PasswordInput {
     func read(prompt: String, confirm: Bool = false) throws -> String {
         if fromStandardInput {
             guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-                throw CommandFailure("--password-stdin: standard input has no password line")
+                throw CommandFailure(chinese: "标准输入中没有密码", "--password-stdin: standard input has no password line")
             }
             return line
         }
         if let fromEnvironment { return fromEnvironment }
         guard isatty(STDIN_FILENO) != 0 else {
-            throw CommandFailure("no password given: type it on a terminal, pass --password-stdin with the password on standard input, or set \(Self.environmentVariable)")
+            throw CommandFailure(chinese: "没有给出密码", "no password given: type it on a terminal, pass --password-stdin with the password on standard input, or set \(Self.environmentVariable)")
         }
         let first = Self.typed(prompt)
         guard !first.isEmpty else { throw CommandFailure("no password typed") }
         if confirm, Self.typed("再输入一次 Again: ") != first {
-            throw CommandFailure("the two passwords typed differ: nothing changed; try again")
+            throw CommandFailure(chinese: "两次输入的密码不一致", "the two passwords typed differ: nothing changed; try again")
         }
         return first
     }

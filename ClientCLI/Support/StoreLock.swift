@@ -27,7 +27,7 @@ enum StoreLock {
             _ = try? remember(unlocked)
             return unlocked
         } catch let error as FieldError where error.code == .wrongPassword {
-            throw CommandFailure("\(PasswordInput.environmentVariable) does not unlock this store (its password is its user's account password as it was when last unlocked): unset it and run `doudi unlock`")
+            throw CommandFailure(chinese: "密码错误", "\(PasswordInput.environmentVariable) does not unlock this store (its password is its user's account password as it was when last unlocked): unset it and run `doudi unlock`")
         }
     }
 

@@ -8,6 +8,35 @@ import Foundation
 /// are marked, pulled pages are applied with their cursor. So the advice is nearly
 /// always "fix this, then sync again".
 enum SyncFailure {
+    /// The failure to throw: the Chinese for its code, then ``message(_:server:)``.
+    static func failure(_ error: SyncError, server: String?) -> CommandFailure {
+        let english = message(error, server: server)
+        guard let chinese = chinese(error.code) else { return CommandFailure(english) }
+        return CommandFailure(chinese: chinese, english)
+    }
+
+    /// What a failed login or sync means, in Chinese, by the server's (or the client's) code.
+    static func chinese(_ code: String) -> String? {
+        switch code {
+        case "not-logged-in": "本地数据库尚未登录服务器"
+        case "unauthenticated", "token-expired", "token-revoked": "登录已失效，请重新登录"
+        case "login-failed": "登录失败：用户名或密码错误"
+        case "network": "无法连接服务器"
+        case "protocol-version": "服务器的同步协议版本不同，请升级 doudi"
+        case "scope": "账号与本地数据库不符"
+        case "account-locked": "账号已锁定"
+        case "account-disabled": "账号已停用"
+        case "login-throttled": "登录失败次数过多，请稍后再试"
+        case "device-assigned": "本设备属于另一用户"
+        case "device-revoked": "本设备已被区民政局停用"
+        case "password-change-required", "must-change-password": "请先修改密码（doudi account-password）"
+        case "authority", "forbidden": "无权进行此操作"
+        case "not-found": "服务器上找不到"
+        case "config": nil
+        default: "同步中断"
+        }
+    }
+
     /// The one-line message for a failed login or sync.
     static func message(_ error: SyncError, server: String?) -> String {
         let place = server.map { " \($0)" } ?? ""
@@ -44,7 +73,7 @@ extension AsyncParsableCommand {
         } catch let exit as CleanExit {
             throw exit
         } catch let error as SyncError {
-            throw CommandFailure.report([CommandFailure(SyncFailure.message(error, server: nil))])
+            throw CommandFailure.report([SyncFailure.failure(error, server: nil)])
         } catch {
             throw CommandFailure.report([error])
         }

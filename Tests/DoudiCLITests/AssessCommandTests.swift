@@ -249,7 +249,7 @@ struct AssessCommandTests {
         let lines = run.stderr.split(separator: "\n")
         #expect(lines.count == 1, "stderr: \(run.stderr)")
         let line = String(lines.first ?? "")
-        #expect(line.hasPrefix("doudi: error: "))
+        #expect(line.hasPrefix("doudi: 错误："))
         for word in bad.mentions {
             #expect(line.contains(word), "\(line) should mention \(word)")
         }
@@ -260,7 +260,7 @@ struct AssessCommandTests {
         let run = try Doudi.run("assess", "Samples/households/no-such-household.json", "--as-of", "2020-07-01",
                                 "--policy", "ServerConfig/policy")
         #expect(run.status == 1)
-        #expect(run.stderr == "doudi: error: Samples/households/no-such-household.json: no such file: check the path\n")
+        #expect(run.stderr == "doudi: 错误：找不到文件 (Samples/households/no-such-household.json: no such file: check the path)\n")
     }
 
     @Test("no policy found: the error says what to pass")

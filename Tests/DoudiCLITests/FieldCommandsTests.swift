@@ -307,7 +307,7 @@ struct FieldCommandsTests {
         let lines = Self.lines(run.stderr)
         #expect(lines.count == 1, "stderr: \(run.stderr)")
         let line = String(lines.first ?? "")
-        #expect(line.hasPrefix("doudi: error: "))
+        #expect(line.hasPrefix("doudi: 错误："))
         for word in refusal.mentions {
             #expect(line.contains(word), "\(line) should mention \(word)")
         }
@@ -322,7 +322,7 @@ struct FieldCommandsTests {
             let run = try home.run(arguments)
             #expect(run.status == 1, "\(arguments)")
             #expect(Self.lines(run.stderr).count == 1, "\(arguments): \(run.stderr)")
-            #expect(run.stderr.hasPrefix("doudi: error: ") && run.stderr.contains("doudi init"), "\(arguments): \(run.stderr)")
+            #expect(run.stderr.hasPrefix("doudi: 错误：") && run.stderr.contains("doudi init"), "\(arguments): \(run.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: home.storeFile.path))
     }
@@ -420,7 +420,7 @@ struct FieldCommandsTests {
     func importUnreadable() throws {
         let home = try Home.withSampleLedger()
         let missing = try home.run("import", "--csv", "no-such.csv")
-        #expect(missing.status == 1 && missing.stderr == "doudi: error: no-such.csv: no such file: check the path\n")
+        #expect(missing.status == 1 && missing.stderr == "doudi: 错误：no-such.csv: no such file: check the path\n")
         let file = home.directory.appendingPathComponent("wrong.csv")
         try "姓名,身份证号\n张三,1\n".write(to: file, atomically: true, encoding: .utf8)
         let wrong = try home.run("import", "--csv", file.path)

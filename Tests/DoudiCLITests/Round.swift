@@ -48,7 +48,7 @@ final class Round {
             return r.stdout
         }
 
-        /// Runs a command that must fail with exit status 1 and one `doudi: error:` line,
+        /// Runs a command that must fail with exit status 1 and one `doudi: 错误：` line,
         /// leaving the outbox as it was; returns the error line.
         func refused(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
             let before = try pending(sourceLocation: sourceLocation)
@@ -56,7 +56,7 @@ final class Round {
             let text = r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(r.status == 1, "\(name): doudi \(arguments.joined(separator: " ")) should fail with status 1, got \(r.status): \(r.stdout) \(r.stderr)",
                     sourceLocation: sourceLocation)
-            #expect(text.hasPrefix("doudi: error: ") && !text.contains("\n"), "one `doudi: error:` line expected: \(r.stderr)", sourceLocation: sourceLocation)
+            #expect(text.hasPrefix("doudi: 错误：") && !text.contains("\n"), "one `doudi: 错误：` line expected: \(r.stderr)", sourceLocation: sourceLocation)
             #expect(try pending(sourceLocation: sourceLocation) == before, "\(name): a refused step writes nothing to the outbox", sourceLocation: sourceLocation)
             return text
         }
@@ -125,7 +125,11 @@ final class Round {
 
         struct Line {
             var fields: [String: String]
-            subscript(_ column: String) -> String { fields[column] ?? "" }
+            /// The cell as Excel shows it: an ID or account number kept text as `="…"` (CSVText) without the formula.
+            subscript(_ column: String) -> String {
+                let raw = fields[column] ?? ""
+                return raw.hasPrefix("=\"") && raw.hasSuffix("\"") && raw.count >= 3 ? String(raw.dropFirst(2).dropLast()) : raw
+            }
             var payee: String { self["领款人姓名"] }
             var item: String { self["补贴项目"] }
             var persons: String { self["保障人数"] }

@@ -65,15 +65,15 @@ struct StoreEncryptionTests {
 
         #expect(try l.ok("lock").contains("已锁定"))
         let locked = try l.run(["household", "list"], environment: noPassword)
-        #expect(locked.status == 1 && locked.stderr == "doudi: error: the store is locked: run `doudi unlock`\n", "\(locked.stderr)")
+        #expect(locked.status == 1 && locked.stderr == "doudi: 错误：本地数据库已锁定，请先运行 doudi unlock (the store is locked: run `doudi unlock`)\n", "\(locked.stderr)")
         #expect(try l.run(["member", "edit", Self.headID, "--labour", "部分丧失"], environment: noPassword).stderr
-            == "doudi: error: the store is locked: run `doudi unlock`\n")
+            == "doudi: 错误：本地数据库已锁定，请先运行 doudi unlock (the store is locked: run `doudi unlock`)\n")
         // with DOUDI_PASSWORD set, a command unlocks by itself; a wrong one is named
         let wrongVariable = try l.run(["household", "list"], environment: ["DOUDI_PASSWORD": "Not-the-password-1"])
         #expect(wrongVariable.status == 1 && wrongVariable.stderr.contains("DOUDI_PASSWORD does not unlock this store"), "\(wrongVariable.stderr)")
 
         let wrong = try l.run(["unlock", "--password-stdin"], environment: noPassword, input: "Not-the-password-1\n")
-        #expect(wrong.status == 1 && wrong.stderr.hasPrefix("doudi: error: wrong password"), "\(wrong.stderr)")
+        #expect(wrong.status == 1 && wrong.stderr.hasPrefix("doudi: 错误：密码错误 (wrong password"), "\(wrong.stderr)")
         let unlocked = try l.run(["unlock", "--password-stdin"], environment: noPassword, input: l.password + "\n")
         #expect(unlocked.status == 0 && unlocked.stdout.contains("已解锁"), "\(unlocked.stderr)")
         #expect(try l.run(["household", "list"], environment: noPassword).stdout.contains("511011********0312"))

@@ -250,7 +250,7 @@ struct SyncEndToEndTests {
 
         // the town puts the losing value back; the resolution syncs like any action
         let wrongUse = try vb.run("conflicts", "resolve", String(try #require(duplicate["shortID"] as? String)), "--use", "other", "--note", "x")
-        #expect(wrongUse.status == 1 && wrongUse.stderr.hasPrefix("doudi: error: --use other"), "\(wrongUse.stderr)")
+        #expect(wrongUse.status == 1 && wrongUse.stderr.hasPrefix("doudi: 错误：") && wrongUse.stderr.contains("--use other"), "\(wrongUse.stderr)")
         let note = "经入户核实，劳动能力为部分丧失"
         let resolved = try town.ok("conflicts", "resolve", String(editID.prefix(8)), "--use", "other", "--note", note)
         #expect(resolved.contains("已处理冲突") && resolved.contains("部分丧失"), "\(resolved)")
@@ -381,10 +381,10 @@ struct SyncEndToEndTests {
 
         let notLoggedIn = try l1.run("sync")
         #expect(notLoggedIn.status == 1 && notLoggedIn.stderr.contains("doudi login"), "\(notLoggedIn.stderr)")
-        #expect(notLoggedIn.stderr.split(separator: "\n").count == 1 && notLoggedIn.stderr.hasPrefix("doudi: error: "))
+        #expect(notLoggedIn.stderr.split(separator: "\n").count == 1 && notLoggedIn.stderr.hasPrefix("doudi: 错误：本地数据库尚未登录服务器 ("))
 
         let wrongPassword = try l1.run("login", "--server", server.url, "--user", l1.user, "--password", "wrong")
-        #expect(wrongPassword.status == 1 && wrongPassword.stderr.hasPrefix("doudi: error: login refused"), "\(wrongPassword.stderr)")
+        #expect(wrongPassword.status == 1 && wrongPassword.stderr.hasPrefix("doudi: 错误：登录失败：用户名或密码错误 (login refused"), "\(wrongPassword.stderr)")
         let wrongUser = try l1.run("login", "--server", server.url, "--user", "tuanjie.collector", "--password", "Tuanjie-CJ-change-me-4")
         #expect(wrongUser.status == 1 && wrongUser.stderr.contains("set up for user wuxing.collector"), "\(wrongUser.stderr)")
         let badURL = try l1.run("login", "--server", "127.0.0.1", "--user", l1.user, "--password", "x")
@@ -430,7 +430,7 @@ struct SyncEndToEndTests {
         try l1.ok("household", "edit", Self.liuID, "--phone", "13900000099")
         let down = try l1.run("sync")
         #expect(down.status == 1, "\(down.stdout)")
-        #expect(down.stderr.hasPrefix("doudi: error: cannot reach \(server.url)") && down.stderr.contains("run `doudi sync` again"), "\(down.stderr)")
+        #expect(down.stderr.hasPrefix("doudi: 错误：无法连接服务器 (cannot reach \(server.url)") && down.stderr.contains("run `doudi sync` again"), "\(down.stderr)")
         #expect(((try l1.json("status", "--json") as? [String: Any])?["pending"] as? Int) == 1)
 
         try server.start(port: port)

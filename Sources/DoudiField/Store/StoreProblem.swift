@@ -24,4 +24,20 @@ public enum StoreProblem {
             return nil
         }
     }
+
+    /// The same in Chinese, short (the English ``explain(_:)`` says what to do): the first half
+    /// of the one-line message `doudi: 错误：磁盘已满 (the disk is full: …)`; `nil` when `error` is
+    /// not one of the store's database errors.
+    public static func chinese(_ error: any Error) -> String? {
+        guard let error = error as? DatabaseError else { return nil }
+        switch error.resultCode {
+        case .SQLITE_FULL: return "磁盘已满，未写入任何内容"
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return "本地数据库正被另一个程序使用，未写入任何内容"
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: return "本地数据库文件无法写入"
+        case .SQLITE_NOTADB: return "这不是 Doudi 本地数据库文件"
+        case .SQLITE_CORRUPT: return "本地数据库文件已损坏"
+        case .SQLITE_IOERR: return "磁盘读写出错"
+        default: return nil
+        }
+    }
 }
