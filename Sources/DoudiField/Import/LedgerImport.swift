@@ -2,12 +2,17 @@ import DoudiModel
 import DoudiSync
 import Foundation
 
-/// Bulk-loads households and members from an existing ledger spreadsheet (台账),
-/// saved as CSV (UTF-8, with or without BOM). One row per member; rows with the
-/// same 户编号 form one household, whose fields come from its first good row.
+/// Bulk-loads households and members from an existing ledger spreadsheet (台账): CSV or
+/// tab-separated text in any encoding the offices save (UTF-8 with or without BOM, UTF-16,
+/// GBK/GB18030 — see ``OfficeText``), or an `.xlsx` workbook (its first sheet). One row per
+/// member; rows with the same 户编号 form one household, whose fields come from its first good
+/// row, and whose benefit account (开户银行, 账户名称, 银行账号) every row that gives one must agree on.
 ///
-/// Every row is validated; a bad row is reported with its line number and reason
-/// and written nowhere; good rows land, each through the normal change capture.
+/// Title rows above the header (`五星村低保台账`, `制表单位：…`) are skipped: the header is the first
+/// row that holds every required column name. Every row is validated; a bad row is reported with
+/// its line number (the row number Excel shows, for a workbook) and reason and written nowhere;
+/// good rows land, each through the normal change capture. An ID or account number Excel has
+/// turned into a number (`5.11011E+17`) is named as such, with what to do.
 /// The column layout is documented in `docs/LEDGER-CSV.md` with a sample file.
 public struct LedgerImport: Sendable {
     /// The columns, by their header text.
@@ -26,9 +31,32 @@ public struct LedgerImport: Sendable {
         case disabilityCategory = "残疾类别"
         case disabilityGrade = "残疾等级"
         case phone = "联系电话"
+        case bank = "开户银行"
+        case accountName = "账户名称"
+        case accountNumber = "银行账号"
 
         static let required: [Column] = [.householdKey, .village, .address, .name, .residentID, .relation]
+
+        /// The header texts read as this column: its name and the other names ledgers use.
+        public var names: [String] {
+            switch self {
+            case .village: [rawValue, "村代码", "村（社区）代码"]
+            case .bank: [rawValue, "开户行"]
+            case .accountName: [rawValue, "账户名", "户名"]
+            case .accountNumber: [rawValue, "一卡通账号", "银行卡号", "账号"]
+            default: [rawValue]
+            }
+        }
+
+        /// The column a header text names, if any (spaces around it ignored).
+        static func named(_ title: String) -> Column? {
+            let t = title.trimmingCharacters(in: .whitespacesAndNewlines)
+            return allCases.first { $0.names.contains(t) }
+        }
     }
+
+    /// Rows looked at for the header, from the top of the file.
+    static let headerSearchRows = 30
 
     /// What an import did.
     public struct Report: Sendable, Codable, Hashable {
@@ -49,28 +77,20 @@ public struct LedgerImport: Sendable {
 
     public init(store: FieldStore) { self.store = store }
 
-    /// Imports a CSV file's contents.
+    /// Imports a ledger file's contents: an `.xlsx` workbook (recognised by its bytes) or CSV text.
     ///
-    /// - Throws: ``FieldError`` for a file that cannot be read at all (not UTF-8,
-    ///   a missing required column); row problems are reported, not thrown.
-    public func run(_ data: Data, makeID: () -> UUID = { UUID() }) throws -> Report {
-        let records: [CSVReader.Record]
-        do { records = try CSVReader.records(data) } catch { throw FieldError(.validation, "\(error)") }
-        guard let header = records.first else { throw FieldError(.validation, "the file is empty: the first line must be the column headers") }
-        var index: [Column: Int] = [:]
-        for (i, title) in header.fields.enumerated() {
-            let t = title.trimmingCharacters(in: .whitespaces)
-            if let c = Column(rawValue: t) ?? Column.allCases.first(where: { $0.rawValue.replacingOccurrences(of: "(社区)", with: "") == t }) {
-                index[c] = i
-            }
-        }
-        let missing = Column.required.filter { index[$0] == nil }
-        guard missing.isEmpty else {
-            throw FieldError(.validation, "the header lacks \(missing.map(\.rawValue).joined(separator: "、")); see docs/LEDGER-CSV.md for the columns")
-        }
+    /// - Parameter sheet: for a workbook, the sheet to read (default: the first).
+    /// - Throws: ``FieldError`` for a file that cannot be read at all (no text in any encoding
+    ///   tried, not a workbook, no header row with the required columns); row problems are
+    ///   reported, not thrown.
+    public func run(_ data: Data, sheet: String? = nil, makeID: () -> UUID = { UUID() }) throws -> Report {
+        let all = try Self.records(data, sheet: sheet)
+        let (index, headerAt) = try Self.header(all)
+        let records = all[(headerAt + 1)...].filter { !$0.fields.allSatisfy { Self.cellText($0).isEmpty } }
+        let accounts = Self.accounts(records, index: index)
         var report = Report()
         var households: [String: UUID] = [:]  // 户编号 → registered household
-        var pending = Array(records.dropFirst())[...]
+        var pending = Array(records)[...]
         while !pending.isEmpty {
             // a chunk of rows in one transaction, each row still atomic on its own (FieldStore.performEach)
             let chunk = pending.prefix(Self.chunkSize)
@@ -79,19 +99,17 @@ public struct LedgerImport: Sendable {
             var actions: [FieldAction] = []
             var registeredInChunk: [String: UUID] = [:]
             for record in chunk {
-                func value(_ c: Column) -> String {
-                    guard let i = index[c], i < record.fields.count else { return "" }
-                    // every ledger column is one line (TextRules): a cell's line breaks become a space
-                    return TextRules.oneLine(record.fields[i].trimmingCharacters(in: .whitespacesAndNewlines))
-                }
+                func value(_ c: Column) -> String { Self.value(c, of: record, index: index) }
                 do {
                     let key = value(.householdKey)
                     guard !key.isEmpty else { throw FieldError(.validation, field: Column.householdKey.rawValue, "is empty") }
+                    if let i = index[.residentID], record.numbers.contains(i) { throw Self.storedAsNumber(value(.residentID)) }
+                    let account = try accounts[key]?.get()
                     if let household = households[key] ?? registeredInChunk[key] {
                         actions.append(.addMember(try Self.member(value, household: household, id: makeID())))
                         planned.append((record, key, nil, households[key] == nil))
                     } else {
-                        let household = try Self.household(value, id: makeID())
+                        let household = try Self.household(value, account: account, id: makeID())
                         let member = try Self.member(value, household: household.id, id: makeID())
                         actions.append(.registerHousehold(household, members: [member]))
                         planned.append((record, key, household.id, false))
@@ -133,6 +151,7 @@ public struct LedgerImport: Sendable {
         "village": .village, "hukou": .hukou, "address": .address, "categories": .categories, "phone": .phone,
         "name": .name, "residentID": .residentID, "relation": .relation, "labourCapacity": .labourCapacity,
         "employment": .employment, "health": .health, "disability": .disabilityCategory, "disability.grade": .disabilityGrade,
+        "benefitAccount": .accountNumber,
     ]
 
     /// Rows written per transaction.
@@ -142,7 +161,7 @@ public struct LedgerImport: Sendable {
         (error as? FieldError)?.description ?? "\(error)"
     }
 
-    static func household(_ value: (Column) -> String, id: UUID) throws -> Household {
+    static func household(_ value: (Column) -> String, account: BenefitAccount? = nil, id: UUID) throws -> Household {
         let village: OrgCode
         do { village = try OrgCode(value(.village)) } catch { throw FieldError(.validation, field: Column.village.rawValue, "\(error)") }
         let hukouText = value(.hukou)
@@ -157,7 +176,8 @@ public struct LedgerImport: Sendable {
             categories.insert(c)
         }
         let phone = value(.phone)
-        return Household(id: id, village: village, hukou: hukou, address: value(.address), phone: phone.isEmpty ? nil : phone, categories: categories)
+        return Household(id: id, village: village, hukou: hukou, address: value(.address), phone: phone.isEmpty ? nil : phone,
+                         categories: categories, benefitAccount: account)
     }
 
     static func member(_ value: (Column) -> String, household: UUID, id: UUID) throws -> Member {

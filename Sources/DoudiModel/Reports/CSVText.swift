@@ -11,21 +11,63 @@
 /// let text = csv.text   // "\u{FEFF}序号,姓名\r\n1,张三\r\n"
 /// ```
 ///
-/// Fields are written as given. Excel shows an 18-digit resident ID number or a long
-/// account number in scientific notation when it opens a CSV file by double-click; staff
-/// should import such files as text (数据 → 自文本) and never re-save the bank's copy from Excel.
+/// **Long numbers stay text** in rows added as cells (``append(cells:)``): Excel and WPS,
+/// opening a CSV file by double-click, read `511011195803040114` as a number, show it as
+/// `5.11011E+17` and keep 15 digits — the ID number is lost, and so is a 19-digit account
+/// number or the leading zero of `0123`. A ``Cell/text(_:)`` cell made of digits only is
+/// therefore written as the formula `="511011195803040114"` (RFC 4180-quoted:
+/// `"=""511011195803040114"""`): Excel and WPS evaluate it to the text, shown in full and
+/// left-aligned, and save the plain digits when the sheet is saved again. LibreOffice shows the
+/// text when its import dialog's “Evaluate formulas” is ticked, and the formula as written
+/// (`="511011…"`, every digit still there) when it is not. Chosen over the other conventions: a
+/// leading apostrophe is shown as a character in a CSV file, and a leading tab keeps the
+/// number as text but leaves an invisible tab in the cell that goes on into whatever the
+/// cell is copied to (a bank's system, a search box). ID numbers ending in `X` are text already
+/// and are written as they are. Doudi's own ledger import reads `="…"` back as the text inside.
+///
+/// Rows added as strings (``append(_:)``) are written **as given**, without this protection: for
+/// files that a program, not a person, reads — a bank's batch file must carry the bare digits.
 public struct CSVText: Sendable, Hashable {
-    /// The rows, each a list of unquoted fields.
+    /// The rows, each a list of unquoted fields (as a spreadsheet shows them: a protected
+    /// number is here without its `="…"`).
     public private(set) var rows: [[String]]
+    /// The positions (row, column) of text cells made of digits only, written as `="…"`.
+    private var protected: Set<[Int]> = []
 
     /// An empty document.
     public init() { rows = [] }
 
-    /// A document with these rows.
+    /// A document with these rows, written as given.
     public init(rows: [[String]]) { self.rows = rows }
 
-    /// Adds a row.
+    /// Adds a row, its fields written as given (no protection of long numbers).
     public mutating func append(_ row: [String]) { rows.append(row) }
+
+    /// Adds a row of cells for people to open in Excel: a text cell made of digits only (an ID
+    /// or account number, a code with a leading zero) is written as `="…"` so that it stays
+    /// text; numbers and other text as they are.
+    public mutating func append(cells: [Cell]) {
+        for (i, cell) in cells.enumerated() {
+            if case .text(let s) = cell, Self.isDigitString(s) { protected.insert([rows.count, i]) }
+        }
+        rows.append(cells.map(\.shown))
+    }
+
+    /// Adds a header row and one row of cells per value, from a table's columns.
+    public mutating func append<Row>(table rows: [Row], columns: [TableColumn<Row>]) {
+        append(columns.titles())
+        for row in rows { append(cells: columns.cells(row)) }
+    }
+
+    /// True for a non-empty string of ASCII digits only: what Excel would read as a number.
+    static func isDigitString(_ s: String) -> Bool {
+        !s.isEmpty && s.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+    }
+
+    /// The field of a text cell made of digits only as Excel keeps it text: `="…"`, quoted.
+    public static func protectedField(_ digits: String) -> String {
+        "\"=\"\"" + digits + "\"\"\""
+    }
 
     /// Adds an empty line (a row of one empty field), e.g. between a table and its totals.
     public mutating func appendBlankRow() { rows.append([""]) }
@@ -37,8 +79,10 @@ public struct CSVText: Sendable, Hashable {
     /// joined by commas, each line ended by CRLF (the last one too).
     public var text: String {
         var out = Self.byteOrderMark
-        for row in rows {
-            out += row.map(Self.field).joined(separator: ",")
+        for (r, row) in rows.enumerated() {
+            out += row.enumerated().map { c, value in
+                protected.contains([r, c]) ? Self.protectedField(value) : Self.field(value)
+            }.joined(separator: ",")
             out += "\r\n"
         }
         return out
