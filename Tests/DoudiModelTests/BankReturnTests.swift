@@ -142,6 +142,18 @@ struct BankReturnTests {
         #expect(paidCarry.outcome == .paid && paidCarry.month == Self.december && paidCarry.rollMonth == Self.january)
         let all = first.returns + second.returns
         #expect(Self.roll(R.month("2027-02"), Self.cases(account: newAccount), returns: all).lines.allSatisfy { $0.carried == nil })
+
+        // the town ledger: unpaid while the 补发 is unanswered, then paid
+        func dibaoRow(_ returns: [BankReturn], asOf: String) throws -> TownLedger.ProgrammeRow {
+            try #require(TownLedger(town: R.town, cases: Self.cases(), policy: F.policy2020, asOf: F.day(asOf), org: R.org, bankReturns: returns)
+                .programmes.first { $0.programme == .dibao })
+        }
+        let afterFailure = try dibaoRow(first.returns, asOf: "2026-12-31")
+        #expect(afterFailure.bankPaid == .zero && afterFailure.bankUnpaid == F.money("480.00"))
+        let afterRepay = try dibaoRow(all, asOf: "2027-01-31")
+        #expect(afterRepay.bankPaid == F.money("960.00") && afterRepay.bankUnpaid == .zero)
+        // as of a day before January's answer, the 补发 is still owed
+        #expect(try dibaoRow(all, asOf: "2027-01-05").bankUnpaid == F.money("480.00"))
     }
 
     @Test("The same file twice records nothing twice; a contradicting answer, an unknown line, a wrong amount are refused whole")

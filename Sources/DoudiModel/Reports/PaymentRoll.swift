@@ -143,6 +143,9 @@ public struct PaymentRoll: Sendable, Hashable {
         return String(format: "%04d%02d", month.year, month.month) + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
+    /// What a 补发 line pays, for its reference: the failed bank return it carries.
+    static func carryIdentity(_ r: BankReturn) -> String { "r:\(r.id)" }
+
     static func totals(_ lines: [Line]) -> [Total] {
         var groups: [Key: [Line]] = [:]
         struct Key: Hashable { var town: OrgCode; var programme: Programme }
@@ -398,6 +401,6 @@ private struct PayableHousehold {
         var remark = "补发\(ReportFormat.chinese(r.month))未到账"
         if let reason = r.reason, !reason.isEmpty { remark += "（\(reason)）" }
         return line(r.programme, payee: payee, persons: 1, covered: r.member.map { [$0] } ?? [], basic: r.amount,
-                    remarks: [remark], identity: "r:\(r.id)", carried: r.id)
+                    remarks: [remark], identity: PaymentRoll.carryIdentity(r), carried: r.id)
     }
 }

@@ -85,7 +85,10 @@ public struct TownLedger: Sendable, Hashable {
     ///     enrolments exclude 特困 persons from a dibao household's count).
     ///   - asOf: the day the ledger is drawn up; enrolments active in its month count.
     ///   - org: the town's name.
-    public init(town: OrgCode, cases: [HouseholdCase], policy: PolicyVersion, asOf: Day, org: OrgTree) {
+    ///   - bankReturns: the bank's answers to the rolls (银行回盘): those recorded by the as-of day
+    ///     give each programme's paid and still-unpaid amounts (``ProgrammeRow/bankPaid``,
+    ///     ``ProgrammeRow/bankUnpaid``).
+    public init(town: OrgCode, cases: [HouseholdCase], policy: PolicyVersion, asOf: Day, org: OrgTree, bankReturns: [BankReturn] = []) {
         self.town = town; self.asOf = asOf
         townName = org[town]?.name ?? town.value
         let month = asOf.yearMonth
@@ -133,6 +136,21 @@ public struct TownLedger: Sendable, Hashable {
                 row.add(household: c.household.id, persons: e.member.map { [$0] } ?? covered.map(\.id), amount: e.monthlyAmount)
                 programmeRows[e.programme] = row
             }
+        }
+        // 回盘: paid, and failed lines not yet answered on the roll that pays them again
+        let townHouseholds = Set(cases.filter { town.contains($0.household.village) }.map(\.household.id))
+        let known = bankReturns.filter { townHouseholds.contains($0.household) && $0.recordedOn <= asOf }
+        let answered = Set(known.map(\.reference))
+        for r in known {
+            var row = programmeRows[r.programme] ?? ProgrammeRow(programme: r.programme)
+            switch r.outcome {
+            case .paid: row.bankPaid += r.amount
+            case .failed:
+                if let carry = r.carryTo, !answered.contains(PaymentRoll.reference(month: carry, identity: PaymentRoll.carryIdentity(r))) {
+                    row.bankUnpaid += r.amount
+                }
+            }
+            programmeRows[r.programme] = row
         }
         groups = LedgerGroup.allCases.map { rows[$0] ?? GroupRow(group: $0) }
         childrenInDifficulty = ChildrenInDifficulty(cases: mine, policy: policy, asOf: asOf)
@@ -189,6 +207,10 @@ extension TownLedger {
         public var persons: Int { personIDs.count }
         /// 月发放金额: the sum of the enrolments' monthly amounts.
         public var monthlyAmount: Money = .zero
+        /// 已到账: what the bank has answered paid, by the as-of day (every roll so far).
+        public var bankPaid: Money = .zero
+        /// 未到账: what the bank answered failed and is still owed — its 补发 line not yet answered.
+        public var bankUnpaid: Money = .zero
         var householdIDs: Set<UUID> = []
         var personIDs: Set<UUID> = []
 
