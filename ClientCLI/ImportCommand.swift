@@ -3,15 +3,17 @@ import DoudiField
 import DoudiModel
 import Foundation
 
-/// `doudi import --csv FILE [--json]`: bulk-loads households and members from a ledger spreadsheet.
+/// `doudi import --csv FILE | --xlsx FILE [--sheet NAME] [--json]`: bulk-loads households and members from a ledger spreadsheet.
 struct ImportCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: "import",
-            abstract: "导入台账 Load households and members from a ledger spreadsheet (CSV).",
+            abstract: "导入台账 Load households and members from a ledger spreadsheet (CSV or .xlsx).",
             discussion: """
-                The file is CSV in UTF-8 (with or without BOM; from Excel: save as “CSV UTF-8 (逗号分隔)”), \
-                one row per member, rows with the same 户编号 forming one household. Columns: \
+                The file is CSV or tab-separated text in UTF-8 (with or without BOM), UTF-16 or GBK/GB18030 \
+                (detected), or an Excel workbook (.xlsx, its first sheet or --sheet). Title rows above the \
+                header are skipped. One row per member, rows with the same 户编号 forming one household, \
+                with its account (开户银行, 账户名称, 银行账号) on its rows. Columns: \
                 \(LedgerImport.Column.allCases.map(\.rawValue).joined(separator: ", ")) — see docs/LEDGER-CSV.md \
                 and the sample Samples/ledger/wuxing-village.csv.
 
@@ -24,8 +26,14 @@ struct ImportCommand: ParsableCommand {
         )
     }
 
-    @Option(help: ArgumentHelp("台账文件 The ledger, a CSV file.", valueName: "file"))
-    var csv: String
+    @Option(help: ArgumentHelp("台账文件 The ledger, a CSV or text file (UTF-8, UTF-16 or GBK).", valueName: "file"))
+    var csv: String?
+
+    @Option(help: ArgumentHelp("台账文件 The ledger, an Excel workbook (.xlsx).", valueName: "file"))
+    var xlsx: String?
+
+    @Option(help: ArgumentHelp("工作表 The workbook's sheet to read (default: the first).", valueName: "name"))
+    var sheet: String?
 
     @OptionGroup(title: "Store")
     var storeOptions: StoreOptions
@@ -42,7 +50,14 @@ struct ImportCommand: ParsableCommand {
         var rejected: [Rejection]
     }
 
+    func validate() throws {
+        guard (csv == nil) != (xlsx == nil) else {
+            throw ValidationError("give the ledger as --csv FILE or --xlsx FILE (one of them)")
+        }
+    }
+
     func run() throws {
+        let csv = self.csv ?? xlsx ?? ""
         try reportingFailures {
             let store = try storeOptions.open()
             var isDirectory: ObjCBool = false
@@ -53,7 +68,7 @@ struct ImportCommand: ParsableCommand {
                 throw CommandFailure("\(csv): cannot be read: check its permissions")
             }
             let result: LedgerImport.Report
-            do { result = try LedgerImport(store: store).run(data) } catch let error as FieldError {
+            do { result = try LedgerImport(store: store).run(data, sheet: sheet) } catch let error as FieldError {
                 throw CommandFailure("\(csv): \(error.description)")
             }
             if json {

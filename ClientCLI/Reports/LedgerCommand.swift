@@ -10,6 +10,7 @@ struct LedgerCommand: ParsableCommand {
     @Option(help: ArgumentHelp("镇 9-digit town code (default: every town in your jurisdiction).", valueName: "town")) var town: String?
     @Option(help: ArgumentHelp("截至日期 YYYY-MM-DD (default: today).", valueName: "day")) var date: String?
     @Option(help: ArgumentHelp("Write CSV (UTF-8 with BOM) here; with several towns, one after another.", valueName: "file")) var csv: String?
+    @Option(help: ArgumentHelp("Write an Excel workbook (.xlsx) here: one sheet per table (分类台账, 项目汇总, 困境儿童, 说明), a 乡镇 column first, numbers as numbers.", valueName: "file")) var xlsx: String?
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
 
     /// `本镇困境儿童 12 人（孤儿 2，…），全区目标 1450 人 §3.3.1`; for the district, with the share of the target.
@@ -27,8 +28,10 @@ struct LedgerCommand: ParsableCommand {
             let tree = try store.orgTree()
             let cases = try store.householdCases(within: org)
             var text = ""
+            var ledgers: [TownLedger] = []
             for code in ReportScope.towns(within: org, cases: cases) {
                 let ledger = TownLedger(town: code, cases: cases, policy: policy, asOf: day, org: tree)
+                ledgers.append(ledger)
                 print(ledger.title)
                 var groups = Table(["类别", "户数", "人数", "月收入合计"] + IncomeKind.allCases.map { $0.chineseName + "占比" }, rightAligned: Set(1...(3 + IncomeKind.allCases.count)), indent: 2)
                 for g in ledger.groups {
@@ -49,6 +52,10 @@ struct LedgerCommand: ParsableCommand {
                 print("\(ReportScope.name(org, tree))（截至 \(day.iso)）" + Self.childrenLine(children, scope: "全区"))
             }
             if let csv, !text.isEmpty { try ReportScope.write(text, to: csv, what: "台账 ledger (CSV)") }
+            if let xlsx, !ledgers.isEmpty {
+                do { try TownLedger.writeXLSX(ledgers, to: URL(fileURLWithPath: xlsx)) } catch { throw CommandFailure("cannot write 台账 ledger (xlsx): \(error)") }
+                print("已写入 Wrote 台账 ledger (xlsx): \(xlsx)")
+            }
         }
     }
 }
