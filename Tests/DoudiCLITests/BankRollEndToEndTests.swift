@@ -43,7 +43,7 @@ struct BankRollEndToEndTests {
         try round.register(address: "五星村6组2号", head: "郑永福", id: zheng,
                            ["--labour", "完全丧失", "--supporter", "none",
                             "--bank", "四川农信东兴支行", "--account-name", "郑永福", "--account-number", "6214670000123456789"])
-        try round.register(address: "五星村7组5号", head: "吴桂芳", id: wu, ["--labour", "完全丧失", "--supporter", "none"])
+        try round.register(address: "五星村7组5号", head: "吴桂芳", id: wu, ["--labour", "完全丧失", "--supporter", "none", "--no-account"])
         for h in [zheng, wu] { try round.survey(h) }
         try round.apply(zheng, "tekun", ["--member", "郑永福"])
         try round.apply(wu, "tekun", ["--member", "吴桂芳"])

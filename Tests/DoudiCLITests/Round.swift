@@ -238,9 +238,18 @@ final class Round {
     /// `household add` with the head, then `member add` for each other member
     /// (name, ID number, relation, further options); returns the head's ID number, which
     /// names the household in every later command.
+    ///
+    /// A household is given a 一卡通 account at 四川农信 in the head's name unless `options` name
+    /// one (`--bank`) or say `--no-account`: the roll writes no bank file while a payee has none.
     @discardableResult
     func register(address: String, head: String, id: String, _ options: [String] = [],
                   members: [(name: String, id: String, relation: String, options: [String])] = []) throws -> String {
+        var options = options
+        if options.contains("--no-account") {
+            options.removeAll { $0 == "--no-account" }
+        } else if !options.contains("--bank") {
+            options += ["--bank", "四川农信东兴支行", "--account-name", head, "--account-number", "6214" + id.filter(\.isNumber).suffix(14)]
+        }
         try village.ok(["household", "add", "--address", address, "--head-name", head, "--head-id", id] + options)
         for m in members {
             try village.ok(["member", "add", id, "--name", m.name, "--id", m.id, "--relation", m.relation] + m.options)
