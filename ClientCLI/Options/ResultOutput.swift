@@ -56,6 +56,16 @@ struct ResultOutput: ParsableArguments {
         try emit(result, to: saved)
     }
 
+    /// Runs `body`, which answers a report of its own (a roll, a reconciliation); under `--json`
+    /// that report is the one JSON object on standard output, and what `body` prints for people
+    /// goes to standard error.
+    func report<Report: Encodable>(_ body: () throws -> Report) throws {
+        let saved = divert()
+        defer { restore(saved) }
+        let report = try body()
+        try emit(report, to: saved)
+    }
+
     /// Under --json: points standard output at standard error; answers the real one.
     private func divert() -> Int32? {
         guard json else { return nil }
@@ -73,7 +83,7 @@ struct ResultOutput: ParsableArguments {
         close(saved)
     }
 
-    private func emit(_ result: CommandResult, to saved: Int32?) throws {
+    private func emit<Report: Encodable>(_ result: Report, to saved: Int32?) throws {
         guard json else { return }
         fflush(nil)  // every stream: Swift 6 refuses the global `stdout`
         let text = try JSONOutput.string(result) + "\n"

@@ -11,6 +11,7 @@ struct LedgerCommand: ParsableCommand {
     @Option(help: ArgumentHelp("截至日期 YYYY-MM-DD (default: today).", valueName: "day")) var date: String?
     @Option(help: ArgumentHelp("Write CSV (UTF-8 with BOM) here; with several towns, one after another.", valueName: "file")) var csv: String?
     @Option(help: ArgumentHelp("Write an Excel workbook (.xlsx) here: one sheet per table (分类台账, 项目汇总, 困境儿童, 说明), a 乡镇 column first, numbers as numbers.", valueName: "file")) var xlsx: String?
+    @OptionGroup(title: "Output") var output: ResultOutput
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
 
     /// `本镇困境儿童 12 人（孤儿 2，…），全区目标 1450 人 §3.3.1`; for the district, with the share of the target.
@@ -20,17 +21,18 @@ struct LedgerCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.report { () throws -> LedgerReport in
             let store = try storeOptions.open()
             let org = try ReportScope.org(town, store: store)
             let day = try Parse.day(date)
             let policy = try ApplySubmitCommand.policy(store, on: day)
             let tree = try store.orgTree()
             let cases = try store.householdCases(within: org)
+            let returns = try store.bankReturns(within: org)
             var text = ""
             var ledgers: [TownLedger] = []
             for code in ReportScope.towns(within: org, cases: cases) {
-                let ledger = TownLedger(town: code, cases: cases, policy: policy, asOf: day, org: tree)
+                let ledger = TownLedger(town: code, cases: cases, policy: policy, asOf: day, org: tree, bankReturns: returns)
                 ledgers.append(ledger)
                 print(ledger.title)
                 var groups = Table(["类别", "户数", "人数", "月收入合计"] + IncomeKind.allCases.map { $0.chineseName + "占比" }, rightAligned: Set(1...(3 + IncomeKind.allCases.count)), indent: 2)
@@ -39,8 +41,11 @@ struct LedgerCommand: ParsableCommand {
                                   + IncomeKind.allCases.map { g.share(of: $0) ?? "—" })
                 }
                 print(groups.render(), terminator: "")
-                var programmes = Table(["项目", "户数", "人数", "月发放金额"], rightAligned: [1, 2, 3], indent: 2)
-                for p in ledger.programmes { programmes.append([p.programme.chineseName, "\(p.households)", "\(p.persons)", p.monthlyAmount.yuanText]) }
+                var programmes = Table(["项目", "户数", "人数", "月发放金额", "已到账", "未到账"], rightAligned: [1, 2, 3, 4, 5], indent: 2)
+                for p in ledger.programmes {
+                    programmes.append([p.programme.chineseName, "\(p.households)", "\(p.persons)", p.monthlyAmount.yuanText,
+                                       p.bankPaid.yuanText, p.bankUnpaid.yuanText])
+                }
                 print(programmes.render(), terminator: "")
                 print("  " + Self.childrenLine(ledger.childrenInDifficulty, scope: "本镇"))
                 let part = ledger.csv()
@@ -51,11 +56,17 @@ struct LedgerCommand: ParsableCommand {
                 let children = ChildrenInDifficulty(cases: cases, policy: policy, asOf: day)
                 print("\(ReportScope.name(org, tree))（截至 \(day.iso)）" + Self.childrenLine(children, scope: "全区"))
             }
-            if let csv, !text.isEmpty { try ReportScope.write(text, to: csv, what: "台账 ledger (CSV)") }
+            var report = LedgerReport(ledgers)
+            if let csv, !text.isEmpty {
+                try ReportScope.write(text, to: csv, what: "台账 ledger (CSV)")
+                report.files.append(.init(kind: "csv", path: csv))
+            }
             if let xlsx, !ledgers.isEmpty {
                 do { try TownLedger.writeXLSX(ledgers, to: URL(fileURLWithPath: xlsx)) } catch { throw CommandFailure("cannot write 台账 ledger (xlsx): \(error)") }
                 print("已写入 Wrote 台账 ledger (xlsx): \(xlsx)")
+                report.files.append(.init(kind: "xlsx", path: xlsx))
             }
-        }
+            return report
+        } }
     }
 }

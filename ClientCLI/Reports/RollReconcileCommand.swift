@@ -29,12 +29,13 @@ struct RollReconcileCommand: ParsableCommand {
     @Option(help: ArgumentHelp("回盘日期 YYYY-MM-DD (default: today).", valueName: "day")) var date: String?
     @Option(help: ArgumentHelp("镇 9-digit town code (default: your jurisdiction).", valueName: "town")) var town: String?
     @OptionGroup(title: "Banks") var bankOptions: BankOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
 
     func validate() throws { if let carryTo { _ = try Parse.month(carryTo, option: "carry-to") } }
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.report { () throws -> ReconcileReport in
             let formats = try bankOptions.load()
             guard let format = formats.first(where: { $0.id == format }) else {
                 throw CommandFailure("no bank format \(self.format): give one of \(formats.map(\.id).joined(separator: ", "))")
@@ -67,13 +68,22 @@ struct RollReconcileCommand: ParsableCommand {
             }
             let result = try BankReconciliation(answers: answers, line: { lines[$0] }, existing: existing, on: day, carryTo: carry,
                                                 batch: (file as NSString).lastPathComponent, newID: UUID.init)
-            if !result.returns.isEmpty { _ = try store.perform(.recordBankReturns(result.returns)) }
+            let changeSet = result.returns.isEmpty ? nil : try store.perform(.recordBankReturns(result.returns))
             let paid = result.returns.filter { $0.outcome == .paid }
             let failed = result.returns.filter { $0.outcome == .failed }
             print("回盘已登记 Recorded the bank's answer (\(format.name)): \(paid.count) 已到账 paid (\(paid.reduce(Money.zero) { $0 + $1.amount }.yuanText) 元), "
                   + "\(failed.count) 未到账 failed (\(failed.reduce(Money.zero) { $0 + $1.amount }.yuanText) 元)"
                   + (result.alreadyRecorded.isEmpty ? "" : ", \(result.alreadyRecorded.count) already recorded"))
-            guard !result.failures.isEmpty else { return }
+            let report = ReconcileReport(
+                format: format.id, file: file, paid: paid.count, paidFen: paid.reduce(Money.zero) { $0 + $1.amount }.fen,
+                failed: failed.count, failedFen: failed.reduce(Money.zero) { $0 + $1.amount }.fen, alreadyRecorded: result.alreadyRecorded.count,
+                failures: result.failures.map { answer, line in
+                    ReconcileReport.Failure(reference: answer.reference, household: Labels.short(line.household), payee: line.payeeName,
+                                            item: line.itemName, amountFen: line.total.fen, reason: answer.reason ?? answer.status,
+                                            carryTo: result.returns.first { $0.reference == answer.reference }?.carryTo?.iso)
+                },
+                changeSet: changeSet.map { JSONOutput.id($0.id) })
+            guard !result.failures.isEmpty else { return report }
             print("未到账 Failed — correct these, then they are paid on the roll named (补发):")
             var table = Table(["业务流水号", "户", "领款人", "项目", "金额", "失败原因", "补发"], rightAligned: [4], indent: 2)
             for (answer, line) in result.failures {
@@ -83,6 +93,7 @@ struct RollReconcileCommand: ParsableCommand {
             }
             print(table.render(), terminator: "")
             print("改正账户 Correct an account: doudi household edit ID --bank … --account-name … --account-number …")
-        }
+            return report
+        } }
     }
 }

@@ -29,16 +29,19 @@ struct RollShowCommand: ParsableCommand {
     @Option(help: ArgumentHelp("制表单位 Issuer (default: your office).", valueName: "text")) var issuer: String?
     @Option(help: ArgumentHelp("制表日期 YYYY-MM-DD (default: today).", valueName: "day")) var date: String?
     @Option(help: ArgumentHelp("Write the bank CSV here.", valueName: "file")) var csv: String?
+    @Option(help: ArgumentHelp("Write the roll as an Excel workbook (.xlsx: 发放明细, 合计, 说明; ID and account numbers as text).", valueName: "file"))
+    var xlsx: String?
     @Option(help: ArgumentHelp("代发批量文件 Write one batch file per bank (and its control file) into this folder.", valueName: "dir"))
     var bankBatch: String?
     @Flag(help: "Print every line, not only the first 30.") var allLines = false
     @OptionGroup(title: "Banks") var bankOptions: BankOptions
+    @OptionGroup(title: "Output") var output: ResultOutput
     @OptionGroup(title: "Store") var storeOptions: StoreOptions
 
     func validate() throws { _ = try Parse.month(month, option: "month") }
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures { try output.report { () throws -> RollReport in
             let store = try storeOptions.open()
             let actor = try store.device().actor
             let ym = try Parse.month(month, option: "month")
@@ -76,7 +79,8 @@ struct RollShowCommand: ParsableCommand {
             for l in missing {
                 print("缺少账户 No account: line \(l.number) \(l.payeeName) \(l.itemName) \(l.total.yuanText) — household \(Labels.short(l.household)) has no 一卡通 account: `doudi household edit \(Labels.short(l.household)) --bank … --account-name … --account-number …`")
             }
-            guard csv != nil || bankBatch != nil else { return }
+            var report = RollReport(roll, policy: policy.id)
+            guard csv != nil || bankBatch != nil || xlsx != nil else { return report }
             guard actor.role == .townApprover || actor.role == .districtOfficer else {
                 throw CommandFailure("the bank file carries full ID and account numbers: only town approvers and district officers write it")
             }
@@ -94,17 +98,31 @@ struct RollShowCommand: ParsableCommand {
                 }
                 batches = split.batches
             }
-            if let csv { try ReportScope.write(roll.csv(), to: csv, what: "发放花名册 payment roll (bank CSV)") }
+            if let csv {
+                try ReportScope.write(roll.csv(), to: csv, what: "发放花名册 payment roll (bank CSV)")
+                report.files.append(.init(kind: "csv", path: csv))
+            }
+            if let xlsx {
+                do { try roll.writeXLSX(to: URL(fileURLWithPath: xlsx)) } catch {
+                    throw CommandFailure("cannot write the roll's workbook to \(xlsx): \(error)")
+                }
+                print("已写入 Wrote 发放花名册 payment roll (Excel workbook): \(xlsx)")
+                report.files.append(.init(kind: "xlsx", path: xlsx))
+            }
             if let bankBatch {
                 for batch in batches {
-                    try ReportScope.write(batch.text, encoding: batch.format.encoding, to: (bankBatch as NSString).appendingPathComponent(batch.fileName),
+                    let path = (bankBatch as NSString).appendingPathComponent(batch.fileName)
+                    try ReportScope.write(batch.text, encoding: batch.format.encoding, to: path,
                                           what: "代发批量文件 \(batch.format.name) batch (\(batch.count) 笔, \(batch.total.yuanText) 元)")
+                    report.files.append(.init(kind: "bank-batch:\(batch.format.id)", path: path))
                     if let control = batch.controlText, let name = batch.controlFileName {
-                        try ReportScope.write(control, encoding: batch.format.encoding, to: (bankBatch as NSString).appendingPathComponent(name),
-                                              what: "\(batch.format.name) control file")
+                        let controlPath = (bankBatch as NSString).appendingPathComponent(name)
+                        try ReportScope.write(control, encoding: batch.format.encoding, to: controlPath, what: "\(batch.format.name) control file")
+                        report.files.append(.init(kind: "bank-control:\(batch.format.id)", path: controlPath))
                     }
                 }
             }
-        }
+            return report
+        } }
     }
 }

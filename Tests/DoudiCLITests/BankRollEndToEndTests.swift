@@ -96,6 +96,17 @@ struct BankRollEndToEndTests {
         try Data("序号,业务流水号,处理状态,失败原因\r\n1,\(wuRef),失败,户名不符\r\n".utf8).write(to: contradiction)
         #expect(try town.refused("roll", "reconcile", contradiction.path, "--format", "psbc", "--banks", banks).contains("ask the bank"))
 
+        // the ledger: 吴桂芳's line paid, 郑永福's owed
+        func tekun(_ day: String) throws -> [String: Any] {
+            let ledger = try #require(try town.json("ledger", "--date", day) as? [String: Any])
+            let towns = try #require(ledger["towns"] as? [[String: Any]])
+            let rows = try #require(towns.first?["programmes"] as? [[String: Any]])
+            return try #require(rows.first { $0["programme"] as? String == "tekun" })
+        }
+        let fen = Int(zhengAmount.replacingOccurrences(of: ".", with: ""))!
+        let owed = try tekun("2026-12-05")
+        #expect(owed["bankUnpaidFen"] as? Int == fen && owed["bankPaidFen"] as? Int == fen, "\(owed)")
+
         // the town corrects the account; January pays 郑永福's December amount once, to the new account
         try town.ok("household", "edit", zheng, "--account-number", "6214670000999999999")
         try town.ok("roll", "2027-01", "--date", "2026-12-25", "--bank-batch", out.path, "--banks", banks)
@@ -103,6 +114,10 @@ struct BankRollEndToEndTests {
         #expect(january.count == 2 && january.allSatisfy { $0[1] == "6214670000999999999" }, "\(january)")
         let carried = january.filter { $0[5].contains("补发") }
         #expect(carried.count == 1 && carried[0][4] == zhengAmount && carried[0][5].contains("2026年12月"), "\(january)")
+        let janJSON = try #require(try town.json("roll", "2027-01", "--date", "2026-12-25") as? [String: Any])
+        let janLines = try #require(janJSON["lines"] as? [[String: Any]])
+        #expect(janLines.filter { $0["carries"] is String }.map { $0["totalFen"] as? Int } == [fen], "\(janLines)")
+        #expect(janLines.allSatisfy { ($0["accountNumber"] as? String)?.contains("****") == true }, "masked in JSON")
         // made again, January is the same: the failure is paid once
         try town.ok("roll", "2027-01", "--date", "2026-12-26", "--bank-batch", out.path, "--banks", banks)
         #expect(try Self.rows(out.appendingPathComponent("代发-sichuan-rcc-202701.txt"), encoding: "GB18030", delimiter: "|") == january)
@@ -111,7 +126,11 @@ struct BankRollEndToEndTests {
         let janResult = round.directory.appendingPathComponent("回盘-rcc-202701.txt")
         try Self.iconv(Data(january.map { "\($0[0])|\($0[1])|\($0[2])|\($0[4])|0000|\r\n" }.joined().utf8), from: "UTF-8", to: "GB18030")
             .write(to: janResult)
-        try town.ok("roll", "reconcile", janResult.path, "--format", "sichuan-rcc", "--banks", banks, "--date", "2027-01-06")
+        let paidJanuary = try #require(try town.json("roll", "reconcile", janResult.path, "--format", "sichuan-rcc", "--banks", banks,
+                                                     "--date", "2027-01-06") as? [String: Any])
+        #expect(paidJanuary["paid"] as? Int == 2 && paidJanuary["failed"] as? Int == 0 && paidJanuary["changeSet"] is String, "\(paidJanuary)")
+        let settled = try tekun("2027-01-06")
+        #expect(settled["bankUnpaidFen"] as? Int == 0 && settled["bankPaidFen"] as? Int == 3 * fen, "\(settled)")
         try town.ok("roll", "2027-02", "--date", "2027-01-25", "--bank-batch", out.path, "--banks", banks)
         let february = try Self.rows(out.appendingPathComponent("代发-sichuan-rcc-202702.txt"), encoding: "GB18030", delimiter: "|")
         #expect(february.count == 1 && !february[0][5].contains("补发"), "\(february)")

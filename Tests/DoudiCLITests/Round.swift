@@ -121,7 +121,7 @@ final class Round {
     /// The bank CSV of a payment roll.
     struct Roll {
         static let columns = ["序号", "乡镇", "村", "领款人姓名", "身份证号", "一卡通账号", "账户名", "开户行", "补贴项目", "保障人数",
-                              "基本金", "分类施保", "金额合计", "发放年月", "备注", "银行回盘状态"]
+                              "基本金", "分类施保", "金额合计", "发放年月", "备注", "银行回盘状态", "业务流水号"]
 
         struct Line {
             var fields: [String: String]

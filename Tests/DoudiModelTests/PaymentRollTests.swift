@@ -310,11 +310,11 @@ struct PaymentRollTests {
         #expect(lines[0] == "2026年12月社会救助资金发放明细")
         #expect(lines[1] == "制表单位,椑木镇人民政府")
         #expect(lines[2] == "制表日期,2026-12-05")
-        #expect(lines[3] == "序号,乡镇,村,领款人姓名,身份证号,一卡通账号,账户名,开户行,补贴项目,保障人数,基本金,分类施保,金额合计,发放年月,备注,银行回盘状态")
+        #expect(lines[3] == "序号,乡镇,村,领款人姓名,身份证号,一卡通账号,账户名,开户行,补贴项目,保障人数,基本金,分类施保,金额合计,发放年月,备注,银行回盘状态,业务流水号")
         let zhang = Self.couple[0].residentID.value
         // ID and account numbers kept text for Excel: ="…" (see CSVText); one ending in X is text already
         let idField = zhang.hasSuffix("X") ? zhang : "\"=\"\"\(zhang)\"\"\""
-        #expect(lines[5] == "2,椑木镇,红旗村,张大山,\(idField),\"=\"\"6228480000012345678\"\"\",张大山,\"中国农业银行,东兴支行\",农村低保,3,813.33,160.00,973.33,2026年12月,,")
+        #expect(lines[5] == "2,椑木镇,红旗村,张大山,\(idField),\"=\"\"6228480000012345678\"\"\",张大山,\"中国农业银行,东兴支行\",农村低保,3,813.33,160.00,973.33,2026年12月,,,\(roll.lines[1].reference)")
         #expect(lines.contains("乡镇,补贴项目,户数,人数,金额合计"))
         #expect(lines.contains("椑木镇,农村低保,2,4,1333.33"))
         #expect(lines.contains("合计,,3,6,\(roll.grandTotal.yuanText)"))

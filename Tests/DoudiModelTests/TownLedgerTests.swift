@@ -159,8 +159,8 @@ struct TownLedgerTests {
         #expect(lines[2] == "建档立卡低收入户,1,2,400.00,75.0%,0.0%,0.0%,25.0%,0.0%,0.0%")
         #expect(lines[4] == "特殊困难户,1,2,0.00,—,—,—,—,—,—")
         #expect(lines[12] == "")
-        #expect(lines[13] == "项目,户数,人数,月发放金额")
-        #expect(lines[14] == "农村低保,1,2,400.00")
-        #expect(lines.contains("孤儿基本生活费,1,1,900.00"))
+        #expect(lines[13] == "项目,户数,人数,月发放金额,已到账,未到账")
+        #expect(lines[14] == "农村低保,1,2,400.00,0.00,0.00")
+        #expect(lines.contains("孤儿基本生活费,1,1,900.00,0.00,0.00"))
     }
 }

@@ -23,6 +23,7 @@ extension PaymentRoll {
             TableColumn("发放年月") { .text(ReportFormat.chinese($0.month)) },
             TableColumn("备注") { .optionalText($0.remark) },
             TableColumn("银行回盘状态") { .optionalText($0.bankStatus) },
+            TableColumn("业务流水号") { .text($0.reference) },
         ]
     }
 

@@ -15,6 +15,8 @@ extension TownLedger {
         TableColumn("户数") { .integer($0.households) },
         TableColumn("人数") { .integer($0.persons) },
         TableColumn("月发放金额") { .yuan($0.monthlyAmount) },
+        TableColumn("已到账") { .yuan($0.bankPaid) },
+        TableColumn("未到账") { .yuan($0.bankUnpaid) },
     ]
 
     /// The columns of the children in difficulty (§3.3.1): the town's count, by reason, and the district's target.
