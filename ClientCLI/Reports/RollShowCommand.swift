@@ -99,7 +99,7 @@ struct RollShowCommand: ParsableCommand {
                 batches = split.batches
             }
             if let csv {
-                try ReportScope.write(roll.csv(), to: csv, what: "发放花名册 payment roll (bank CSV)")
+                try ReportScope.write(roll.csv(), to: csv, what: "发放花名册 payment roll (CSV for Excel)")
                 report.files.append(.init(kind: "csv", path: csv))
             }
             if let xlsx {

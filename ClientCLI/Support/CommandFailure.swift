@@ -63,7 +63,10 @@ extension ParsableCommand {
 
 /// Standard error, unbuffered.
 enum StandardError {
+    /// Writes a line to standard error, after what was printed to standard output so far (so
+    /// that a log holding both keeps their order).
     static func writeLine(_ line: String) {
+        fflush(nil)  // every stream: Swift 6 refuses the global `stdout`
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }

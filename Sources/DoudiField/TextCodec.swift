@@ -42,35 +42,37 @@ public enum TextCodec {
         }
     }
 
-    private static func convert(_ input: Data, from: String, to: String) throws(Failure) -> Data {
+    /// `input` converted by iconv from one encoding to another.
+    ///
+    /// - Throws: ``Failure`` when the system lacks the converter, or naming the first byte
+    ///   (from 1) that is no character in `from`.
+    static func convert(_ input: Data, from: String, to: String) throws(Failure) -> Data {
         guard let cd = Optional(iconv_open(to, from)), cd != iconv_t(bitPattern: -1) else {
-            throw Failure(description: "this system cannot convert \(from) to \(to) (iconv): install the C library's converters (Debian: libc-bin / glibc's gconv modules)")
+            throw Failure(description: "this system cannot convert \(from) to \(to) (iconv): install the C library's converters (Debian: libc6's gconv modules)")
         }
         defer { iconv_close(cd) }
         var output = Data()
-        let failed: Int32? = input.withUnsafeBytes { raw -> Int32? in
-            var inPtr = UnsafeMutablePointer(mutating: raw.bindMemory(to: CChar.self).baseAddress)
-            var inLeft = raw.count
-            var buffer = [CChar](repeating: 0, count: 64 * 1024)
-            while true {
-                let (status, produced): (Int, Int) = buffer.withUnsafeMutableBufferPointer { b in
-                    var outPtr = b.baseAddress
-                    var outLeft = b.count
-                    let s = inLeft == 0 ? iconv(cd, nil, nil, &outPtr, &outLeft) : iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
-                    return (s, b.count - outLeft)
+        output.reserveCapacity(input.count * 3 / 2)
+        var bytes = [CChar](repeating: 0, count: input.count)
+        bytes.withUnsafeMutableBytes { _ = input.copyBytes(to: $0) }
+        var buffer = [CChar](repeating: 0, count: 64 * 1024)
+        let failedAt: Int? = bytes.withUnsafeMutableBufferPointer { inBuffer -> Int? in
+            var inPointer = inBuffer.baseAddress
+            var inLeft = inBuffer.count
+            while inLeft > 0 {
+                let (status, produced, err) = buffer.withUnsafeMutableBufferPointer { out -> (Int, Int, Int32) in
+                    var outPointer = out.baseAddress
+                    var outLeft = out.count
+                    let s = iconv(cd, &inPointer, &inLeft, &outPointer, &outLeft)
+                    return (s, out.count - outLeft, errno)
                 }
                 buffer.withUnsafeBytes { output.append(contentsOf: $0.prefix(produced)) }
-                if status == -1 {
-                    if errno == E2BIG { continue }
-                    return errno
-                }
-                if inLeft == 0 { return nil }
+                if status == -1 && err != E2BIG { return inBuffer.count - inLeft }
             }
+            return nil
         }
-        if let failed {
-            throw Failure(description: failed == EILSEQ || failed == EINVAL
-                          ? "is not \(from) text (a byte sequence has no character in it): check the file's encoding"
-                          : "could not be converted from \(from) to \(to) (errno \(failed))")
+        if let offset = failedAt {
+            throw Failure(description: "is not \(from) text: byte \(offset + 1) is no character in it; check the file's encoding")
         }
         return output
     }

@@ -104,35 +104,13 @@ public enum OfficeText {
 
     struct ConversionError: Error { var detail: String }
 
-    /// GB18030 (a superset of GBK and GB2312) to a String, through iconv.
+    /// GB18030 (a superset of GBK and GB2312) to a String, through iconv (``TextCodec``).
     static func gb18030(_ bytes: [UInt8]) throws(ConversionError) -> String {
-        guard let cd = Optional(iconv_open("UTF-8", "GB18030")), cd != iconv_t(bitPattern: -1) else {
-            throw ConversionError(detail: "this system cannot convert GB18030 (iconv): install the C library's converters (Debian: the libc6 gconv modules)")
+        let utf8: Data
+        do { utf8 = try TextCodec.convert(Data(bytes), from: "GB18030", to: "UTF-8") } catch {
+            throw ConversionError(detail: error.description)
         }
-        defer { iconv_close(cd) }
-        var input = bytes.map { CChar(bitPattern: $0) }
-        var output = [UInt8]()
-        output.reserveCapacity(bytes.count * 3 / 2)
-        var buffer = [CChar](repeating: 0, count: 64 * 1024)
-        let failedAt: Int? = input.withUnsafeMutableBufferPointer { inBuffer -> Int? in
-            var inPointer = inBuffer.baseAddress
-            var inLeft = inBuffer.count
-            while inLeft > 0 {
-                let (status, produced, err) = buffer.withUnsafeMutableBufferPointer { out -> (Int, Int, Int32) in
-                    var outPointer = out.baseAddress
-                    var outLeft = out.count
-                    let s = iconv(cd, &inPointer, &inLeft, &outPointer, &outLeft)
-                    return (s, out.count - outLeft, errno)
-                }
-                output += buffer[0..<produced].map { UInt8(bitPattern: $0) }
-                if status == -1 && err != E2BIG { return inBuffer.count - inLeft }
-            }
-            return nil
-        }
-        if let offset = failedAt {
-            throw ConversionError(detail: "byte \(offset + 1) is not GB18030 either")
-        }
-        guard let text = String(validating: output, as: UTF8.self) else {
+        guard let text = String(validating: utf8, as: UTF8.self) else {
             throw ConversionError(detail: "the GB18030 conversion gave no text")
         }
         return text
