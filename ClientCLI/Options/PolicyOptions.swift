@@ -17,20 +17,22 @@ struct PolicyOptions: ParsableArguments {
             "政策文件或目录 A policy file, or a directory of policy files (*.json).",
             discussion: """
                 Default: $\(PolicyOptions.environmentVariable) if set, else ./\(PolicyOptions.repositoryDirectory) \
-                (run from the repository root). The version in force on the as-of day is used.
+                (run from the repository root), else the installed \(PolicyDirectory.installedPath). \
+                The version in force on the as-of day is used.
                 """,
             valueName: "path"))
     var policy: String?
 
-    /// The path to read: `--policy`, else `$DOUDI_POLICY`, else `./ServerConfig/policy`.
+    /// The path to read: `--policy`, else `$DOUDI_POLICY`, else `./ServerConfig/policy`, else the
+    /// package's `/usr/share/doudi/policy`.
     ///
     /// - Throws: ``CommandFailure`` saying what to pass when none is found.
     func resolvedPath(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
         if let policy { return policy }
         if let fromEnvironment = environment[Self.environmentVariable], !fromEnvironment.isEmpty { return fromEnvironment }
-        if FileManager.default.fileExists(atPath: Self.repositoryDirectory) { return Self.repositoryDirectory }
+        if let found = PolicyDirectory.defaultPath(repository: Self.repositoryDirectory) { return found }
         throw CommandFailure(
-            "no policy files found: pass --policy with a policy file or directory (in the repository: --policy \(Self.repositoryDirectory)), or set \(Self.environmentVariable)")
+            "no policy files found: pass --policy with a policy file or directory (in the repository: --policy \(Self.repositoryDirectory); installed: \(PolicyDirectory.installedPath)), or set \(Self.environmentVariable)")
     }
 
     /// Reads every policy version.

@@ -63,6 +63,21 @@ public struct PolicyDirectory: Sendable {
         }
     }
 
+    /// Where the Debian package installs the policy files (`packaging/`, docs/INSTALL.md), so that
+    /// a laptop with the package finds them outside a checkout of the repository.
+    public static let installedPath = "/usr/share/doudi/policy"
+
+    /// The policy to read when none was named: `repository` (the checkout's `ServerConfig/policy`,
+    /// relative to the current directory) when it exists, else `installed` when it exists.
+    ///
+    /// - Parameters:
+    ///   - repository: the shipped directory relative to a checkout, e.g. `ServerConfig/policy`.
+    ///   - installed: the package's copy, ``installedPath`` unless a test names another.
+    /// - Returns: the first that exists, or `nil` when neither does.
+    public static func defaultPath(repository: String, installed: String = installedPath) -> String? {
+        [repository, installed].first { FileManager.default.fileExists(atPath: $0) }
+    }
+
     /// Reads and validates one policy file.
     ///
     /// - Parameter file: the file, as the user named it; error messages repeat it.
