@@ -18,10 +18,10 @@ struct EnrolmentListCommand: ParsableCommand {
     @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures { try output.run("enrolment list") { result in
+        try reportingFailures { try output.report { () throws -> EnrolmentListReport in
             let store = try storeOptions.open()
             let c = try store.householdCase(try store.resolveHouseholdReference(household))
-            guard !c.enrolments.isEmpty else { print("该户没有保障记录 No enrolments for this household."); return }
+            guard !c.enrolments.isEmpty else { print("该户没有保障记录 No enrolments for this household."); return EnrolmentListReport(c) }
             var table = Table(["保障", "项目", "对象", "月金额", "起始", "截止", "渐退期起"], rightAligned: [3])
             for e in c.enrolments {
                 let who = e.member.flatMap { m in c.members.first { $0.id == m }?.name } ?? "全户"
@@ -29,6 +29,7 @@ struct EnrolmentListCommand: ParsableCommand {
                               e.end?.description ?? "—", e.gradualExitStart?.description ?? "—"])
             }
             print(table.render(), terminator: "")
+            return EnrolmentListReport(c)
         }}
     }
 }

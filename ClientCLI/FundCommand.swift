@@ -20,7 +20,7 @@ struct FundShowCommand: ParsableCommand {
     func validate() throws { if let town { _ = try Parse.orgCode(town, option: "town") } }
 
     func run() throws {
-        try reportingFailures { try output.run("fund show") { result in
+        try reportingFailures { try output.report { () throws -> FundReport in
             let store = try storeOptions.open()
             let actor = try store.device().actor
             let names = try store.orgTree()
@@ -28,10 +28,12 @@ struct FundShowCommand: ParsableCommand {
             if let town { towns = [try Parse.orgCode(town, option: "town")] } else if let own = actor.org.town { towns = [own] }
             guard !towns.isEmpty else {
                 print("本机没有备用金记录 No reserve-fund entries in this store yet: the district allocates with `doudi fund allocate TOWN`, then sync.")
-                return
+                return FundReport()
             }
+            var report = FundReport()
             for code in towns {
                 let fund = try store.reserveFund(town: code)
+                report.add(fund, town: code, name: names[code]?.name ?? code.value)
                 print("\(names[code]?.name ?? code.value)（\(code)）备用金 — 余额 balance \(fund.balance.yuanText) 元（拨入 \(fund.allocated.yuanText)，动用 \(fund.drawn.yuanText)）")
                 var table = Table(["日期", "类别", "金额", "申请", "说明"], rightAligned: [2], indent: 2)
                 for e in fund.entries {
@@ -40,6 +42,7 @@ struct FundShowCommand: ParsableCommand {
                 }
                 print(table.render(), terminator: "")
             }
+            return report
         }}
     }
 }

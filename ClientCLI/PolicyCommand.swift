@@ -18,7 +18,7 @@ struct PolicyListCommand: ParsableCommand {
     @OptionGroup(title: "Output") var output: ResultOutput
 
     func run() throws {
-        try reportingFailures { try output.run("policy list") { result in
+        try reportingFailures { try output.report { () throws -> PolicyListReport in
             let store = try storeOptions.open()
             let book = try store.policyBook()
             let day = try Parse.day(date)
@@ -31,6 +31,10 @@ struct PolicyListCommand: ParsableCommand {
             }
             print(table.render(), terminator: "")
             print(current.map { "* \($0.id) 于 \(day) 施行 in force on \(day)" } ?? "no version is in force on \(day)")
+            return PolicyListReport(day: day.iso, inForce: current?.id, versions: book.versions.sorted { $0.effectiveFrom < $1.effectiveFrom }.map { v in
+                PolicyListReport.Version(id: v.id, title: v.title, effectiveFrom: v.effectiveFrom.iso, dibaoStandardFen: v.dibao.standard.fen,
+                                         tekunStandardFen: v.tekun.standard.fen, inForce: v.id == current?.id)
+            })
         }}
     }
 }

@@ -27,7 +27,7 @@ struct NoticeSheetCommand: ParsableCommand {
     func validate() throws { if let posted { _ = try Parse.day(posted, option: "--posted") } }
 
     func run() throws {
-        try reportingFailures { try output.run("notice sheet") { result in
+        try reportingFailures { try output.report { () throws -> NoticeSheetReport in
             let store = try storeOptions.open()
             let org = try ReportScope.org(town, store: store)
             let tree = try store.orgTree()
@@ -37,7 +37,7 @@ struct NoticeSheetCommand: ParsableCommand {
             let periods = Set(onNotice.compactMap { $0.workflow.noticeOnSheet?.postedOn })
             guard let chosen = try posted.map({ try Parse.day($0, option: "--posted") }) ?? periods.max() else {
                 print("没有公示中的申请 No application of \(org) is on notice: post one with `doudi review notice APP`.")
-                return
+                return NoticeSheetReport()
             }
             let cases = onNotice.filter { $0.workflow.noticeOnSheet?.postedOn == chosen }
             guard let through = cases.first?.workflow.noticeOnSheet?.through else {
@@ -59,10 +59,16 @@ struct NoticeSheetCommand: ParsableCommand {
             for row in sheet.rows { table.append(row) }
             print(table.render(), terminator: "")
             print(sheet.footer)
-            if let html { try ReportScope.write(sheet.html(), to: html, what: "公示表 notice sheet (HTML, print on A4)") }
-            if let csv { try ReportScope.write(sheet.csv(), to: csv, what: "公示表 notice sheet (CSV)") }
-            result.detail("html", html)
-            result.detail("csv", csv)
+            var report = NoticeSheetReport(sheet, postedOn: chosen, through: through)
+            if let html {
+                try ReportScope.write(sheet.html(), to: html, what: "公示表 notice sheet (HTML, print on A4)")
+                report.files.append(.init(kind: "html", path: html))
+            }
+            if let csv {
+                try ReportScope.write(sheet.csv(), to: csv, what: "公示表 notice sheet (CSV)")
+                report.files.append(.init(kind: "csv", path: csv))
+            }
+            return report
         }}
     }
 }

@@ -51,6 +51,14 @@ struct BankRollEndToEndTests {
         let town = round.town
         try town.sync()
 
+        // the read commands answer --json with their rows
+        let enrolments = try #require(try town.json("enrolment", "list", zheng) as? [String: Any])
+        let tekunRow = try #require((enrolments["enrolments"] as? [[String: Any]])?.first)
+        #expect(tekunRow["programme"] as? String == "tekun" && tekunRow["covers"] as? String == "郑永福" && tekunRow["start"] as? String == "2026-12",
+                "\(enrolments)")
+        let policies = try #require(try town.json("policy", "list", "--date", Round.rollDay) as? [String: Any])
+        #expect(policies["inForce"] as? String == "dongxing-2020" && (policies["versions"] as? [Any])?.isEmpty == false, "\(policies)")
+
         // December: 吴桂芳 has no account — listed, and no file is written
         let out = round.directory.appendingPathComponent("batches")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)

@@ -286,6 +286,10 @@ struct RoundEndToEndTests {
         try town.sync()
         try round.districtFiles()
         #expect(try round.district.ok("fund", "show", SyncEndToEndTests.town).contains("余额 balance 200.00"))
+        let fund = try #require(try round.district.json("fund", "show", SyncEndToEndTests.town) as? [String: Any])
+        let towns = try #require(fund["towns"] as? [[String: Any]])
+        #expect(towns.count == 1 && towns[0]["balanceFen"] as? Int == 20_000, "\(fund)")
+        #expect((towns[0]["entries"] as? [[String: Any]])?.map { $0["amountFen"] as? Int } == [100_000, -80_000], "\(fund)")
 
         let roll = try round.district.roll("2026-11")
         let line = try #require(roll.lines.onlyElement, "\(roll.text)")

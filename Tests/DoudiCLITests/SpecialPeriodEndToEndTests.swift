@@ -76,6 +76,10 @@ struct SpecialPeriodEndToEndTests {
         // they are on the notice sheet of that day, with the cases posted normally that day
         let sheet = try round.town.ok("notice", "sheet", "--posted", Round.noticeDay)
         #expect(sheet.contains("王德明") && sheet.contains("周秀英"), "\(sheet)")
+        let sheetJSON = try #require(try round.town.json("notice", "sheet", "--posted", Round.noticeDay) as? [String: Any])
+        let sheetRows = try #require(sheetJSON["rows"] as? [[String: String]])
+        #expect(Set(sheetRows.compactMap { $0["户主姓名"] }).isSuperset(of: ["王德明", "周秀英"]) && sheetJSON["postedOn"] as? String == Round.noticeDay, "\(sheetJSON)")
+        #expect(sheetRows.allSatisfy { $0["身份证号"]?.contains("*") == true }, "ID numbers masked: \(sheetRows)")
         try round.town.sync()   // the server replays the special steps against the synced period: nothing rejected
 
         // the district's filing list shows them marked
