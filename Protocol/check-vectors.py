@@ -136,6 +136,91 @@ for entry in manifest["vectors"]:
         ok(f"{name} is a valid {entry['type']} in canonical form")
 
 
+# --- 2b. recorded vectors (vectors/recorded/: from a run of the real programs) -------------
+
+RECORDED = VECTORS / "recorded"
+if (RECORDED / "manifest.json").exists():
+    recorded = json.loads((RECORDED / "manifest.json").read_text(encoding="utf-8"))
+    listed = {entry["file"] for entry in recorded["vectors"]}
+    present = {p.name for p in RECORDED.glob("*.json")} - {"manifest.json"}
+    if listed != present:
+        fail(f"vectors/recorded/manifest.json lists {sorted(listed - present)} that do not exist and misses {sorted(present - listed)}")
+    for entry in recorded["vectors"]:
+        name = entry["file"]
+        raw = (RECORDED / name).read_bytes()
+        try:
+            value = reject_floats(raw.decode("utf-8"))
+        except ValueError as error:
+            fail(f"recorded/{name}: {error}")
+            continue
+        loaded["recorded/" + name] = value
+        problems = errors(entry["schema"], value)
+        for problem in problems:
+            fail(f"recorded/{name} against {entry['schema']}: at /{'/'.join(map(str, problem.absolute_path))}: {problem.message}")
+        if raw != canonical(value):
+            fail(f"recorded/{name} is not in canonical form (SPEC.md §3)")
+        if not problems and raw == canonical(value):
+            ok(f"recorded/{name} is a valid {entry['type']} in canonical form")
+
+
+# --- 2c. record field values against Records.schema.json (SPEC.md §7.8) --------------------
+
+def record_objects(name, value):
+    """(label, entity, object of field values) for every whole record a vector holds: the
+    fields of each create in a change set, and the fields of each record version of a page."""
+    if "changes" in value:
+        for i, change in enumerate(value["changes"]):
+            if change["operation"] == "create":
+                yield f"{name} changes[{i}]", change["entity"], {f["name"]: f["value"] for f in change["fields"]}
+    for i, version in enumerate(value.get("records", [])):
+        yield f"{name} records[{i}]", version["entity"], {k: v["value"] for k, v in version["fields"].items()}
+    for i, change_set in enumerate(value.get("changeSets", [])):
+        yield from record_objects(f"{name} changeSets[{i}]", change_set)
+
+
+def record_errors(entity, instance):
+    schema = {"$ref": f"Records.schema.json#/$defs/{entity}"}
+    try:
+        v = jsonschema.Draft202012Validator(schema, registry=REGISTRY, format_checker=jsonschema.FormatChecker())
+        return list(v.iter_errors(instance))
+    except Exception as error:
+        return [jsonschema.ValidationError(f"cannot validate a {entity} record: {type(error).__name__}: {error}")]
+
+
+checked = {}
+for name, value in loaded.items():
+    for label, entity, instance in record_objects(name, value):
+        for problem in record_errors(entity, instance):
+            fail(f"{label} ({entity}) against Records.schema.json: at /{'/'.join(map(str, problem.absolute_path))}: {problem.message}")
+        checked[entity] = checked.get(entity, 0) + 1
+ok("record field values satisfy Records.schema.json: " + ", ".join(f"{k} {n}" for k, n in sorted(checked.items())))
+
+
+def changes_of(value):
+    yield from value.get("changes", [])
+    for change_set in value.get("changeSets", []):
+        yield from change_set.get("changes", [])
+
+
+fields_checked = 0
+for name, value in loaded.items():
+    for change in changes_of(value):
+        if change["operation"] == "create":
+            continue
+        for field in change["fields"]:
+            if field["value"] is None:
+                continue  # a field removed (update) or voidReason cleared (restore)
+            schema = {"$ref": f"Records.schema.json#/$defs/{change['entity']}/properties/{field['name']}"}
+            try:
+                problems = list(jsonschema.Draft202012Validator(schema, registry=REGISTRY).iter_errors(field["value"]))
+            except Exception as error:
+                problems = [jsonschema.ValidationError(f"{change['entity']} has no field {field['name']} in Records.schema.json ({type(error).__name__})")]
+            for problem in problems:
+                fail(f"{name}: {change['entity']}.{field['name']} ({change['operation']}): {problem.message}")
+            fields_checked += 1
+ok(f"{fields_checked} fields of updates, voids and restores satisfy their record kinds' field schemas")
+
+
 # --- 3. the schemas refuse what the protocol refuses -----------------------------------
 
 def must_fail(label, schema_name, instance):
@@ -188,6 +273,54 @@ if "pull-response.json" in loaded:
     must_fail("a page without hasMore", "PullResponse.schema.json", mutated("pull-response.json", lambda v: v.pop("hasMore")))
     must_fail("an unknown conflict kind", "PullResponse.schema.json",
               mutated("pull-response.json", lambda v: v["conflicts"][0].update(kind="mystery")))
+
+def must_fail_record(label, entity, instance):
+    if record_errors(entity, instance):
+        ok(f"refused as it should be: {label}")
+    else:
+        fail(f"Records.schema.json#/$defs/{entity} accepts {label}")
+
+
+def created(name, entity):
+    for _, kind, instance in record_objects(name, loaded[name]):
+        if kind == entity:
+            return copy.deepcopy(instance)
+    return None
+
+
+if "recorded/changeset-pay-first.json" in loaded:
+    payment = created("recorded/changeset-pay-first.json", "payment")
+    must_fail_record("money as a JSON number", "payment", {**payment, "amount": 800})
+    must_fail_record("money with one decimal (readers take it; writers write two)", "payment", {**payment, "amount": "800.0"})
+    must_fail_record("a payment without fromReserveFund", "payment", {k: v for k, v in payment.items() if k != "fromReserveFund"})
+    entry = created("recorded/changeset-pay-first.json", "reserveFundEntry")
+    must_fail_record("a reserve-fund entry of an unknown kind", "reserveFundEntry", {**entry, "kind": "loan"})
+    must_fail_record("a reserve-fund entry for a village code", "reserveFundEntry", {**entry, "town": "511011101201"})
+if "recorded/changeset-stop-payment.json" in loaded:
+    decision = created("recorded/changeset-stop-payment.json", "decision")
+    must_fail_record("a decision without classifiedAidTiers", "decision", {k: v for k, v in decision.items() if k != "classifiedAidTiers"})
+    must_fail_record("a stop payment of no enrolment", "decision",
+                     {**decision, "stopPayment": {**decision["stopPayment"], "enrolments": []}})
+    must_fail_record("a decision with a field it does not have", "decision", {**decision, "comment": "x"})
+if "recorded/changeset-roll-reconcile.json" in loaded:
+    bank_return = created("recorded/changeset-roll-reconcile.json", "bankReturn")
+    must_fail_record("a bank return of 0.00", "bankReturn", {**bank_return, "amount": "0.00"})
+    must_fail_record("a bank return of an unknown outcome", "bankReturn", {**bank_return, "outcome": "pending"})
+if "changeset-create.json" in loaded:
+    member = created("changeset-create.json", "member")
+    must_fail_record("a resident ID number of 17 characters", "member", {**member, "residentID": member["residentID"][:17]})
+    must_fail_record("a disability of grade 5", "member", {**member, "disability": {"category": "physical", "grade": 5}})
+    household = created("changeset-create.json", "household")
+    must_fail_record("a household whose village is a town code", "household", {**household, "village": household["village"][:9]})
+if "changeset-workflow-submit.json" in loaded:
+    change = loaded["changeset-workflow-submit.json"]["changes"][0]
+    history = next(f["value"] for f in change["fields"] if f["name"] == "history")
+    bad = copy.deepcopy(history[-1])
+    bad["event"] = {"kind": "approve"}
+    must_fail_record("an approve step without its terms", "workflow",
+                     {"application": change["record"], "programme": "dibao", "village": change["village"],
+                      "state": {"stage": "approved"}, "history": [bad]})
+
 if "error-body.json" in loaded:
     must_fail("an error body without a message", "ErrorBody.schema.json", mutated("error-body.json", lambda v: v.pop("message")))
 
