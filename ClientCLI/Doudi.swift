@@ -63,7 +63,7 @@ struct Doudi: AsyncParsableCommand {
                 With --json, standard output has nothing but the JSON; an error is the same one line \
                 on standard error, with the same exit status, and no JSON.
                 """,
-            version: "0.1.0",
+            version: DoudiVersion.text,
             subcommands: [AssessCommand.self, DueCommand.self],
             groupedSubcommands: [
                 CommandGroup(name: "村(社区) Village cadre", subcommands: [

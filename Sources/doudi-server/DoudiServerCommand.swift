@@ -8,6 +8,7 @@
 // gracefully on SIGINT or SIGTERM. `admin` repairs an account on the configured database
 // when nobody who could do it over the API can log in. See docs/SERVER.md.
 import ArgumentParser
+import DoudiModel
 
 @main
 struct DoudiServerCommand: AsyncParsableCommand {
@@ -15,6 +16,7 @@ struct DoudiServerCommand: AsyncParsableCommand {
         commandName: "doudi-server",
         abstract: "Run the central Doudi service: login, scoped push and pull, conflicts.",
         discussion: "Relative paths inside the configuration file are taken relative to its folder; --database is taken relative to the current directory. See docs/SERVER.md.",
+        version: DoudiVersion.text,
         subcommands: [ServeCommand.self, AdminCommand.self],
         defaultSubcommand: ServeCommand.self
     )
