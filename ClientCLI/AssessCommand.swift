@@ -120,7 +120,7 @@ struct AssessCommand: ParsableCommand {
     }
 
     /// `--policy` when given; else the store's versions when a household comes from the
-    /// store; else `$DOUDI_POLICY` or `./ServerConfig/policy`.
+    /// store; else `$DOUDI_POLICY`, `./ServerConfig/policy` or the installed `/usr/share/doudi/policy`.
     private func policyBook(store: FieldStore?) throws -> PolicyBook {
         guard let store, policyOptions.policy == nil else { return try policyOptions.loadBook() }
         let book = try store.policyBook()

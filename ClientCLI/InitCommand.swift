@@ -24,7 +24,7 @@ struct InitCommand: AsyncParsableCommand {
 
                 Offline: give --village CODE (a village cadre), --town CODE (a town approver) or \
                 --district CODE, --device and --user; the policy versions come from --policy, else \
-                $DOUDI_POLICY, else ./ServerConfig/policy. Log in later with `doudi login`, as the \
+                $DOUDI_POLICY, else ./ServerConfig/policy, else the installed /usr/share/doudi/policy. Log in later with `doudi login`, as the \
                 same --user.
 
                 Creates the store (--store PATH, else $DOUDI_HOME/doudi.sqlite, creating the directory). \
