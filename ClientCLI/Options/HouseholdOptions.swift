@@ -77,7 +77,7 @@ struct HouseholdOptions: ParsableArguments {
                 }
                 let digits: String
                 do { digits = try BenefitAccount.accountNumber(number) } catch {
-                    throw ValidationError("--account-number \(number) \(error)")
+                    throw ValidationError("--account-number \(Labels.maskedAccount(number)) \(error)")
                 }
                 guard !bank.trimmingCharacters(in: .whitespaces).isEmpty, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
                     throw ValidationError("a benefit account needs a bank (--bank) and an account holder (--account-name)")

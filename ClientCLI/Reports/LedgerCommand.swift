@@ -27,7 +27,8 @@ struct LedgerCommand: ParsableCommand {
             let day = try Parse.day(date)
             let policy = try ApplySubmitCommand.policy(store, on: day)
             let tree = try store.orgTree()
-            let cases = try store.householdCases(within: org)
+            // voided households too: the bank's answers for what they were paid count (the ledger's groups leave them out)
+            let cases = try store.householdCases(within: org, includingVoided: true)
             let returns = try store.bankReturns(within: org)
             var text = ""
             var ledgers: [TownLedger] = []
@@ -53,7 +54,7 @@ struct LedgerCommand: ParsableCommand {
             }
             if org.level == .district {
                 // §3.3.1: the target is the district's; its report counts every town together
-                let children = ChildrenInDifficulty(cases: cases, policy: policy, asOf: day)
+                let children = ChildrenInDifficulty(cases: cases.filter { $0.household.status.isActive }, policy: policy, asOf: day)
                 print("\(ReportScope.name(org, tree))（截至 \(day.iso)）" + Self.childrenLine(children, scope: "全区"))
             }
             var report = LedgerReport(ledgers)

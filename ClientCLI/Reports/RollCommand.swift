@@ -10,7 +10,8 @@ struct RollCommand: ParsableCommand {
         discussion: """
             doudi roll 2026-12 --csv roll.csv --bank-batch DIR   the roll, its Excel copy and one batch per bank
             doudi roll reconcile 回盘.txt --format sichuan-rcc  the bank's answer: paid, failed (paid again on the next roll)
+            doudi roll void-return 202612R… --reason …        withdraw an answer recorded wrongly
             """,
-        subcommands: [RollShowCommand.self, RollReconcileCommand.self],
+        subcommands: [RollShowCommand.self, RollReconcileCommand.self, RollVoidReturnCommand.self],
         defaultSubcommand: RollShowCommand.self)
 }

@@ -46,7 +46,7 @@ struct RollReconcileCommand: ParsableCommand {
             let carry = try carryTo.map { try Parse.month($0, option: "carry-to") }
             let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
-                throw CommandFailure("cannot read the bank's result file \(file): check the path")
+                throw CommandFailure("cannot read the bank's result file \(file): \(error.localizedDescription)")
             }
             let text: String
             do { text = try TextCodec.decode(data, as: format.encoding) } catch {
@@ -57,14 +57,10 @@ struct RollReconcileCommand: ParsableCommand {
                 throw CommandFailure("\(file) answers no line of a roll (no 业务流水号 in \(format.result.reference)): is it the bank's result file, and the right --format?")
             }
             // the rolls the answers are about, made from the same records as when they were sent
-            let cases = try store.householdCases(within: org, includingVoided: true)
             let existing = try store.bankReturns(within: org)
-            let book = try store.policyBook(), tree = try store.orgTree()
             var lines: [String: PaymentRoll.Line] = [:]
             for month in Set(answers.compactMap { PaymentRoll.month(ofReference: $0.reference) }).sorted() {
-                let roll = PaymentRoll(month: month, cases: cases, oneOffPayments: try store.payments(in: month), bankReturns: existing,
-                                       policy: try book.inForce(forRollOf: month), org: tree, issuer: "", preparedOn: day)
-                for l in roll.lines { lines[l.reference] = l }
+                for l in try store.paymentRoll(month: month, within: org, issuer: "", preparedOn: day).roll.lines { lines[l.reference] = l }
             }
             let result = try BankReconciliation(answers: answers, line: { lines[$0] }, existing: existing, on: day, carryTo: carry,
                                                 batch: (file as NSString).lastPathComponent, newID: UUID.init)

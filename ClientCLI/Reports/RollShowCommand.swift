@@ -47,9 +47,8 @@ struct RollShowCommand: ParsableCommand {
             let ym = try Parse.month(month, option: "month")
             let org = try ReportScope.org(town, store: store)
             let tree = try store.orgTree()
-            let policy = try store.policyBook().inForce(forRollOf: ym)
-            let roll = PaymentRoll(month: ym, cases: try store.householdCases(within: org, includingVoided: true), oneOffPayments: try store.payments(in: ym),
-                                   bankReturns: try store.bankReturns(within: org), policy: policy, org: tree, issuer: issuer ?? "\(ReportScope.name(org, tree))民政", preparedOn: try Parse.day(date))
+            let (roll, policy) = try store.paymentRoll(month: ym, within: org, issuer: issuer ?? "\(ReportScope.name(org, tree))民政",
+                                                       preparedOn: try Parse.day(date))
             print("\(roll.title)（\(roll.issuer)，政策 \(policy.id)）")
             var lines = Table(["序号", "村", "领款人", "身份证号", "补贴项目", "人数", "基本金", "分类施保", "合计", "备注"], rightAligned: [0, 5, 6, 7, 8])
             for l in roll.lines.prefix(allLines ? Int.max : 30) {

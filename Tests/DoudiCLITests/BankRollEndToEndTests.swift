@@ -103,6 +103,15 @@ struct BankRollEndToEndTests {
         let contradiction = round.directory.appendingPathComponent("回盘-psbc-wrong.csv")
         try Data("序号,业务流水号,处理状态,失败原因\r\n1,\(wuRef),失败,户名不符\r\n".utf8).write(to: contradiction)
         #expect(try town.refused("roll", "reconcile", contradiction.path, "--format", "psbc", "--banks", banks).contains("ask the bank"))
+        // an answer recorded wrongly is withdrawn (kept, with the reason) and the right file read again
+        try town.ok("roll", "void-return", wuRef.lowercased(), "--reason", "误读回盘文件")
+        let reread = try #require(try town.json("roll", "reconcile", psbcResult.path, "--format", "psbc", "--banks", banks,
+                                                "--date", "2026-12-04") as? [String: Any])
+        #expect(reread["paid"] as? Int == 1 && reread["alreadyRecorded"] as? Int == 0, "\(reread)")
+        // a status the format does not know (处理中) refuses the file: the bank may still pay the line
+        let pending = round.directory.appendingPathComponent("回盘-psbc-pending.csv")
+        try Data("序号,业务流水号,处理状态,失败原因\r\n1,\(wuRef),处理中,\r\n".utf8).write(to: pending)
+        #expect(try town.refused("roll", "reconcile", pending.path, "--format", "psbc", "--banks", banks).contains("处理中"))
 
         // the ledger: 吴桂芳's line paid, 郑永福's owed
         func tekun(_ day: String) throws -> [String: Any] {

@@ -117,5 +117,14 @@ struct XLSXTests {
         #expect(code(.init(fileBytes: 1_000)) == .tooLarge)
         #expect(code(.init(cells: 1_000)) == .tooLarge)
         #expect(code(.standard) == nil)
+
+        // one cell at the last column (XFD) of each row pads the row out: counted, not allocated past the limit
+        let wide = "<worksheet><sheetData>" + String(repeating: "<row><c r=\"XFD1\" t=\"inlineStr\"><is><t>x</t></is></c></row>", count: 400)
+            + "</sheetData></worksheet>"
+        let padded = try Self.handMade(sheet: wide)
+        #expect(throws: SpreadsheetError.self) { try XLSXReader.rows(padded, limits: .init(cells: 1_000_000)) }
+        // a damaged row number is clamped, not a crash
+        let damaged = try Self.handMade(sheet: "<worksheet><sheetData><row r=\"9223372036854775807\"><c t=\"inlineStr\"><is><t>a</t></is></c></row><row><c t=\"inlineStr\"><is><t>b</t></is></c></row></sheetData></worksheet>")
+        #expect(try XLSXReader.rows(damaged).count == 2)
     }
 }

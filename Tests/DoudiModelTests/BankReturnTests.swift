@@ -16,7 +16,7 @@ struct BankReturnTests {
         columns: [.init(title: "流水号", field: .reference), .init(title: "账号", field: .accountNumber),
                   .init(title: "户名", field: .accountName), .init(title: "金额", field: .amountYuan), .init(title: "摘要", field: .summary)],
         control: .init(placement: .separateFile, fields: [.count, .totalYuan]),
-        result: .init(header: false, reference: .position(1), status: .position(3), paidValues: ["0000"], reason: .position(4),
+        result: .init(header: false, reference: .position(1), status: .position(3), paidValues: ["0000"], failedValues: ["1002", "1003"], reason: .position(4),
                       amountYuan: .position(2)))
 
     static let postFormat = BankFormat(
@@ -24,7 +24,7 @@ struct BankReturnTests {
         columns: [.init(title: "序号", field: .sequence), .init(title: "账号", field: .accountNumber), .init(title: "户名", field: .accountName),
                   .init(title: "金额", field: .amountFen), .init(title: "流水号", field: .reference)],
         control: .init(placement: .lastLine, fields: [.count, .totalFen]),
-        result: .init(header: true, reference: .title("流水号"), status: .title("状态"), paidValues: ["成功"], reason: .title("原因")))
+        result: .init(header: true, reference: .title("流水号"), status: .title("状态"), paidValues: ["成功"], failedValues: ["失败"], reason: .title("原因")))
 
     static func cases(account: BenefitAccount? = R.account) -> [HouseholdCase] {
         [R.household(10, members: [F.member(2, name: "张大山", born: "1950-03-04", relation: .head)],
@@ -59,7 +59,7 @@ struct BankReturnTests {
             #expect(PaymentRoll.month(ofReference: l.reference) == Self.december)
         }
         #expect(Self.roll(Self.november, Self.cases()).lines[0].reference != a.lines[0].reference)
-        #expect(!PaymentRoll.isReference("3") && !PaymentRoll.isReference("202612XYZ"))
+        #expect(!PaymentRoll.isReference("3") && !PaymentRoll.isReference("202612XYZ") && !PaymentRoll.isReference("2026120123456789ABCDEF"))
     }
 
     @Test("A payee without an account is listed: the bank cannot pay the line")
@@ -167,7 +167,7 @@ struct BankReturnTests {
             try Self.reconcile(["\(ref)|480.00|1002|户名不符"], rolls: [dec], existing: first.returns)
         }
         #expect(throws: BankReconciliationError.self) {
-            try Self.reconcile(["\(ref)|480.00|0000|", "202612000000000000ABCD|1.00|0000|"], rolls: [dec], existing: [])
+            try Self.reconcile(["\(ref)|480.00|0000|", "202612R000000000000ABCD|1.00|0000|"], rolls: [dec], existing: [])
         }
         #expect(throws: BankReconciliationError.self) { try Self.reconcile(["\(ref)|500.00|0000|"], rolls: [dec], existing: []) }
         #expect(throws: BankReconciliationError.self) {
@@ -178,9 +178,66 @@ struct BankReturnTests {
         }
     }
 
+    @Test("Two laptops record the same failure before syncing: the next roll pays it once, the ledger counts it once")
+    func sameAnswerTwice() throws {
+        let dec = Self.roll(Self.december, Self.cases())
+        let ref = dec.lines[0].reference
+        let town = try Self.reconcile(["\(ref)|480.00|1002|账户已销户"], rolls: [dec], existing: [], on: "2026-12-03")
+        var n = 950
+        let district = try BankReconciliation(answers: Self.answers(["\(ref)|480.00|1002|账户已销户"]), line: { r in dec.lines.first { $0.reference == r } },
+                                              existing: [], on: F.day("2026-12-04"), carryTo: nil, batch: "回盘.txt",
+                                              newID: { n += 1; return F.uuid(n) })
+        let both = town.returns + district.returns
+        #expect(both.count == 2 && Set(both.map(\.id)).count == 2)
+        #expect(BankReturn.standing(both).map(\.id) == [town.returns[0].id], "the earliest answer stands")
+        let jan = Self.roll(Self.january, Self.cases(), returns: both.reversed())
+        #expect(jan.lines.filter { $0.carried != nil }.count == 1)
+        let row = try #require(TownLedger(town: R.town, cases: Self.cases(), policy: F.policy2020, asOf: F.day("2026-12-31"), org: R.org,
+                                          bankReturns: both).programmes.first { $0.programme == .dibao })
+        #expect(row.bankUnpaid == F.money("480.00"))
+    }
+
+    @Test("A status the format names neither paid nor failed (处理中) refuses the file: the bank may still pay it")
+    func unknownStatusRefuses() throws {
+        let dec = Self.roll(Self.december, Self.cases())
+        let ref = dec.lines[0].reference
+        #expect(throws: BankReconciliationError.self) { try Self.reconcile(["\(ref)|480.00|处理中|"], rolls: [dec], existing: []) }
+        var f = Self.pipeFormat
+        f.result.failedValues = []
+        #expect(throws: ModelError.self) { try f.validate() }
+        f.result.failedValues = ["0000"]
+        #expect(throws: ModelError.self) { try f.validate() }   // paid and failed at once
+    }
+
+    @Test("A reference the bank wrote in lower case or after a BOM is read; a row that names no line refuses the file")
+    func referencesAsBanksWriteThem() throws {
+        let dec = Self.roll(Self.december, Self.cases())
+        let ref = dec.lines[0].reference
+        let read = try Self.reconcile(["\u{FEFF}\(ref.lowercased())|480.00|0000|"], rolls: [dec], existing: [])
+        #expect(read.returns.map(\.reference) == [ref])
+        // a control line (numbers) and a title (no status) are skipped; a mangled reference is not
+        #expect(try Self.reconcile(["四川农信代发回盘", "\(ref)|480.00|0000|", "1|480.00"], rolls: [dec], existing: []).returns.count == 1)
+        #expect(throws: BankReconciliationError.self) {
+            try Self.reconcile(["\(ref.dropLast(2))|480.00|1002|账户已销户"], rolls: [dec], existing: [])
+        }
+    }
+
+    @Test("A failure cannot be carried into a roll the bank has already answered: it would never be paid")
+    func noCarryIntoAnsweredRoll() throws {
+        let nov = Self.roll(Self.november, Self.cases()), dec = Self.roll(Self.december, Self.cases())
+        // December's batch went out and was answered before November's answer came back
+        let december = try Self.reconcile(["\(dec.lines[0].reference)|480.00|0000|"], rolls: [dec], existing: [])
+        #expect(throws: BankReconciliationError.self) {
+            try Self.reconcile(["\(nov.lines[0].reference)|480.00|1002|账户已销户"], rolls: [nov], existing: december.returns)
+        }
+        let late = try Self.reconcile(["\(nov.lines[0].reference)|480.00|1002|账户已销户"], rolls: [nov], existing: december.returns,
+                                      carryTo: Self.january)
+        #expect(late.returns[0].carryTo == Self.january)
+    }
+
     @Test("Result files with a header name their columns by title; a missing title says which exist")
     func resultByTitle() throws {
-        let rows = DelimitedText.rows("流水号,状态,原因\r\n202612000000000000ABCD,失败,\"户名不符,请核实\"\r\n", delimiter: ",")
+        let rows = DelimitedText.rows("流水号,状态,原因\r\n202612R000000000000ABCD,失败,\"户名不符,请核实\"\r\n", delimiter: ",")
         let answers = try BankReconciliation.answers(rows: rows, layout: Self.postFormat.result)
         #expect(answers.count == 1 && !answers[0].paid && answers[0].reason == "户名不符,请核实")
         var layout = Self.postFormat.result

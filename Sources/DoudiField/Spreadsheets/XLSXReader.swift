@@ -259,6 +259,8 @@ private enum SheetParser {
         var row: XLSXReader.Row?
         var lastRow = 0
         var cellCount = 0
+        /// Cells held, the empty ones padding a row out to its last column counted too.
+        var heldCells = 0
         // the cell being read
         var column = 0, type = "n", value = "", inline = ""
         var inValue = false, inInlineText = false, inCell = false
@@ -272,7 +274,8 @@ private enum SheetParser {
                     attributes: [String: String] = [:]) {
             switch localName(elementName) {
             case "row":
-                let number = attributes["r"].flatMap { Int($0) } ?? lastRow + 1
+                // Excel's rows are 1 … 1,048,576; a number outside them is the file's damage, not a row
+                let number = min(max(attributes["r"].flatMap { Int($0) } ?? lastRow + 1, 1), 1_048_576)
                 lastRow = number
                 row = XLSXReader.Row(number: number, cells: [])
             case "c":
@@ -317,7 +320,16 @@ private enum SheetParser {
                 default: cell = .init(text: value)   // str (a formula's text), e (an error), d (an ISO date)
                 }
                 guard var r = row, column >= 0, column < 16_384 else { return }
-                if column >= r.cells.count { r.cells += Array(repeating: .init(text: ""), count: column - r.cells.count + 1) }
+                if column >= r.cells.count {
+                    // a cell far to the right pads its row: the padding counts against the limit too
+                    heldCells += column - r.cells.count + 1
+                    if heldCells > limits.cells {
+                        stop = SpreadsheetError(.tooLarge, "\(part) spans more than \(limits.cells) cells (rows padded out to their last column): keep the ledger's columns together and split it into several files")
+                        parser.abortParsing()
+                        return
+                    }
+                    r.cells += Array(repeating: .init(text: ""), count: column - r.cells.count + 1)
+                }
                 r.cells[column] = cell
                 row = r
             case "row":

@@ -13,6 +13,25 @@ extension FieldStore {
         }
     }
 
+    /// The standing bank return (not voided) of a roll line, by its reference (upper case).
+    public func bankReturn(reference: String) throws -> BankReturn? {
+        try database.writer.read { db in
+            try BankReturn.fetchOne(db, sql: "SELECT * FROM bankReturn WHERE reference = ? AND voidReason IS NULL ORDER BY recordedOn, id LIMIT 1",
+                                    arguments: [reference])
+        }
+    }
+
+    /// The payment roll of `month` within `org` as this laptop's records make it: every household
+    /// (voided ones too: they are paid through a decided end), the month's one-off payments, the
+    /// bank's answers so far (failures carried into this month), the policy in force for the roll.
+    /// The roll the bank was sent and the one its answer is matched against are made here alike.
+    public func paymentRoll(month: YearMonth, within org: OrgCode, issuer: String, preparedOn: Day) throws -> (roll: PaymentRoll, policy: PolicyVersion) {
+        let policy = try policyBook().inForce(forRollOf: month)
+        let roll = PaymentRoll(month: month, cases: try householdCases(within: org, includingVoided: true), oneOffPayments: try payments(in: month),
+                               bankReturns: try bankReturns(within: org), policy: policy, org: try orgTree(), issuer: issuer, preparedOn: preparedOn)
+        return (roll, policy)
+    }
+
     /// 回盘: records the bank's answers, each line once. A reference already answered is refused
     /// (``BankReconciliation`` leaves such answers out, so this is a second writer's race).
     func recordBankReturns(_ returns: [BankReturn], _ r: inout ChangeRecorder) throws {

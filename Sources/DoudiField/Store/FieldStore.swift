@@ -268,6 +268,12 @@ public struct FieldStore: Sendable {
             case .visit: try r.void(Visit.self, id: id, reason: reason)
             case .survey: try r.void(Survey.self, id: id, reason: reason)
             case .application: try r.void(Application.self, id: id, reason: reason)
+            case .bankReturn:
+                // a bank return recorded wrongly (a misread file, a status mapped wrongly) is withdrawn by those who record them
+                guard EntityKind.bankReturn.writers.contains(r.author.role) else {
+                    throw FieldError(.forbidden, "the bank's answers are withdrawn by the town or the district that records them")
+                }
+                try r.void(BankReturn.self, id: id, reason: reason)
             default: throw FieldError(.forbidden, "\(entity.rawValue) records are voided at the town or district, not here")
             }
         case .restore(let entity, let id, let reason):

@@ -58,6 +58,18 @@ public struct BankReturn: Identifiable, Hashable, Sendable, Codable {
 
     /// True for a failure paid again on the roll of `month`.
     public func isCarried(into month: YearMonth) -> Bool { outcome == .failed && carryTo == month }
+
+    /// The answers that stand: one per line reference — the earliest recorded (then the smallest
+    /// id), whatever order they come in. Two laptops that read the same result file before
+    /// syncing record the same line twice; the roll carries it and the ledger counts it once.
+    public static func standing(_ returns: [BankReturn]) -> [BankReturn] {
+        var first: [String: BankReturn] = [:]
+        for r in returns {
+            if let kept = first[r.reference], (kept.recordedOn, kept.id.uuidString) <= (r.recordedOn, r.id.uuidString) { continue }
+            first[r.reference] = r
+        }
+        return first.values.sorted { ($0.recordedOn, $0.reference) < ($1.recordedOn, $1.reference) }
+    }
 }
 
 extension BankReturn: ValidatedRecord {

@@ -14,7 +14,7 @@ import Foundation
 ///   "columns": [ {"title": "业务流水号", "field": "reference"}, {"title": "账号", "field": "accountNumber"},
 ///                {"title": "户名", "field": "accountName"}, {"title": "金额", "field": "amountYuan"} ],
 ///   "control": { "placement": "separateFile", "fields": ["count", "totalYuan"] },
-///   "result": { "header": false, "reference": 1, "status": 5, "paidValues": ["0000"], "reason": 6 } }
+///   "result": { "header": false, "reference": 1, "status": 5, "paidValues": ["0000"], "failedValues": ["1001", "1002"], "reason": 6 } }
 /// ```
 public struct BankFormat: Codable, Sendable, Hashable {
     /// A short name for files and options, e.g. `sichuan-rcc`.
@@ -131,17 +131,20 @@ public struct BankFormat: Codable, Sendable, Hashable {
         public var reference: ColumnRef
         /// The column of the outcome (处理结果, 状态 …).
         public var status: ColumnRef
-        /// The status values that mean paid; any other value is a failure.
+        /// The status values that mean paid.
         public var paidValues: [String]
+        /// The status values that mean failed (the line is paid again on a later roll). A status
+        /// in neither list refuses the file: it may be 处理中, and the bank may still pay it.
+        public var failedValues: [String]
         /// The column of the bank's reason for a failure, if any.
         public var reason: ColumnRef?
         /// The column of the amount in yuan, if any: it is checked against the line's.
         public var amountYuan: ColumnRef?
 
-        public init(header: Bool, reference: ColumnRef, status: ColumnRef, paidValues: [String], reason: ColumnRef? = nil,
-                    amountYuan: ColumnRef? = nil) {
+        public init(header: Bool, reference: ColumnRef, status: ColumnRef, paidValues: [String], failedValues: [String],
+                    reason: ColumnRef? = nil, amountYuan: ColumnRef? = nil) {
             self.header = header; self.reference = reference; self.status = status; self.paidValues = paidValues
-            self.reason = reason; self.amountYuan = amountYuan
+            self.failedValues = failedValues; self.reason = reason; self.amountYuan = amountYuan
         }
     }
 
@@ -223,6 +226,12 @@ public struct BankFormat: Codable, Sendable, Hashable {
         }
         guard !result.paidValues.isEmpty else {
             throw ModelError(.missingValue, field: "result.paidValues", "say which status values mean paid, e.g. [\"成功\"]")
+        }
+        guard !result.failedValues.isEmpty else {
+            throw ModelError(.missingValue, field: "result.failedValues", "say which status values mean failed, e.g. [\"失败\"]: any other status refuses the file")
+        }
+        if let both = result.paidValues.first(where: result.failedValues.contains) {
+            throw ModelError(.invalidValue, field: "result.failedValues", "\(both) cannot mean both paid and failed")
         }
         for ref in [result.reference, result.status] + [result.reason, result.amountYuan].compactMap({ $0 }) {
             switch ref {

@@ -38,8 +38,12 @@ public struct BankReconciliation: Sendable {
 
     /// Reads the answers from the result file's rows.
     ///
-    /// Empty rows, and rows whose reference cell does not have a reference's shape (a control
-    /// line of counts and totals, a title), are skipped.
+    /// Skipped: empty rows, rows whose reference cell is a number (a control line of counts and
+    /// totals) and rows with neither a reference nor a status (a title). A reference is read in
+    /// upper case, without spaces or a byte-order mark. Every other row must name a line and
+    /// give a status the format knows (``BankFormat/ResultLayout/paidValues`` or
+    /// ``BankFormat/ResultLayout/failedValues``): a status that is neither — 处理中, say — is not
+    /// taken as a failure (the bank may still pay it), it refuses the file.
     ///
     /// - Parameters:
     ///   - rows: the file's rows, split into fields.
@@ -68,22 +72,35 @@ public struct BankReconciliation: Sendable {
         let reason = try layout.reason.map { ref throws(BankReconciliationError) in try index(ref) }
         let amount = try layout.amountYuan.map { ref throws(BankReconciliationError) in try index(ref) }
         var out: [Answer] = []
+        var problems: [String] = []
         for (offset, fields) in body {
+            let row = offset + 1
             func cell(_ i: Int) -> String { i < fields.count ? fields[i].trimmingWhitespace() : "" }
-            let reference = cell(ref)
-            guard PaymentRoll.isReference(reference) else { continue }
+            let reference = PaymentRoll.normalizedReference(cell(ref))
             let text = cell(status)
-            guard !text.isEmpty else { throw BankReconciliationError(row: offset + 1, "line \(reference) has no status: the bank's file is incomplete") }
+            if reference.isEmpty || reference.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) { continue }
+            guard PaymentRoll.isReference(reference) else {
+                if !text.isEmpty {
+                    problems.append("row \(row): \(cell(ref)) is not a line reference (业务流水号, like 202612R00A1B2C3D4E5F607): is the file the bank's answer to a Doudi batch, and the right --format?")
+                }
+                continue
+            }
+            guard !text.isEmpty else { problems.append("row \(row): line \(reference) has no status: the bank's file is incomplete"); continue }
+            let paid = layout.paidValues.contains(text)
+            guard paid || layout.failedValues.contains(text) else {
+                problems.append("row \(row): line \(reference) has the status \(text), which the format counts neither as paid (\(layout.paidValues.joined(separator: "、"))) nor as failed (\(layout.failedValues.joined(separator: "、"))): if it is final, add it to the format's result.paidValues or result.failedValues (docs/BANK-FORMATS.md); if the bank is still processing the line, reconcile its final answer")
+                continue
+            }
             var money: Money?
             if let amount, !cell(amount).isEmpty {
                 do { money = try Money(yuanString: cell(amount)) } catch {
-                    throw BankReconciliationError(row: offset + 1, "the amount \(cell(amount)) of line \(reference) is not an amount in yuan")
+                    problems.append("row \(row): the amount \(cell(amount)) of line \(reference) is not an amount in yuan"); continue
                 }
             }
             let why = reason.map(cell).flatMap { $0.isEmpty ? nil : $0 }
-            out.append(Answer(row: offset + 1, reference: reference, paid: layout.paidValues.contains(text), status: text,
-                              reason: why, amount: money))
+            out.append(Answer(row: row, reference: reference, paid: paid, status: text, reason: why, amount: money))
         }
+        guard problems.isEmpty else { throw BankReconciliationError(problems: problems) }
         return out
     }
 
@@ -100,7 +117,10 @@ public struct BankReconciliation: Sendable {
     /// - Throws: ``BankReconciliationError`` naming every answer at fault; nothing is to be recorded then.
     public init(answers: [Answer], line: (String) -> PaymentRoll.Line?, existing: [BankReturn], on day: Day,
                 carryTo: YearMonth?, batch: String?, newID: () -> UUID) throws(BankReconciliationError) {
-        let recorded = Dictionary(existing.map { ($0.reference, $0) }, uniquingKeysWith: { a, b in a.recordedOn >= b.recordedOn ? a : b })
+        let standing = BankReturn.standing(existing)
+        let recorded = Dictionary(standing.map { ($0.reference, $0) }, uniquingKeysWith: { a, _ in a })
+        // a roll the bank has answered was sent: a failure carried into it would never be paid
+        let answeredRolls = Set(standing.map(\.rollMonth))
         var seen: [String: Int] = [:]
         var problems: [String] = []
         var returns: [BankReturn] = [], failures: [(answer: Answer, line: PaymentRoll.Line)] = [], already: [Answer] = []
@@ -125,6 +145,9 @@ public struct BankReconciliation: Sendable {
             let carry = a.paid ? nil : (carryTo ?? l.month.adding(months: 1))
             if let carry, carry <= l.month {
                 problems.append("row \(a.row): a failure on the \(l.month) roll is paid again on a later roll, not \(carry)"); continue
+            }
+            if let carry, answeredRolls.contains(carry) {
+                problems.append("row \(a.row): the roll of \(carry) has already gone to the bank (its answer is recorded), so it cannot pay line \(a.reference) again: carry the failures to a later roll (--carry-to \(carry.adding(months: 1)))"); continue
             }
             let r = BankReturn(id: newID(), household: l.household, member: l.payee, programme: l.programme, rollMonth: l.month,
                                month: l.carried.flatMap { id in existing.first { $0.id == id }?.month } ?? l.month,
@@ -152,11 +175,17 @@ public struct BankReconciliationError: Error, Sendable, CustomStringConvertible 
 }
 
 extension PaymentRoll {
-    /// True for text shaped like a line's 业务流水号: six digits of the month and 16 hex digits.
+    /// True for text shaped like a line's 业务流水号: six digits of the month, `R`, 16 upper-case hex digits.
     public static func isReference(_ text: String) -> Bool {
         let u = Array(text.utf8)
-        guard u.count == 22 else { return false }
-        return u.prefix(6).allSatisfy { (48...57).contains($0) } && u.dropFirst(6).allSatisfy { (48...57).contains($0) || (65...70).contains($0) }
+        guard u.count == 23, u[6] == UInt8(ascii: "R") else { return false }
+        return u.prefix(6).allSatisfy { (48...57).contains($0) } && u.dropFirst(7).allSatisfy { (48...57).contains($0) || (65...70).contains($0) }
+    }
+
+    /// A reference as a bank's file may give it, made comparable: upper case, without spaces
+    /// or a byte-order mark.
+    public static func normalizedReference(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != "\u{FEFF}" && !$0.properties.isWhitespace })).uppercased()
     }
 
     /// The roll's month, from a reference (its first six digits).

@@ -81,7 +81,7 @@ public struct PaymentRoll: Sendable, Hashable {
         self.unplaced = unplaced
         // 补发: a failed line of an earlier roll, paid again on this one (never twice: one carryTo each)
         var unplacedReturns: [BankReturn] = []
-        for r in bankReturns.sorted(by: { ($0.month, $0.reference) < ($1.month, $1.reference) }) where r.isCarried(into: month) {
+        for r in BankReturn.standing(bankReturns).sorted(by: { ($0.month, $0.reference) < ($1.month, $1.reference) }) where r.isCarried(into: month) {
             guard let i = byID[r.household] else { unplacedReturns.append(r); continue }
             oneOffs[i].append(ordered[i].carriedLine(r))
         }
@@ -132,15 +132,16 @@ public struct PaymentRoll: Sendable, Hashable {
         return "\(ReportFormat.chinese(month))\(item)发放明细"
     }
 
-    /// 业务流水号: the month (`202612`) and 16 hex digits of a stable hash of what the line pays
-    /// (an enrolment, a payment, a price subsidy for a person, a failed line paid again), so that
-    /// the same records give the same reference on every device and in every run.
+    /// 业务流水号: the month (`202612`), `R`, and 16 hex digits of a stable hash of what the line
+    /// pays (an enrolment, a payment, a price subsidy for a person, a failed line paid again), so
+    /// that the same records give the same reference on every device and in every run. The `R`
+    /// keeps Excel from reading a reference such as `202612R1234567890E12345` as a number.
     static func reference(month: YearMonth, identity: String) -> String {
         // FNV-1a, 64 bits: stable across runs and platforms (Hasher is seeded per process)
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in identity.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         let hex = String(hash, radix: 16, uppercase: true)
-        return String(format: "%04d%02d", month.year, month.month) + String(repeating: "0", count: 16 - hex.count) + hex
+        return String(format: "%04d%02d", month.year, month.month) + "R" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// What a 补发 line pays, for its reference: the failed bank return it carries.

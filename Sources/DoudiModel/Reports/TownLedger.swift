@@ -139,7 +139,7 @@ public struct TownLedger: Sendable, Hashable {
         }
         // 回盘: paid, and failed lines not yet answered on the roll that pays them again
         let townHouseholds = Set(cases.filter { town.contains($0.household.village) }.map(\.household.id))
-        let known = bankReturns.filter { townHouseholds.contains($0.household) && $0.recordedOn <= asOf }
+        let known = BankReturn.standing(bankReturns.filter { townHouseholds.contains($0.household) && $0.recordedOn <= asOf })
         let answered = Set(known.map(\.reference))
         for r in known {
             var row = programmeRows[r.programme] ?? ProgrammeRow(programme: r.programme)
