@@ -25,6 +25,11 @@ struct InitFromServer {
             if let existing {
                 throw CommandFailure("\(path) 已初始化 is already set up (\(existing.name), \(existing.user), \(existing.org)): a store is set up once; use another --store or DOUDI_HOME for a new one, or `doudi login --server \(server) --user \(existing.user)` to log this one in")
             }
+            // a store that cannot be read now (locked, or not a store): refused before a login binds a device to it
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            if size > 0 {
+                throw CommandFailure("\(path) 已存在 already exists (a locked store, or another file): use another --store or DOUDI_HOME for a new store, or `doudi unlock --store \(path)` to see what it is")
+            }
         }
         let password = try command.readPassword()
         let deviceID = "dev-" + UUID().uuidString.prefix(8).lowercased()

@@ -116,6 +116,8 @@ struct SyncCommand: AsyncParsableCommand {
                 }
             } catch let error as SyncError {
                 throw SyncFailure.failure(error, server: server)
+            } catch let error as FieldError where error.code == .locked {
+                throw error   // the store is locked: said as every command says it (run `doudi unlock`)
             } catch {
                 throw CommandFailure("the sync stopped on this laptop (\(CommandFailure.oneLine(error))): what was already synced is kept; run `doudi sync` again, and report this if it happens again")
             }

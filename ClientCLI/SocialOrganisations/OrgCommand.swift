@@ -97,7 +97,7 @@ struct OrgEditCommand: ParsableCommand {
             if let contact { org.contact = Parse.isNone(contact) ? nil : contact }
             let changeSet = try store.perform(.saveOrganisation(org))
             result.wrote(changeSet)
-            print("已更新 Updated \(org.name)：评估等级 \(org.gradeText)，慈善组织 \(org.charityRecognisedOn.map { "（\($0) 认定）" } ?? "否")，公开募捐资格 \(org.publicFundraising ? "有" : "无")；变更集 #\(changeSet.sequence) 待同步")
+            print("已更新 Updated \(org.name)：评估等级 \(org.gradeText)，慈善组织 \(org.charityRecognisedOn.map { "是（\($0) 认定）" } ?? "否")，慈善信托 \(org.charitableTrusts.count) 项，公开募捐资格 \(org.publicFundraising ? "有" : "无")；变更集 #\(changeSet.sequence) 待同步")
         }}
     }
 }
