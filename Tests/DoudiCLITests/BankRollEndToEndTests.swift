@@ -124,6 +124,10 @@ struct BankRollEndToEndTests {
         let owed = try tekun("2026-12-05")
         #expect(owed["bankUnpaidFen"] as? Int == fen && owed["bankPaidFen"] as? Int == fen, "\(owed)")
 
+        // the village cannot redirect the payments: an account, once recorded, is changed by the town
+        let redirect = try round.village.refused("household", "edit", zheng, "--account-number", "6214670000888888888")
+        #expect(redirect.contains("镇") && !redirect.contains("6214670000888888888"), "\(redirect)")
+
         // the town corrects the account; January pays 郑永福's December amount once, to the new account
         try town.ok("household", "edit", zheng, "--account-number", "6214670000999999999")
         try town.ok("roll", "2027-01", "--date", "2026-12-25", "--bank-batch", out.path, "--banks", banks)

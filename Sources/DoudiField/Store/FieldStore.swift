@@ -173,6 +173,11 @@ public struct FieldStore: Sendable {
                 try r.create(m)
             }
         case .editHousehold(let household):
+            if let old = try Household.active(db, id: household.id, keys: r.keys) {
+                do { try BenefitAccount.checkChange(from: old.benefitAccount, to: household.benefitAccount, by: r.author.role) } catch {
+                    throw FieldError(.forbidden, field: "benefitAccount", error.message)
+                }
+            }
             try r.update(household)
         case .addMember(let m):
             try requireActiveHousehold(m.household, db)

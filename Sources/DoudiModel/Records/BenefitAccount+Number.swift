@@ -1,4 +1,19 @@
 extension BenefitAccount {
+    /// The roles that may change or remove a household's account once it has one: the town
+    /// approver and the district officer. A village cadre records the account a household is
+    /// registered with (none before); changing it redirects every later payment and every 补发,
+    /// so it is the town's decision, taken on the household's own papers.
+    public static let changers: Set<Role> = [.townApprover, .districtOfficer]
+
+    /// Checks that `role` may turn a household's account from `old` into `new`.
+    ///
+    /// - Throws: ``ModelError`` (`forbidden`-like `invalidValue` on `benefitAccount`) saying who changes it.
+    public static func checkChange(from old: BenefitAccount?, to new: BenefitAccount?, by role: Role) throws(ModelError) {
+        guard let old, old != new, !changers.contains(role) else { return }
+        throw ModelError(.invalidValue, field: "benefitAccount",
+                         "一卡通账户变更须由镇(街道)办理 the household's 一卡通 account (\(old.bank), ending \(old.accountNumber.suffix(4))) is changed by the town approver or the district, not by a \(role.rawValue): give them the household's new account papers")
+    }
+
     /// The shortest and longest account numbers accepted: Chinese bank card and 一卡通 account
     /// numbers are 16–19 digits, passbook and older account numbers from 12 up to 25.
     public static let accountNumberLengths = 12...25

@@ -118,6 +118,9 @@ struct MergeRun<State: MergeState> {
             case .workflow:
                 fields = try mergeWorkflow(change, existing)
             case .fieldByField:
+                if entity == .household, let given = change.fields.first(where: { $0.name == "benefitAccount" }) {
+                    try checkAccountChange(given.value, existing, change)
+                }
                 fields = mergeFields(change, existing)
                 if existing.isVoided {
                     conflict(.voidVersusEdit, change, field: nil, kept: .string("voided"), other: .object(change.fields.reduce(into: [:]) { $0[$1.name] = $1.value }),
@@ -157,6 +160,19 @@ struct MergeRun<State: MergeState> {
         overlay[key(entity, change.record)] = version
         outcome.writes.removeAll { $0.entity == entity && $0.record == change.record }
         outcome.writes.append(version)
+    }
+
+    /// A household's benefit account, once it has one, is changed by the town or the district
+    /// (``BenefitAccount/checkChange(from:to:by:)``): a village's change is refused `authority`.
+    func checkAccountChange(_ value: JSONValue, _ existing: RecordVersion, _ change: Change) throws {
+        func account(_ v: JSONValue?) -> BenefitAccount? {
+            guard let v, v != .null else { return nil }
+            return try? RecordFields.value(BenefitAccount.self, from: v)
+        }
+        let old = account(existing.fields["benefitAccount"]?.value)
+        do { try BenefitAccount.checkChange(from: old, to: account(value), by: actor.role) } catch {
+            throw reject(.authority, change, error.message)
+        }
     }
 
     /// Field by field: an edit based on the current version wins; a concurrent edit of the
