@@ -21,14 +21,13 @@ struct InitFromServer {
         let user = command.user.trimmingCharacters(in: .whitespaces)
         if FileManager.default.fileExists(atPath: path) {
             // refuse before asking for a password or logging in
-            let existing = try? StoreOptions.open(path).device()
-            if let existing {
-                throw CommandFailure("\(path) 已初始化 is already set up (\(existing.name), \(existing.user), \(existing.org)): a store is set up once; use another --store or DOUDI_HOME for a new one, or `doudi login --server \(server) --user \(existing.user)` to log this one in")
+            // a file that is no store is refused before a login binds a device to it
+            let opened: FieldStore
+            do { opened = try StoreOptions.open(path) } catch {
+                throw CommandFailure("\(path) 已存在 already exists and is not a store doudi can open (\(CommandFailure.oneLine(error))): use another --store or DOUDI_HOME for a new store")
             }
-            // a store that cannot be read now (locked, or not a store): refused before a login binds a device to it
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            if size > 0 {
-                throw CommandFailure("\(path) 已存在 already exists (a locked store, or another file): use another --store or DOUDI_HOME for a new store, or `doudi unlock --store \(path)` to see what it is")
+            if let existing = try? opened.device() {
+                throw CommandFailure("\(path) 已初始化 is already set up (\(existing.name), \(existing.user), \(existing.org)): a store is set up once; use another --store or DOUDI_HOME for a new one, or `doudi login --server \(server) --user \(existing.user)` to log this one in")
             }
         }
         let password = try command.readPassword()

@@ -21,12 +21,10 @@ struct RollVoidReturnCommand: ParsableCommand {
         try reportingFailures { try output.run("roll void-return") { result in
             let store = try storeOptions.open()
             let normalized = PaymentRoll.normalizedReference(reference)
-            guard let answer = try store.bankReturn(reference: normalized) else {
-                throw CommandFailure("no bank answer is recorded for line \(normalized) on this laptop: check the reference (doudi roll MONTH --json lists them), or sync first")
-            }
-            let changeSet = try store.perform(.void(.bankReturn, answer.id, reason: reason))
+            let answer = try store.bankReturn(reference: normalized)
+            let changeSet = try store.perform(.voidBankAnswer(reference: normalized, reason: reason))
             result.wrote(changeSet)
-            print("已作废回盘 Voided the bank's answer for line \(normalized) (\(answer.outcome.chineseName), \(answer.amount.yuanText) 元, recorded \(answer.recordedOn))；变更集 #\(changeSet.sequence) 待同步")
+            print("已作废回盘 Voided the bank's answer for line \(normalized)\(answer.map { " (\($0.outcome.chineseName), \($0.amount.yuanText) 元, recorded \($0.recordedOn))" } ?? "")；变更集 #\(changeSet.sequence) 待同步")
         }}
     }
 }

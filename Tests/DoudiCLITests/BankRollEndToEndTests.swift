@@ -150,6 +150,9 @@ struct BankRollEndToEndTests {
         let paidJanuary = try #require(try town.json("roll", "reconcile", janResult.path, "--format", "sichuan-rcc", "--banks", banks,
                                                      "--date", "2027-01-06") as? [String: Any])
         #expect(paidJanuary["paid"] as? Int == 2 && paidJanuary["failed"] as? Int == 0 && paidJanuary["changeSet"] is String, "\(paidJanuary)")
+        // December's failure was paid again and answered: its answer can no longer be withdrawn
+        let late = try town.refused("roll", "void-return", zhengRef, "--reason", "误读")
+        #expect(late.contains("withdraw that answer first"), "\(late)")
         let settled = try tekun("2027-01-06")
         #expect(settled["bankUnpaidFen"] as? Int == 0 && settled["bankPaidFen"] as? Int == 3 * fen, "\(settled)")
         try town.ok("roll", "2027-02", "--date", "2027-01-25", "--bank-batch", out.path, "--banks", banks)

@@ -192,6 +192,10 @@ struct BankReturnTests {
         #expect(BankReturn.standing(both).map(\.id) == [town.returns[0].id], "the earliest answer stands")
         let jan = Self.roll(Self.january, Self.cases(), returns: both.reversed())
         #expect(jan.lines.filter { $0.carried != nil }.count == 1)
+        // whichever answer stands, the 补发 line has one reference: the bank's answer to it still matches
+        let fromTown = Self.roll(Self.january, Self.cases(), returns: town.returns).lines.first { $0.carried != nil }?.reference
+        let fromDistrict = Self.roll(Self.january, Self.cases(), returns: district.returns).lines.first { $0.carried != nil }?.reference
+        #expect(fromTown != nil && fromTown == fromDistrict && fromTown == town.returns[0].carryReference)
         let row = try #require(TownLedger(town: R.town, cases: Self.cases(), policy: F.policy2020, asOf: F.day("2026-12-31"), org: R.org,
                                           bankReturns: both).programmes.first { $0.programme == .dibao })
         #expect(row.bankUnpaid == F.money("480.00"))

@@ -27,6 +27,17 @@ struct BenefitAccountMergeTests {
         let removal = MergeEngineTests.edit(&village, household: h, [("benefitAccount", .null)], base: first)
         #expect(try await server.push(removal, by: F.collector).code == "authority")
         #expect(try server.record(.household, h)?.values["benefitAccount"] == Self.account("6214670000123456789"))
+        // nor inside a void: a void carries its reason (and a household's status) and nothing else
+        let riding = village.changeSet("household.void") { s in
+            [Change(entity: .household, record: h, operation: .void, village: F.village, household: h,
+                    fields: [FieldChange(name: "voidReason", value: .string("全户迁出"), stamp: s, previous: nil),
+                             FieldChange(name: "status", value: .object(["voided": .string("全户迁出")]), stamp: s, previous: nil),
+                             FieldChange(name: "benefitAccount", value: Self.account("6214670000999999999"), stamp: s, previous: nil)],
+                    base: first.stamp)]
+        }
+        #expect(try await server.push(riding, by: F.collector).code == "validation")
+        #expect(try server.record(.household, h)?.values["benefitAccount"] == Self.account("6214670000123456789"))
+        #expect(try server.record(.household, h)?.values["voidReason"] == nil)
         // the same account sent again (an edit of another field carrying it) is no change
         let same = MergeEngineTests.edit(&village, household: h, [("benefitAccount", Self.account("6214670000123456789")), ("phone", .string("13800000000"))], base: first)
         #expect(try await server.push(same, by: F.collector).status == .accepted)

@@ -53,6 +53,8 @@ public enum FieldAction: Sendable {
     case stopPayment(StopPaymentOrder)
     /// 回盘: record the bank's answers to payment-roll lines (``BankReconciliation``), in one change set.
     case recordBankReturns([BankReturn])
+    /// 作废回盘: withdraw every recorded answer of one roll line (by its reference), with the reason.
+    case voidBankAnswer(reference: String, reason: String)
     /// Resolve conflicts the server recorded: optionally with an action that puts things
     /// right (e.g. restore the losing value), recorded in the same change set.
     indirect case resolveConflicts([UUID], note: String, with: FieldAction?)
@@ -83,6 +85,7 @@ public enum FieldAction: Sendable {
         case .restore(let entity, _, _): "\(entity.rawValue).restore"
         case .stopPayment: "enrolment.stop"
         case .recordBankReturns: "roll.reconcile"
+        case .voidBankAnswer: "bankReturn.void"
         case .resolveConflicts: "conflict.resolve"
         }
     }

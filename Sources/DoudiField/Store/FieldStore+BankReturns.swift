@@ -32,6 +32,26 @@ extension FieldStore {
         return (roll, policy)
     }
 
+    /// 作废回盘: voids every standing answer of the line `reference` (two laptops may each have
+    /// recorded it). Refused when a failure's 补发 line has been answered itself: that money went
+    /// out again, and re-reading the first answer as paid would count it twice.
+    func voidBankAnswer(_ reference: String, reason: String, _ r: inout ChangeRecorder) throws {
+        guard EntityKind.bankReturn.writers.contains(r.author.role) else {
+            throw FieldError(.forbidden, "the bank's answers are withdrawn by the town or the district that records them")
+        }
+        let answers = try BankReturn.fetchAll(r.db, sql: "SELECT * FROM bankReturn WHERE reference = ? AND voidReason IS NULL", arguments: [reference])
+        guard !answers.isEmpty else {
+            throw FieldError(.notFound, field: "reference", "no bank answer is recorded for line \(reference) on this laptop: check the reference (doudi roll MONTH --json lists them), or sync first")
+        }
+        let answered = try r.db.cachedStatement(sql: "SELECT recordedOn FROM bankReturn WHERE reference = ? AND voidReason IS NULL")
+        for a in answers {
+            if let carry = a.carryReference, let day = try String.fetchOne(answered, arguments: [carry]) {
+                throw FieldError(.validation, field: "reference", "line \(reference)'s failure was paid again on the \(a.carryTo.map(\.description) ?? "") roll (line \(carry)), whose answer was recorded \(day): withdraw that answer first, or leave this one")
+            }
+        }
+        for a in answers { try r.void(BankReturn.self, id: a.id, reason: reason) }
+    }
+
     /// 回盘: records the bank's answers, each line once. A reference already answered is refused
     /// (``BankReconciliation`` leaves such answers out, so this is a second writer's race).
     func recordBankReturns(_ returns: [BankReturn], _ r: inout ChangeRecorder) throws {

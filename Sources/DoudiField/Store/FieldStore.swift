@@ -239,6 +239,7 @@ public struct FieldStore: Sendable {
             try save(need, &r)
         case .matchNeed(let need, let project): try matchNeed(need, project: project, &r)
         case .recordBankReturns(let returns): try recordBankReturns(returns, &r)
+        case .voidBankAnswer(let reference, let reason): try voidBankAnswer(reference, reason: reason, &r)
         case .reviewEnrolment(let household, let day, let policy):
             try reviewEnrolment(household, on: day, policy: policy, &r)
         case .resolveConflicts(let ids, let note, let inner):

@@ -56,6 +56,12 @@ public struct BankReturn: Identifiable, Hashable, Sendable, Codable {
         self.outcome = outcome; self.reason = reason; self.carryTo = carryTo; self.recordedOn = recordedOn; self.batch = batch
     }
 
+    /// For a failure: the reference of the 补发 line that pays it again on the roll of ``carryTo``.
+    public var carryReference: String? {
+        guard outcome == .failed, let carryTo else { return nil }
+        return PaymentRoll.reference(month: carryTo, identity: PaymentRoll.carryIdentity(self))
+    }
+
     /// True for a failure paid again on the roll of `month`.
     public func isCarried(into month: YearMonth) -> Bool { outcome == .failed && carryTo == month }
 

@@ -144,8 +144,10 @@ public struct PaymentRoll: Sendable, Hashable {
         return String(format: "%04d%02d", month.year, month.month) + "R" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    /// What a 补发 line pays, for its reference: the failed bank return it carries.
-    static func carryIdentity(_ r: BankReturn) -> String { "r:\(r.id)" }
+    /// What a 补发 line pays, for its reference: the failed line it pays again — by that line's
+    /// reference, not the return's id, so that the same failure recorded on two laptops (or voided
+    /// and recorded again) gives the same 补发 reference.
+    static func carryIdentity(_ r: BankReturn) -> String { "r:\(r.reference)" }
 
     static func totals(_ lines: [Line]) -> [Total] {
         var groups: [Key: [Line]] = [:]

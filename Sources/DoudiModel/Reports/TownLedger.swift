@@ -146,7 +146,7 @@ public struct TownLedger: Sendable, Hashable {
             switch r.outcome {
             case .paid: row.bankPaid += r.amount
             case .failed:
-                if let carry = r.carryTo, !answered.contains(PaymentRoll.reference(month: carry, identity: PaymentRoll.carryIdentity(r))) {
+                if let carry = r.carryReference, !answered.contains(carry) {
                     row.bankUnpaid += r.amount
                 }
             }

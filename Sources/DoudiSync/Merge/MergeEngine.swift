@@ -132,6 +132,14 @@ struct MergeRun<State: MergeState> {
             guard change.fields.contains(where: { $0.name == "voidReason" && $0.value != .null && $0.value != .string("") }) else {
                 throw reject(.validation, change, "a void needs a reason")
             }
+            // a void withdraws the record and changes nothing else (else a field — an account, say — would ride along unchecked)
+            guard change.fields.allSatisfy({ f in
+                if f.name == "voidReason" { return true }
+                guard f.name == "status", entity == .household, case .object(let o) = f.value else { return false }
+                return o["voided"] != nil
+            }) else {
+                throw reject(.validation, change, "a void sets voidReason (and a household's status to voided) and changes nothing else: edit the record in a change of its own")
+            }
             fields = existing.fields
             for f in change.fields { fields[f.name] = FieldVersion(value: f.value, stamp: f.stamp) }
             let unseen = existing.fields.filter { name, v in name != "voidReason" && change.base.map { v.stamp > $0 } ?? false }
