@@ -58,6 +58,8 @@ struct RollReport: Encodable {
     var withheld: [String]
     /// Failed bank returns due on this roll whose household is not here (references).
     var unplacedReturns: [String]
+    /// References of lines the bank's answers contradict (paid and failed): no bank file is written.
+    var contradictions: [String]
     var files: [File] = []
 
     init(_ roll: PaymentRoll, policy: String) {
@@ -76,6 +78,7 @@ struct RollReport: Encodable {
         suspended = roll.suspended.map { Labels.short($0.id) }
         withheld = roll.withheld.map { Labels.short($0.id) }
         unplacedReturns = roll.unplacedReturns.map(\.reference)
+        contradictions = roll.contradictions.map { $0[0].reference }
     }
 }
 

@@ -74,6 +74,10 @@ struct RollShowCommand: ParsableCommand {
             for r in roll.unplacedReturns {
                 print("未列入 Not on the roll: 补发 of \(r.amount.yuanText) for \(r.month) (line \(r.reference), household \(Labels.short(r.household))) — the household is not on this laptop within \(org): sync, or make the roll of its town")
             }
+            for group in roll.contradictions {
+                let said = group.map { "\($0.outcome.chineseName)（\($0.recordedOn)，\($0.batch ?? "")）" }.joined(separator: " / ")
+                print("回盘矛盾 Contradicting answers: line \(group[0].reference) of household \(Labels.short(group[0].household)) was recorded \(said): ask the bank which is right and withdraw the other (`doudi roll void-return \(group[0].reference) --reason …`, then reconcile the right file)")
+            }
             let missing = roll.missingAccounts
             for l in missing {
                 print("缺少账户 No account: line \(l.number) \(l.payeeName) \(l.itemName) \(l.total.yuanText) — household \(Labels.short(l.household)) has no 一卡通 account: `doudi household edit \(Labels.short(l.household)) --bank … --account-name … --account-number …`")
@@ -82,6 +86,9 @@ struct RollShowCommand: ParsableCommand {
             guard csv != nil || bankBatch != nil || xlsx != nil else { return report }
             guard actor.role == .townApprover || actor.role == .districtOfficer else {
                 throw CommandFailure("the bank file carries full ID and account numbers: only town approvers and district officers write it")
+            }
+            guard roll.contradictions.isEmpty else {
+                throw CommandFailure("\(roll.contradictions.count) line(s) have contradicting bank answers (listed above): a failure might be paid twice or not at all, so no bank file was written; settle them with the bank first")
             }
             guard missing.isEmpty else {
                 throw CommandFailure("\(missing.count) line(s) of the roll have no 一卡通 account (listed above): the bank cannot pay them, so no bank file was written; add the accounts (household edit --bank --account-name --account-number) and make the roll again")

@@ -201,6 +201,21 @@ struct BankReturnTests {
         #expect(row.bankUnpaid == F.money("480.00"))
     }
 
+    @Test("Paid on one laptop, failed on another: the roll lists the contradiction (no bank file until it is settled)")
+    func contradictingAnswers() throws {
+        let dec = Self.roll(Self.december, Self.cases())
+        let ref = dec.lines[0].reference
+        let paid = try Self.reconcile(["\(ref)|480.00|0000|"], rolls: [dec], existing: [], on: "2026-12-03")
+        var n = 970
+        let failed = try BankReconciliation(answers: Self.answers(["\(ref)|480.00|1002|账户已销户"]), line: { r in dec.lines.first { $0.reference == r } },
+                                            existing: [], on: F.day("2026-12-04"), carryTo: nil, batch: "回盘2.txt",
+                                            newID: { n += 1; return F.uuid(n) })
+        let jan = Self.roll(Self.january, Self.cases(), returns: paid.returns + failed.returns)
+        #expect(jan.contradictions.map { $0.map(\.outcome) } == [[.paid, .failed]])
+        #expect(jan.lines.allSatisfy { $0.carried == nil }, "the earliest (paid) stands until the other is voided")
+        #expect(Self.roll(Self.january, Self.cases(), returns: paid.returns).contradictions.isEmpty)
+    }
+
     @Test("A status the format names neither paid nor failed (处理中) refuses the file: the bank may still pay it")
     func unknownStatusRefuses() throws {
         let dec = Self.roll(Self.december, Self.cases())

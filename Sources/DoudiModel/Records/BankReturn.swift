@@ -65,6 +65,16 @@ public struct BankReturn: Identifiable, Hashable, Sendable, Codable {
     /// True for a failure paid again on the roll of `month`.
     public func isCarried(into month: YearMonth) -> Bool { outcome == .failed && carryTo == month }
 
+    /// Lines answered both paid and failed (on two laptops, before they synced): each group the
+    /// answers of one reference, ordered by reference. One of them is wrong — the bank knows which;
+    /// the wrong one is voided (`doudi roll void-return`). Until then ``standing(_:)`` keeps the earliest.
+    public static func contradictions(_ returns: [BankReturn]) -> [[BankReturn]] {
+        Dictionary(grouping: returns, by: \.reference).values
+            .filter { Set($0.map(\.outcome)).count > 1 }
+            .map { $0.sorted { ($0.recordedOn, $0.id.uuidString) < ($1.recordedOn, $1.id.uuidString) } }
+            .sorted { $0[0].reference < $1[0].reference }
+    }
+
     /// The answers that stand: one per line reference — the earliest recorded (then the smallest
     /// id), whatever order they come in. Two laptops that read the same result file before
     /// syncing record the same line twice; the roll carries it and the ledger counts it once.

@@ -41,6 +41,9 @@ public struct PaymentRoll: Sendable, Hashable {
     /// Failed bank returns (银行回盘) due on this roll whose household is not among the cases:
     /// owed, not paid here, and not dropped silently.
     public var unplacedReturns: [BankReturn] = []
+    /// Lines the bank's answers contradict (paid on one laptop, failed on another): to be settled
+    /// with the bank before the roll goes out (``BankReturn/contradictions(_:)``).
+    public var contradictions: [[BankReturn]] = []
 
     /// Builds the roll for a month.
     ///
@@ -86,6 +89,7 @@ public struct PaymentRoll: Sendable, Hashable {
             oneOffs[i].append(ordered[i].carriedLine(r))
         }
         self.unplacedReturns = unplacedReturns
+        contradictions = BankReturn.contradictions(bankReturns)
 
         var lines: [Line] = []
         for (i, h) in ordered.enumerated() {
