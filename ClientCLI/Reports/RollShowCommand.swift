@@ -78,8 +78,7 @@ struct RollShowCommand: ParsableCommand {
                 let said = group.map { "\($0.outcome.chineseName)（\($0.recordedOn)，\($0.batch ?? "")）" }.joined(separator: " / ")
                 print("回盘矛盾 Contradicting answers: line \(group[0].reference) of household \(Labels.short(group[0].household)) was recorded \(said): ask the bank which is right and withdraw the other (`doudi roll void-return \(group[0].reference) --reason …`, then reconcile the right file)")
             }
-            let missing = roll.missingAccounts
-            for l in missing {
+            for l in roll.missingAccounts {
                 print("缺少账户 No account: line \(l.number) \(l.payeeName) \(l.itemName) \(l.total.yuanText) — household \(Labels.short(l.household)) has no 一卡通 account: `doudi household edit \(Labels.short(l.household)) --bank … --account-name … --account-number …`")
             }
             var report = RollReport(roll, policy: policy.id)
@@ -87,22 +86,15 @@ struct RollShowCommand: ParsableCommand {
             guard actor.role == .townApprover || actor.role == .districtOfficer else {
                 throw CommandFailure("the bank file carries full ID and account numbers: only town approvers and district officers write it")
             }
-            guard roll.contradictions.isEmpty else {
-                throw CommandFailure("\(roll.contradictions.count) line(s) have contradicting bank answers (listed above): a failure might be paid twice or not at all, so no bank file was written; settle them with the bank first")
-            }
-            guard missing.isEmpty else {
-                throw CommandFailure("\(missing.count) line(s) of the roll have no 一卡通 account (listed above): the bank cannot pay them, so no bank file was written; add the accounts (household edit --bank --account-name --account-number) and make the roll again")
-            }
+            try roll.checkReadyForBank()
             var batches: [BankBatch] = []
             if bankBatch != nil {
-                let split = BankBatch.split(roll, formats: try bankOptions.load())
-                for l in split.unserved {
-                    print("无银行格式 No bank format: line \(l.number) \(l.payeeName) — 开户行 \(l.account?.bank ?? "") is served by no format in ServerConfig/banks")
+                do { batches = try roll.bankBatches(formats: try bankOptions.load()) } catch let notReady as RollNotReadyForBank {
+                    for l in notReady.unserved {
+                        print("无银行格式 No bank format: line \(l.number) \(l.payeeName) — 开户行 \(l.account?.bank ?? "") is served by no format in ServerConfig/banks")
+                    }
+                    throw notReady
                 }
-                guard split.unserved.isEmpty else {
-                    throw CommandFailure("\(split.unserved.count) line(s) have accounts at a bank no batch format serves (listed above): add the bank's format (docs/BANK-FORMATS.md) or its name to a format's \"banks\", then make the roll again; no batch was written")
-                }
-                batches = split.batches
             }
             if let csv {
                 try ReportScope.write(roll.csv(), to: csv, what: "发放花名册 payment roll (CSV for Excel)")

@@ -272,26 +272,15 @@ public enum XLSXWriter {
     }
 }
 
-/// Escapes text for XML element content and quoted attributes.
+/// Escapes text for XML element content and quoted attributes: the characters XML 1.0 cannot
+/// carry (controls other than tab, line feed and carriage return; U+FFFE, U+FFFF) dropped, then
+/// escaped as for HTML (``HTMLText``: `&#39;` is as good as `&apos;` in XML).
 enum XMLText {
-    /// `&`, `<`, `>`, `"` and `'` as references; characters XML 1.0 cannot carry (controls other
-    /// than tab, line feed and carriage return; lone surrogates cannot occur in a String) dropped.
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-                out.unicodeScalars.append(scalar)
-            }
+        let carried = text.unicodeScalars.filter { s in
+            s == "\t" || s == "\n" || s == "\r" || (s.value >= 0x20 && s.value != 0xFFFE && s.value != 0xFFFF)
         }
-        return out
+        return HTMLText.escape(String(String.UnicodeScalarView(carried)))
     }
 }
+

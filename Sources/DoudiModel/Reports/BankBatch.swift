@@ -111,3 +111,49 @@ public struct BankBatch: Sendable, Hashable {
 
     static func yyyymm(_ month: YearMonth) -> String { String(format: "%04d%02d", month.year, month.month) }
 }
+
+/// Why a roll may not go to the bank yet: no file with full numbers — CSV, workbook or batch — is
+/// written while a payee has no account or the bank's answers contradict each other (a failure
+/// might be paid twice or not at all), and no batch while an account is at a bank no format serves.
+public struct RollNotReadyForBank: Error, Sendable, CustomStringConvertible {
+    /// Lines whose household has no 一卡通 account.
+    public var missingAccounts: [PaymentRoll.Line] = []
+    /// Lines answered both paid and failed.
+    public var contradictions: [[BankReturn]] = []
+    /// Lines with an account at a bank no format serves (batches only).
+    public var unserved: [PaymentRoll.Line] = []
+
+    public var description: String {
+        var parts: [String] = []
+        if !missingAccounts.isEmpty {
+            parts.append("\(missingAccounts.count) line(s) of the roll have no 一卡通 account: the bank cannot pay them; add the accounts (household edit --bank --account-name --account-number) and make the roll again")
+        }
+        if !contradictions.isEmpty {
+            parts.append("\(contradictions.count) line(s) have contradicting bank answers: a failure might be paid twice or not at all; settle them with the bank first")
+        }
+        if !unserved.isEmpty {
+            parts.append("\(unserved.count) line(s) have accounts at a bank no batch format serves: add the bank's format (docs/BANK-FORMATS.md) or its name to a format's \"banks\", then make the roll again")
+        }
+        return parts.joined(separator: "; ") + " (listed above); no bank file was written"
+    }
+}
+
+extension PaymentRoll {
+    /// Checks the roll may go to the bank (a CSV or workbook with full numbers, or batches).
+    ///
+    /// - Throws: ``RollNotReadyForBank`` listing what stops it.
+    public func checkReadyForBank() throws(RollNotReadyForBank) {
+        let blockers = RollNotReadyForBank(missingAccounts: missingAccounts, contradictions: contradictions)
+        guard blockers.missingAccounts.isEmpty, blockers.contradictions.isEmpty else { throw blockers }
+    }
+
+    /// The roll's batches, one per bank (``BankBatch/split(_:formats:)``), once it may go to the bank.
+    ///
+    /// - Throws: ``RollNotReadyForBank`` when ``checkReadyForBank()`` does, or a line's bank has no format.
+    public func bankBatches(formats: [BankFormat]) throws(RollNotReadyForBank) -> [BankBatch] {
+        try checkReadyForBank()
+        let split = BankBatch.split(self, formats: formats)
+        guard split.unserved.isEmpty else { throw RollNotReadyForBank(unserved: split.unserved) }
+        return split.batches
+    }
+}
