@@ -77,7 +77,7 @@ struct Doudi: AsyncParsableCommand {
                     AdminCommand.self,
                 ]),
                 CommandGroup(name: "同步 Sync (every tier)", subcommands: [
-                    LoginCommand.self, SyncCommand.self, StatusCommand.self, ConflictsCommand.self,
+                    LoginCommand.self, SyncCommand.self, BundleCommand.self, StatusCommand.self, ConflictsCommand.self,
                     AccountPasswordCommand.self,
                     LogoutCommand.self, BackupCommand.self, RestoreCommand.self,
                     UnlockCommand.self, LockCommand.self, PasswordCommand.self,

@@ -66,6 +66,14 @@ struct ResultOutput: ParsableArguments {
         try emit(report, to: saved)
     }
 
+    /// Like ``report(_:)`` for a body that awaits.
+    func report<Report: Encodable>(_ body: () async throws -> Report) async throws {
+        let saved = divert()
+        defer { restore(saved) }
+        let report = try await body()
+        try emit(report, to: saved)
+    }
+
     /// Under --json: points standard output at standard error; answers the real one.
     private func divert() -> Int32? {
         guard json else { return nil }

@@ -32,6 +32,10 @@ enum SyncFailure {
         case "password-change-required", "must-change-password": "请先修改密码（doudi account-password）"
         case "authority", "forbidden": "无权进行此操作"
         case "not-found": "服务器上找不到"
+        case "device-key": "本设备的密钥与服务器登记的不符"
+        case "bundle-malformed", "bundle-version": "数据包无法读取"
+        case "bundle-signature": "数据包校验失败（已损坏或被篡改）"
+        case "bundle-recipient": "数据包不是发给本服务器的"
         case "config": nil
         default: "同步中断"
         }

@@ -15,6 +15,7 @@ extension FieldError.Code {
         case .storeDamaged, .damaged: "本地数据库已损坏"
         case .locked: "本地数据库已锁定，请先运行 doudi unlock"
         case .wrongPassword: "密码错误"
+        case .bundle: "数据包不能使用"
         default: nil
         }
     }

@@ -123,5 +123,6 @@ func buildRouter(configuration: ServerConfiguration, store: any ServerStore, led
     service.addRoutes(to: authenticated)
     SyncController(ledger: ledger, reader: reader, sync: configuration.sync).addRoutes(to: authenticated)
     ConflictController(ledger: ledger, reader: reader).addRoutes(to: authenticated)
+    BundleController(store: store, ledger: ledger, reader: reader, sync: configuration.sync, clock: clock).addRoutes(to: authenticated)
     return router
 }

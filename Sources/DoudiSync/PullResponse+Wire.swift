@@ -10,6 +10,13 @@ extension PullResponse {
     public init(wire data: Data) throws {
         let root: JSONValue
         do { root = try JSONValue.parse(data) } catch { throw WireError("the pull answer is not JSON: \(error)") }
+        try self.init(page: root)
+    }
+
+    /// Reads a pull answer already parsed (a page a reply bundle carries, §14.5).
+    ///
+    /// - Throws: ``WireError`` naming what is missing or malformed.
+    public init(page root: JSONValue) throws {
         guard case .object(let o) = root else { throw WireError("the pull answer is not a JSON object") }
         guard case .array(let records) = o["records"] ?? .null, case .array(let conflicts) = o["conflicts"] ?? .null,
               case .int(let cursor) = o["cursor"] ?? .null, case .bool(let hasMore) = o["hasMore"] ?? .null else {

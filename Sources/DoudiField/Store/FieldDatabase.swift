@@ -295,6 +295,7 @@ public struct FieldDatabase: Sendable {
         registerSocialOrganisationMigration(&migrator)
         registerStopPaymentMigration(&migrator)
         registerBankReturnMigration(&migrator)
+        registerBundleMigration(&migrator)
         return migrator
     }
 }

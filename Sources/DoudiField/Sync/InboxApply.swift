@@ -11,10 +11,17 @@ extension FieldStore {
     /// What arrives in plaintext (inside TLS) is sealed here: sensitive fields in their
     /// columns, history values and conflict bodies whole.
     ///
+    /// A reply bundle's pages (§14.5) may arrive days after the bundle left, with edits made
+    /// since: records in `held` (those pending change sets of this laptop touch) are left as
+    /// they are here, and the cursor is not moved (the caller sets it, short of the first
+    /// record held, so that it comes again once the edits are pushed).
+    ///
+    /// - Returns: the lowest server sequence of a record held back, if any.
     /// - Throws: ``FieldError/locked`` while the store is locked.
-    func apply(_ page: PullResponse) throws {
+    @discardableResult
+    func apply(_ page: PullResponse, holding held: Set<UUID> = [], movingCursor: Bool = true) throws -> Int64? {
         let keys = try requireKeys()
-        try database.writer.write { db in
+        return try database.writer.write { db in
             let order: [EntityKind] = [.policyVersion, .specialPeriod, .socialOrganisation, .aidProject, .volunteer, .villageNeed, .household, .member, .obligor, .application, .workflow, .visit, .survey,
                                        .decision, .enrolment, .payment, .bankReturn, .reserveFundEntry]
             // each record is the server's latest version: parents first, then by sequence
@@ -24,7 +31,12 @@ extension FieldStore {
             }
             var latest: HLCStamp?
             var writer = PulledRecordWriter(keys: keys)
+            var heldBack: Int64?
             for r in records {
+                if held.contains(r.record) {
+                    heldBack = min(heldBack ?? r.serverSequence, r.serverSequence)
+                    continue
+                }
                 try writer.apply(r, db)
                 if let m = r.fields.values.map(\.stamp).max(), latest.map({ m > $0 }) ?? true { latest = m }
             }
@@ -36,13 +48,14 @@ extension FieldStore {
                 try upsert.execute(arguments: [c.id.uuidString, c.kind.rawValue, c.record.uuidString, c.resolution != nil, page.cursor,
                                                keys.seal(try RecordFields.value(of: c).canonicalText, blob: .conflictBody)])
             }
-            try db.execute(sql: "UPDATE syncState SET cursor = ?", arguments: [page.cursor])
+            if movingCursor { try db.execute(sql: "UPDATE syncState SET cursor = ?", arguments: [page.cursor]) }
             if let latest, var device = try Device.fetchOne(db) {
                 var clock = HybridLogicalClock(last: HLCStamp(text: device.clock) ?? latest, maxDriftMillis: .max / 4)
                 try? clock.receive(latest, now: now())
                 device.clock = clock.last.text
                 try device.update(db)
             }
+            return heldBack
         }
     }
 }

@@ -118,13 +118,32 @@ public struct SyncClient: Sendable {
     @discardableResult
     public func login(server: String, user: String, password: String) async throws -> LoginResponse {
         let device = try store.device()
+        // the device's bundle keys are registered at login (§14.2); a locked store logs in without them
+        let deviceKeys = try? store.bundleKeys().publicKeys
         let response: LoginResponse = try await send("POST", server: server, path: "/v1/login", token: nil,
-                                                     body: LoginRequest(user: user, password: password, device: device.id))
+                                                     body: LoginRequest(user: user, password: password, device: device.id, deviceKeys: deviceKeys))
         guard response.actor.user == device.user, response.actor.role == device.role, response.actor.org == device.org else {
             throw SyncError(code: "scope", message: "\(user) is a \(response.actor.role.rawValue) at \(response.actor.org), but this store is set up for a \(device.role.rawValue) at \(device.org): log in as the store's user")
         }
         try store.saveLogin(server: server, token: response.token)
+        if deviceKeys != nil, let serverKeys = response.serverKeys { try store.saveServerBundleKeys(serverKeys) }
         return response
+    }
+
+    /// Carries a request bundle (another laptop's, or this one's) to the server (`POST /v1/bundles`)
+    /// with this store's login, and answers the reply to carry back. The server checks the
+    /// bundle's signature and that this login's user has jurisdiction over its device.
+    ///
+    /// - Throws: ``SyncError`` with the server's code (`bundle-signature`, `authority`, `device-revoked` …).
+    public func uploadBundle(_ file: Data) async throws -> BundleUploadResponse {
+        guard let state = try store.syncState(), let token = try store.loginToken() else {
+            throw SyncError(code: "not-logged-in", message: "this store has not logged in: run `doudi login --server URL --user NAME` first")
+        }
+        let (data, _) = try await sendData("POST", server: state.server, path: "/v1/bundles", token: token, body: Optional<PushRequest>.none,
+                                           raw: file)
+        do { return try JSONDecoder().decode(BundleUploadResponse.self, from: data) } catch {
+            throw SyncError(code: "protocol", message: "the server's answer to /v1/bundles cannot be read: \(error)")
+        }
     }
 
     /// What ``logout()`` did.
@@ -321,7 +340,8 @@ public struct SyncClient: Sendable {
 
     /// One request with retries, answering the body of a 2xx response and the bytes it took on
     /// the wire (its `Content-Length`, compressed when the server used gzip).
-    func sendData<Body: Encodable>(_ method: String, server: String, path: String, token: String?, body: Body?) async throws -> (Data, Int) {
+    func sendData<Body: Encodable>(_ method: String, server: String, path: String, token: String?, body: Body?,
+                                   raw: Data? = nil) async throws -> (Data, Int) {
         guard let url = URL(string: server + path) else { throw SyncError(code: "config", message: "\(server) is not a server URL: use http://HOST:PORT") }
         var request = URLRequest(url: url, timeoutInterval: configuration.timeoutSeconds)
         request.httpMethod = method
@@ -338,6 +358,10 @@ public struct SyncClient: Sendable {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             // no `Expect: 100-continue` (curl adds it to large bodies and then waits up to a
             // second for an interim answer before sending the body)
+            request.setValue("", forHTTPHeaderField: "Expect")
+        } else if let raw {
+            request.httpBody = raw
+            request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
             request.setValue("", forHTTPHeaderField: "Expect")
         }
         var delay = configuration.backoffMillis

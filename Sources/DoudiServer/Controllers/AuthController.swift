@@ -136,6 +136,16 @@ struct AuthController {
             throw await refuse(Self.disabledError, "account disabled")
         }
 
+        // a device keeps the bundle keys it registered first (§14.2): other keys are another store
+        if let keys = login.deviceKeys {
+            do throws(BundleError) { try keys.validate() } catch {
+                throw ServerError(.badParameter, "deviceKeys: \(error.message)")
+            }
+            if let registered = try await store.deviceBundleKeys(login.device), registered != keys {
+                throw await refuse(Self.deviceKeyError(login.device), "the device's bundle keys differ from those registered")
+            }
+        }
+
         let token = BearerToken.generate()
         let record = TokenRecord(hash: BearerToken.hash(token), user: user.name, device: login.device, role: user.role, org: user.org,
                                  issuedAt: now, expiresAt: now + tokenLifetimeSeconds)
@@ -155,6 +165,18 @@ struct AuthController {
             if current?.disabled == true { throw await refuse(Self.disabledError, "account disabled") }
             throw ServerError(.loginFailed, "the user name or the password is wrong")
         }
+        if let keys = login.deviceKeys {
+            switch try await store.registerDeviceBundleKeys(login.device, keys) {
+            case .registered:
+                await audit.record(.deviceKeyRegistered, user: user.name, org: user.org, device: login.device, address: address, logger: logger)
+            case .unchanged:
+                break
+            case .different:
+                // another login registered other keys in between: this token must not serve them
+                _ = try await store.revokeTokens(TokenSelection(hash: record.hash))
+                throw await refuse(Self.deviceKeyError(login.device), "the device's bundle keys differ from those registered")
+            }
+        }
         if counted != nil { try await store.clearLoginFailures(account: account) }
         if user.password.rounds != hasher.rounds, !user.mustChangePassword {
             // the configured cost changed: rehash while the password is at hand
@@ -166,7 +188,12 @@ struct AuthController {
         }
         await audit.record(.login, user: user.name, org: user.org, device: login.device, address: address,
                            detail: user.mustChangePassword ? "one-time password: the token serves only to change it" : nil, logger: logger)
-        return try WireJSON.response(LoginResponse(token: token, actor: user.actor, device: login.device, expiresAt: record.expiresAt))
+        return try WireJSON.response(LoginResponse(token: token, actor: user.actor, device: login.device, expiresAt: record.expiresAt,
+                                                   serverKeys: try await store.serverBundleKeys().publicKeys))
+    }
+
+    static func deviceKeyError(_ device: String) -> ServerError {
+        ServerError(.deviceKey, "device \(device) is registered with other bundle keys: this store is not the one that first logged in as \(device) (a copy, or set up again with the same id). Ask the district civil-affairs bureau to re-assign the device (doudi admin device assign), which forgets the old keys")
     }
 
     static let disabledError = ServerError(.accountDisabled, "this account is disabled: ask the district civil-affairs bureau to enable it (doudi admin user enable)")

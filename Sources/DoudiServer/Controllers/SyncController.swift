@@ -27,20 +27,33 @@ struct SyncController {
         guard envelope.changeSets.count <= sync.maxChangeSetsPerPush else {
             throw ServerError(.badParameter, "\(envelope.changeSets.count) change sets in one push; at most \(sync.maxChangeSetsPerPush): push the rest next")
         }
-        // every change set must at least have an id before any is applied: an answer names its change set
-        for (i, entry) in envelope.changeSets.enumerated() {
+        let acknowledgements = try await Self.apply(envelope.changeSets, ledger: ledger, by: identity.caller)
+        var counts: [String: Int] = [:]
+        for ack in acknowledgements { counts[ack.status == .rejected ? "rejected.\(ack.code ?? "?")" : ack.status.rawValue, default: 0] += 1 }
+        context.logger.info("push", metadata: ["changeSets": "\(acknowledgements.count)",
+                                               "outcome": .dictionary(counts.mapValues { .stringConvertible($0) })])
+        return try WireJSON.response(PushResponse(acknowledgements: acknowledgements), compressingFor: request)
+    }
+
+    /// Applies a push's change sets through the ledger and answers one acknowledgement per
+    /// change set, in the order given: the readable ones are applied together (each atomic on
+    /// its own), the unreadable ones rejected in their places. A push and a request bundle
+    /// (§14) go through here alike.
+    ///
+    /// - Throws: ``ServerError`` `malformed-request` when a change set has no readable id
+    ///   (nothing is applied: an answer names its change set); what the ledger throws.
+    static func apply(_ entries: [IncomingChangeSet], ledger: SyncLedger, by caller: LedgerCaller) async throws -> [Acknowledgement] {
+        for (i, entry) in entries.enumerated() {
             if case .unreadable(nil, _, let problem) = entry {
                 throw ServerError(.malformedRequest, "changeSets[\(i)] has no readable id, so it cannot be acknowledged: \(problem)")
             }
         }
-        // the readable change sets are applied together (each atomic on its own); the
-        // unreadable ones are answered in their places
-        let readable = envelope.changeSets.compactMap { entry -> ChangeSet? in
+        let readable = entries.compactMap { entry -> ChangeSet? in
             if case .readable(let changeSet) = entry { return changeSet } else { return nil }
         }
-        var applied = try await ledger.push(readable, by: identity.caller).makeIterator()
+        var applied = try await ledger.push(readable, by: caller).makeIterator()
         var acknowledgements: [Acknowledgement] = []
-        for entry in envelope.changeSets {
+        for entry in entries {
             switch entry {
             case .readable(let changeSet):
                 guard let answer = applied.next() else {
@@ -54,11 +67,7 @@ struct SyncController {
                 continue   // refused above: a change set without an id fails the whole push
             }
         }
-        var counts: [String: Int] = [:]
-        for ack in acknowledgements { counts[ack.status == .rejected ? "rejected.\(ack.code ?? "?")" : ack.status.rawValue, default: 0] += 1 }
-        context.logger.info("push", metadata: ["changeSets": "\(acknowledgements.count)",
-                                               "outcome": .dictionary(counts.mapValues { .stringConvertible($0) })])
-        return try WireJSON.response(PushResponse(acknowledgements: acknowledgements), compressingFor: request)
+        return acknowledgements
     }
 
     func pull(_ request: Request, _ context: DoudiRequestContext) async throws -> Response {

@@ -100,12 +100,7 @@ extension BodyReader {
             case .malformed: throw ServerError(.malformedRequest, error.message)
             }
         }
-        return PushEnvelope(protocolVersion: body.protocolVersion, changeSets: body.changeSets.map { entry in
-            switch entry {
-            case .readable(let changeSet): .readable(changeSet)
-            case .unreadable(let id, let version, let problem): .unreadable(id: id, protocolVersion: version, problem: problem)
-            }
-        })
+        return PushEnvelope(protocolVersion: body.protocolVersion, changeSets: body.changeSets.map(IncomingChangeSet.init))
     }
 
     /// Reads a resolution's body, `{"note": …, "changeSet"?: …}`: its change set read member by

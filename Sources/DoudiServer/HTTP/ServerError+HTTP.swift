@@ -6,9 +6,9 @@ extension ServerError.Code {
     /// The HTTP status this kind of refusal is answered with.
     var status: HTTPResponse.Status {
         switch self {
-        case .malformedRequest, .badParameter, .protocolVersion: .badRequest
+        case .malformedRequest, .badParameter, .protocolVersion, .bundleMalformed, .bundleVersion, .bundleSignature, .bundleRecipient: .badRequest
         case .unauthenticated, .loginFailed, .tokenExpired, .tokenRevoked: .unauthorized
-        case .authority, .scope, .accountLocked, .accountDisabled, .deviceAssigned, .deviceRevoked, .passwordChangeRequired: .forbidden
+        case .authority, .scope, .accountLocked, .accountDisabled, .deviceAssigned, .deviceRevoked, .deviceKey, .passwordChangeRequired: .forbidden
         case .loginThrottled: .tooManyRequests
         case .notFound: .notFound
         case .alreadyResolved: .conflict

@@ -94,7 +94,8 @@ extension SQLiteServerStore {
 
     public func assignDevice(_ id: String, to user: String) async throws -> Int {
         try await database.writer.write { db in
-            try db.execute(sql: "UPDATE device SET user = ?, revokedAt = NULL WHERE id = ?", arguments: [user, id])
+            try db.execute(sql: "UPDATE device SET user = ?, revokedAt = NULL, bundleSigningKey = NULL, bundleAgreementKey = NULL WHERE id = ?",
+                           arguments: [user, id])
             return try Self.revokeTokens(db, device: id, keepUser: user)
         }
     }
@@ -104,6 +105,40 @@ extension SQLiteServerStore {
             let highest = try Int64.fetchOne(db, sql: "SELECT COALESCE(max(sequence), 0) FROM changeSetLog WHERE device = ?", arguments: [device]) ?? 0
             try db.execute(sql: "UPDATE device SET lastSequence = ?, lastPushAt = ? WHERE id = ? AND lastSequence < ?",
                            arguments: [highest, now, device, highest])
+        }
+    }
+
+    // MARK: bundle keys
+
+    public func serverBundleKeys() async throws -> BundlePrivateKeys {
+        let candidate = BundlePrivateKeys.generate()
+        let stored = try await database.writer.write { db in
+            // the first writer's keys stand; a second process reads them
+            try db.execute(sql: "INSERT OR IGNORE INTO serverKey(name, secret, createdAt) VALUES ('bundle', ?, ?)",
+                           arguments: [candidate.storedText, Int64(Date().timeIntervalSince1970)])
+            return try String.fetchOne(db, sql: "SELECT secret FROM serverKey WHERE name = 'bundle'")
+        }
+        guard let stored else { throw ServerError(.internal, "the server's bundle keys could not be stored") }
+        return try BundlePrivateKeys(storedText: stored)
+    }
+
+    public func deviceBundleKeys(_ device: String) async throws -> BundlePublicKeys? {
+        try await database.writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT bundleSigningKey, bundleAgreementKey FROM device WHERE id = ?", arguments: [device]),
+                  let signing: String = row["bundleSigningKey"], let agreement: String = row["bundleAgreementKey"] else { return nil }
+            return BundlePublicKeys(signing: signing, agreement: agreement)
+        }
+    }
+
+    public func registerDeviceBundleKeys(_ device: String, _ keys: BundlePublicKeys) async throws -> DeviceKeyRegistration {
+        try await database.writer.write { db in
+            try db.execute(sql: """
+                UPDATE device SET bundleSigningKey = ?, bundleAgreementKey = ? WHERE id = ? AND bundleSigningKey IS NULL
+                """, arguments: [keys.signing, keys.agreement, device])
+            if db.changesCount > 0 { return .registered }
+            let row = try Row.fetchOne(db, sql: "SELECT bundleSigningKey, bundleAgreementKey FROM device WHERE id = ?", arguments: [device])
+            let same = row.map { ($0["bundleSigningKey"] as String?) == keys.signing && ($0["bundleAgreementKey"] as String?) == keys.agreement } ?? false
+            return same ? .unchanged : .different
         }
     }
 

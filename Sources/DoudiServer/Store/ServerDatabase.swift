@@ -139,6 +139,18 @@ public struct ServerDatabase: Sendable {
         migrator.registerMigration("v3-accounts") { db in
             try registerAccounts(db)
         }
+        migrator.registerMigration("v4-bundles") { db in
+            // SPEC §14.2: each device's bundle keys (public), the server's own pair (secret)
+            try db.alter(table: "device") { t in
+                t.add(column: "bundleSigningKey", .text)
+                t.add(column: "bundleAgreementKey", .text)
+            }
+            try db.create(table: "serverKey") { t in
+                t.primaryKey("name", .text)
+                t.column("secret", .text).notNull()
+                t.column("createdAt", .integer).notNull()
+            }
+        }
         return migrator
     }
 }

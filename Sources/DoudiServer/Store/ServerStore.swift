@@ -46,12 +46,24 @@ public protocol ServerStore: LedgerStorage {
     /// Marks a device revoked (lost laptop) and revokes every token bound to it.
     /// Returns how many tokens were revoked now.
     func revokeDevice(_ id: String, at now: Int64) async throws -> Int
-    /// Gives a device to another user (or back to its own, recovered): lifts a revocation
-    /// and revokes the tokens on it of every other user. Returns how many were revoked now.
+    /// Gives a device to another user (or back to its own, recovered): lifts a revocation,
+    /// forgets its bundle keys (its next login registers new ones) and revokes the tokens on
+    /// it of every other user. Returns how many were revoked now.
     func assignDevice(_ id: String, to user: String) async throws -> Int
     /// After a push from `device`: when the highest sequence accepted from it has grown,
     /// notes it and `now` (what ``DeviceSummary/lastPushAt`` reports).
     func notePush(device: String, at now: Int64) async throws
+
+    // MARK: bundle keys (SPEC §14.2)
+
+    /// The server's bundle key pair: made at the first call and kept in the store, so every
+    /// process sharing the store signs and opens bundles with the same keys.
+    func serverBundleKeys() async throws -> BundlePrivateKeys
+    /// The bundle keys a device registered at a login, if any.
+    func deviceBundleKeys(_ device: String) async throws -> BundlePublicKeys?
+    /// Registers a device's bundle keys when it has none (its first login that carries them);
+    /// answers whether the keys it has are these. ``assignDevice(_:to:)`` forgets them.
+    func registerDeviceBundleKeys(_ device: String, _ keys: BundlePublicKeys) async throws -> DeviceKeyRegistration
 
     // MARK: login throttling (SPEC §11)
 
@@ -154,4 +166,14 @@ public struct TokenSelection: Hashable, Sendable {
 extension ServerStore {
     /// The codes of every org unit (``SyncLedger`` keeps them for a minute).
     public func knownOrgCodes() async throws -> Set<OrgCode> { Set(try await orgUnits().map(\.code)) }
+}
+
+/// What ``ServerStore/registerDeviceBundleKeys(_:_:)`` found.
+public enum DeviceKeyRegistration: Hashable, Sendable {
+    /// The device had none: these are its keys now.
+    case registered
+    /// The device has these keys already.
+    case unchanged
+    /// The device has other keys: they stay.
+    case different
 }

@@ -124,6 +124,12 @@ enum PostgresMigrations {
             """,
         ]),
         accounts,
+        // SPEC §14.2: each device's bundle keys (public), the server's own pair (secret)
+        Migration(name: "v3-bundles", statements: [
+            "ALTER TABLE device ADD COLUMN bundle_signing_key text",
+            "ALTER TABLE device ADD COLUMN bundle_agreement_key text",
+            "CREATE TABLE server_key (name text PRIMARY KEY, secret text NOT NULL, created_at bigint NOT NULL)",
+        ]),
     ]
 
     /// Applies the migrations `connection`'s database lacks.

@@ -150,7 +150,9 @@ extension PostgresServerStore {
 
     public func assignDevice(_ id: String, to user: String) async throws -> Int {
         try await accountsTransaction("assigning the device \(id)") { connection in
-            _ = try await rows("UPDATE device SET user_name = \(user), revoked_at = NULL WHERE id = \(id)", on: connection)
+            _ = try await rows("""
+                UPDATE device SET user_name = \(user), revoked_at = NULL, bundle_signing_key = NULL, bundle_agreement_key = NULL WHERE id = \(id)
+                """, on: connection)
             return try await revokeTokens(on: connection, device: id, keepUser: user)
         }
     }
@@ -161,6 +163,38 @@ extension PostgresServerStore {
             UPDATE device SET last_sequence = h.value, last_push_at = \(now) FROM h
             WHERE device.id = \(device) AND h.value > device.last_sequence
             """, "noting a push of the device \(device)")
+    }
+
+    // MARK: bundle keys
+
+    public func serverBundleKeys() async throws -> BundlePrivateKeys {
+        let candidate = BundlePrivateKeys.generate()
+        // the first writer's keys stand; every other process reads them
+        _ = try await rows("""
+            INSERT INTO server_key(name, secret, created_at) VALUES ('bundle', \(candidate.storedText), \(Int64(Date().timeIntervalSince1970)))
+            ON CONFLICT (name) DO NOTHING
+            """, "storing the server's bundle keys")
+        guard let row = try await rows("SELECT secret FROM server_key WHERE name = 'bundle'", "reading the server's bundle keys").first else {
+            throw ServerError(.internal, "the server's bundle keys could not be stored")
+        }
+        return try BundlePrivateKeys(storedText: try Self.decode(row, String.self, "the server's bundle keys"))
+    }
+
+    public func deviceBundleKeys(_ device: String) async throws -> BundlePublicKeys? {
+        guard let row = try await rows("SELECT bundle_signing_key, bundle_agreement_key FROM device WHERE id = \(device)",
+                                       "reading the bundle keys of the device \(device)").first else { return nil }
+        let (signing, agreement) = try Self.decode(row, (String?, String?).self, "a device's bundle keys")
+        guard let signing, let agreement else { return nil }
+        return BundlePublicKeys(signing: signing, agreement: agreement)
+    }
+
+    public func registerDeviceBundleKeys(_ device: String, _ keys: BundlePublicKeys) async throws -> DeviceKeyRegistration {
+        let updated = try await rows("""
+            UPDATE device SET bundle_signing_key = \(keys.signing), bundle_agreement_key = \(keys.agreement)
+            WHERE id = \(device) AND bundle_signing_key IS NULL RETURNING 1
+            """, "registering the bundle keys of the device \(device)")
+        if !updated.isEmpty { return .registered }
+        return try await deviceBundleKeys(device) == keys ? .unchanged : .different
     }
 
     // MARK: login throttling

@@ -1,0 +1,285 @@
+import DoudiModel
+import DoudiSync
+import Foundation
+import GRDB
+
+extension FieldError.Code {
+    /// A bundle this store cannot make, or will not apply (Protocol/SPEC.md §14).
+    public static let bundle = FieldError.Code(rawValue: "bundle")
+}
+
+/// A request bundle made by ``FieldStore/exportBundle()``: the file to carry to the town.
+public struct ExportedBundle: Sendable {
+    public var id: UUID
+    /// The bundle file's bytes (signed by this device, sealed to the server).
+    public var file: Data
+    /// A file name for it: `doudi-DEVICE-YYYYMMDD-HHMMSS-ID8.bundle`.
+    public var fileName: String
+    /// Change sets in it, and pending ones left for the next bundle (one bundle carries at most
+    /// ``FieldStore/maxBundlePayloadBytes``).
+    public var changeSets: Int
+    public var left: Int
+    /// The pull cursor it carries: the reply brings what changed after it.
+    public var cursor: Int64
+    public var createdAt: Int64
+}
+
+/// What ``FieldStore/importBundle(_:)`` applied from a reply bundle.
+public struct BundleImportReport: Sendable, Codable, Hashable {
+    public var reply: UUID
+    public var inReplyTo: UUID
+    /// Acknowledgements of change sets still waiting here, by outcome.
+    public var accepted = 0
+    public var acceptedWithConflicts = 0
+    public var rejected: [SyncClient.Rejected] = []
+    public var retrying = 0
+    public var rebased = 0
+    /// Acknowledgements of change sets already answered here (by a sync or another reply): left as they are.
+    public var alreadyAnswered = 0
+    public var pulledRecords = 0
+    public var pulledConflicts = 0
+    /// Records of the reply left as they are here because change sets of this laptop not yet
+    /// sent change them; they come again with the next bundle or sync.
+    public var heldRecords = 0
+    /// The reply's records were not applied: this store moved on since the bundle was made
+    /// (it synced, or applied a later reply); the next bundle or sync brings what it lacks.
+    public var pagesSkipped = false
+    /// More changed than one reply carries: carry another bundle (or sync).
+    public var hasMore = false
+    public var cursor: Int64 = 0
+}
+
+/// One line of the bundle log (`doudi bundle list`).
+public struct BundleLogEntry: Sendable, Codable, Hashable {
+    public enum Direction: String, Sendable, Codable { case out, `in` }
+    public var id: UUID
+    public var direction: Direction
+    public var createdAt: Int64
+    public var inReplyTo: UUID?
+    public var cursor: Int64
+    public var changeSets: Int
+    public var records: Int
+    /// When a reply was applied here.
+    public var appliedAt: Int64?
+    /// For a request: the reply applied for it, once one was.
+    public var answeredBy: UUID?
+}
+
+extension FieldStore {
+    /// Most bytes of change sets one request bundle carries (the server takes 32 MiB bodies by default).
+    public static let maxBundlePayloadBytes = 24 * 1024 * 1024
+
+    /// This device's bundle keys, made (and kept sealed in the store) the first time they are asked for.
+    ///
+    /// - Throws: ``FieldError`` `locked` while the store is locked; `damaged` when the kept keys do not open.
+    public func bundleKeys() throws -> BundlePrivateKeys {
+        let keys = try requireKeys()
+        return try database.writer.write { db in
+            if let sealed = try String.fetchOne(db, sql: "SELECT bundleKeys FROM device") {
+                let text = try keys.open(sealed, blob: .deviceBundleKeys)
+                do throws(BundleError) { return try BundlePrivateKeys(storedText: text) } catch {
+                    throw FieldError(.damaged, "this device's bundle keys cannot be read (\(error.message)): restore the store from a backup")
+                }
+            }
+            guard try Device.fetchOne(db) != nil else {
+                throw FieldError(.notInitialised, "this store is not set up: run `doudi init` first")
+            }
+            let made = BundlePrivateKeys.generate()
+            try db.execute(sql: "UPDATE device SET bundleKeys = ?", arguments: [keys.seal(made.storedText, blob: .deviceBundleKeys)])
+            return made
+        }
+    }
+
+    /// The server's bundle keys, as its last login gave them after registering this device's.
+    public func serverBundleKeys() throws -> BundlePublicKeys? {
+        try database.writer.read { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT serverKeys FROM syncState") else { return nil }
+            return try? JSONDecoder().decode(BundlePublicKeys.self, from: Data(text.utf8))
+        }
+    }
+
+    /// Keeps the server's bundle keys after a login that registered this device's.
+    func saveServerBundleKeys(_ keys: BundlePublicKeys) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let text = String(decoding: try encoder.encode(keys), as: UTF8.self)
+        try database.writer.write { db in try db.execute(sql: "UPDATE syncState SET serverKeys = ?", arguments: [text]) }
+    }
+
+    /// Makes a request bundle of the outbox's pending change sets (oldest first, as many as
+    /// ``maxBundlePayloadBytes`` hold) and the pull cursor, signed with this device's key and
+    /// sealed to the server's. The change sets stay pending until a reply (or a sync) answers
+    /// them, so a bundle that is lost loses nothing: export again.
+    ///
+    /// - Throws: ``FieldError`` `bundle` when the store has not logged in with this version
+    ///   (no server key), or was restored from a backup and must sync over the network first;
+    ///   `locked` while the store is locked.
+    public func exportBundle() throws -> ExportedBundle {
+        guard let state = try syncState(), let server = try serverBundleKeys() else {
+            throw FieldError(.bundle, "this store has no key of the server to seal a bundle to: log in once over the network with this version of doudi (doudi login), then export")
+        }
+        if try pendingRestoration() != nil {
+            throw FieldError(.bundle, "this store was restored from a backup: sync over the network once (doudi sync) so its change sets are numbered past what the server has, then carry bundles")
+        }
+        let recipient: BundlePublicKeys = server
+        let device = try device()
+        let keys = try bundleKeys()
+        let pending = try pendingChangeSets(limit: Int.max)
+        var taken: [ChangeSet] = []
+        var bytes = 0
+        for changeSet in pending {
+            let size = changeSet.jsonValue.canonicalText.utf8.count
+            if !taken.isEmpty, bytes + size > Self.maxBundlePayloadBytes { break }
+            taken.append(changeSet); bytes += size
+        }
+        let createdAt = now()
+        let payload = BundleRequest.payload(device: device.id, cursor: state.cursor, changeSets: taken)
+        let header = BundleHeader(kind: .request, id: makeID(), device: device.id, createdAt: createdAt,
+                                  signer: keys.publicKeys.signing, recipient: recipient.agreement)
+        let file = try Self.reading { () throws(BundleError) in
+            try SealedBundle.seal(payload, header: header, signedBy: keys, to: try recipient.agreementKey())
+        }
+        try database.writer.write { db in
+            try db.execute(sql: "INSERT INTO bundle(id, direction, createdAt, cursor, changeSets) VALUES (?, 'out', ?, ?, ?)",
+                           arguments: [header.id.uuidString, createdAt, state.cursor, taken.count])
+        }
+        return ExportedBundle(id: header.id, file: file, fileName: Self.bundleFileName(device: device.id, at: createdAt, id: header.id),
+                              changeSets: taken.count, left: pending.count - taken.count, cursor: state.cursor, createdAt: createdAt)
+    }
+
+    /// `doudi-DEVICE-YYYYMMDD-HHMMSS-ID8.bundle`, the time in the laptop's time zone; `prefix`
+    /// `doudi-reply` for replies.
+    public static func bundleFileName(device: String, at millis: Int64, id: UUID, prefix: String = "doudi") -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let safe = String(device.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+        return "\(prefix)-\(safe)-\(formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000)))-\(id.uuidString.prefix(8).lowercased()).bundle"
+    }
+
+    /// Applies a reply bundle the server made for a bundle of this store's, as a sync would:
+    /// the acknowledgements (change sets accepted, set aside, re-made), then the records the
+    /// scope gained, then the district's org units. Checked whole first — made by this
+    /// store's server (its signature), sealed to this device, answering a bundle this store
+    /// made, not applied before — and refused with nothing changed otherwise.
+    ///
+    /// An acknowledgement of a change set already answered here (a sync got there first) is
+    /// left alone. The records are applied only when the store is where the bundle left it
+    /// (the same cursor); records that change sets made since would change are held back, so
+    /// that no edit made on the laptop meanwhile is overwritten.
+    ///
+    /// - Throws: ``FieldError`` `bundle` saying why the file is refused; `locked`.
+    public func importBundle(_ file: Data) throws -> BundleImportReport {
+        let bundle = try Self.reading { () throws(BundleError) in try SealedBundle(reading: file) }
+        let header = bundle.header
+        let device = try device()
+        guard header.kind == .reply else {
+            throw FieldError(.bundle, "this is a bundle a laptop sends (made by device \(header.device)), not a reply: carry it to the town, where `doudi bundle upload` sends it to the server")
+        }
+        guard header.device == device.id else {
+            throw FieldError(.bundle, "this reply is for device \(header.device), not this laptop (\(device.id)): carry it to that laptop; nothing was changed")
+        }
+        guard let server = try serverBundleKeys() else {
+            throw FieldError(.bundle, "this store has no key of the server to check the reply with: log in once over the network (doudi login)")
+        }
+        let agreement = try bundleKeys().agreement
+        let reply = try Self.reading { () throws(BundleError) in
+            try bundle.verify(signedBy: try server.signingKey())
+            return try BundleReply(reading: try bundle.open(with: agreement))
+        }
+        guard reply.device == device.id, let answered = header.inReplyTo, reply.inReplyTo == answered else {
+            throw FieldError(.bundle, "the reply's contents do not match its header (device or request): nothing was changed")
+        }
+        let log = try database.writer.read { db -> (applied: Int64?, known: Bool, cursor: Int64) in
+            (try Int64.fetchOne(db, sql: "SELECT appliedAt FROM bundle WHERE id = ? AND direction = 'in'", arguments: [header.id.uuidString]),
+             try Bool.fetchOne(db, sql: "SELECT 1 FROM bundle WHERE id = ? AND direction = 'out'", arguments: [answered.uuidString]) ?? false,
+             try Int64.fetchOne(db, sql: "SELECT cursor FROM syncState") ?? 0)
+        }
+        if let applied = log.applied {
+            throw FieldError(.bundle, "this reply was applied already, on \(Self.isoTime(applied)): nothing was changed (a reply is applied once)")
+        }
+        guard log.known else {
+            throw FieldError(.bundle, "this reply answers bundle \(answered.uuidString.prefix(8).lowercased()), which this store did not make (restored from an older backup?): nothing was changed")
+        }
+
+        var report = BundleImportReport(reply: header.id, inReplyTo: answered)
+        // only what still waits here: a sync (or another reply) may have answered the rest
+        let waiting = try database.writer.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT id FROM changeSet WHERE state = 'pending'").compactMap(UUID.init(uuidString:)))
+        }
+        let acknowledgements = reply.acknowledgements.filter { waiting.contains($0.changeSet) }
+        report.alreadyAnswered = reply.acknowledgements.count - acknowledgements.count
+        let sent = Dictionary(try pendingChangeSets(limit: Int.max).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let outcome = try record(acknowledgements)
+        for ack in acknowledgements {
+            switch ack.status {
+            case .accepted: report.accepted += 1
+            case .acceptedWithConflicts: report.acceptedWithConflicts += 1
+            case .rejected: break
+            }
+        }
+        report.rejected = outcome.setAside.map {
+            SyncClient.Rejected(changeSet: $0.id, sequence: sent[$0.id]?.sequence ?? 0, action: sent[$0.id]?.action ?? "?", code: $0.code, message: $0.message)
+        }
+        report.retrying = outcome.retrying.count
+        report.rebased = outcome.rebased.count
+
+        // the records, where the store still stands where the bundle left it
+        var cursor: Int64?
+        if reply.fromCursor == log.cursor {
+            let held = Set(try pendingChangeSets(limit: Int.max).flatMap { $0.changes.map(\.record) })
+            var heldBack: Int64?
+            for page in reply.pages {
+                let skipped = try apply(page, holding: held, movingCursor: false)
+                if let skipped { heldBack = min(heldBack ?? skipped, skipped) }
+                report.pulledRecords += page.records.count
+                report.pulledConflicts += page.conflicts.count
+                report.heldRecords += page.records.filter { held.contains($0.record) }.count
+            }
+            report.pulledRecords -= report.heldRecords
+            cursor = heldBack.map { min(reply.cursor, $0 - 1) } ?? reply.cursor
+            report.hasMore = reply.hasMore
+        } else {
+            report.pagesSkipped = true
+        }
+        if !reply.orgUnits.isEmpty { try saveOrgUnits(reply.orgUnits) }
+        let appliedAt = now()
+        let records = report.pulledRecords
+        try database.writer.write { db in
+            if let cursor { try db.execute(sql: "UPDATE syncState SET cursor = ?", arguments: [cursor]) }
+            try db.execute(sql: """
+                INSERT INTO bundle(id, direction, createdAt, inReplyTo, cursor, changeSets, records, appliedAt) VALUES (?, 'in', ?, ?, ?, ?, ?, ?)
+                """, arguments: [header.id.uuidString, header.createdAt, answered.uuidString, cursor ?? log.cursor, reply.acknowledgements.count, records, appliedAt])
+            try db.execute(sql: "UPDATE bundle SET answeredBy = COALESCE(answeredBy, ?) WHERE id = ? AND direction = 'out'",
+                           arguments: [header.id.uuidString, answered.uuidString])
+        }
+        report.cursor = try syncState()?.cursor ?? 0
+        return report
+    }
+
+    /// The bundles this store made and the replies it applied, newest first.
+    public func bundleLog() throws -> [BundleLogEntry] {
+        try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM bundle ORDER BY createdAt DESC, direction").map { row in
+                BundleLogEntry(id: try StoredValue.uuid(row["id"], "bundle"), direction: BundleLogEntry.Direction(rawValue: row["direction"]) ?? .out,
+                               createdAt: row["createdAt"], inReplyTo: (row["inReplyTo"] as String?).flatMap(UUID.init(uuidString:)),
+                               cursor: row["cursor"], changeSets: row["changeSets"], records: row["records"], appliedAt: row["appliedAt"],
+                               answeredBy: (row["answeredBy"] as String?).flatMap(UUID.init(uuidString:)))
+            }
+        }
+    }
+
+    /// What `body` answers, a bundle error said for the cadre (``refusal(_:)``).
+    static func reading<T>(_ body: () throws(BundleError) -> T) throws(FieldError) -> T {
+        do { return try body() } catch { throw refusal(error) }
+    }
+
+    /// A bundle refused, said for the cadre.
+    static func refusal(_ error: BundleError) -> FieldError {
+        switch error.code {
+        case .signature: FieldError(.bundle, "\(error.message). The file was changed or is not from this store's server: ask the town for the reply again")
+        case .recipient: FieldError(.bundle, "\(error.message); nothing was changed")
+        default: FieldError(.bundle, "\(error.message); nothing was changed")
+        }
+    }
+}
