@@ -96,6 +96,8 @@ let package = Package(
             name: "DoudiServerTests",
             dependencies: [
                 "DoudiServer", "DoudiSync", "DoudiTestSupport",
+                // bundles and network syncs mixed: real field stores against the server in-process
+                "DoudiField",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

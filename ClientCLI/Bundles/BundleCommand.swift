@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `doudi bundle export | upload | import | list`: sync carried on a USB stick (Protocol/SPEC.md §14).
+/// `doudi bundle export | upload | import | list`: sync carried on a USB stick (Protocol/SPEC.md §15).
 struct BundleCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(

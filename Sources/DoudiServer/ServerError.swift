@@ -37,9 +37,9 @@ public struct ServerError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let deviceAssigned = Code(rawValue: "device-assigned")
         /// The device was revoked (lost laptop): it may no longer log in (403).
         public static let deviceRevoked = Code(rawValue: "device-revoked")
-        /// The device was registered with other bundle keys than the login carries (§14.2).
+        /// The device was registered with other bundle keys than the login carries (§15.2).
         public static let deviceKey = Code(rawValue: "device-key")
-        /// A bundle that cannot be read, verified or opened (§14.7).
+        /// A bundle that cannot be read, verified or opened (§15.7).
         public static let bundleMalformed = Code(rawValue: "bundle-malformed")
         public static let bundleVersion = Code(rawValue: "bundle-version")
         public static let bundleSignature = Code(rawValue: "bundle-signature")

@@ -163,9 +163,9 @@ public struct AuthEvent: Hashable, Sendable, Codable {
         public static let deviceRevoked = Kind(rawValue: "device-revoked")
         /// A device given to another user (or back to its own).
         public static let deviceAssigned = Kind(rawValue: "device-assigned")
-        /// A device's bundle keys registered at its login (§14.2).
+        /// A device's bundle keys registered at its login (§15.2).
         public static let deviceKeyRegistered = Kind(rawValue: "device-key-registered")
-        /// A request bundle carried to the server and applied (§14.6); `actor` is whoever carried it.
+        /// A request bundle carried to the server and applied (§15.6); `actor` is whoever carried it.
         public static let bundleApplied = Kind(rawValue: "bundle-applied")
         /// A bundle refused (`detail` says why): tampered, another device's key, a revoked device …
         public static let bundleRefused = Kind(rawValue: "bundle-refused")

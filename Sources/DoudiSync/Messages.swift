@@ -9,7 +9,7 @@ public struct LoginRequest: Hashable, Sendable, Codable {
     public var password: String
     /// The device id (``ChangeSet/device``) the token will be bound to.
     public var device: String
-    /// The device's bundle keys (§14.2): registered at the first login that carries them, and
+    /// The device's bundle keys (§15.2): registered at the first login that carries them, and
     /// refused afterwards if they differ (a device keeps one key pair).
     public var deviceKeys: BundlePublicKeys?
     public init(user: String, password: String, device: String, deviceKeys: BundlePublicKeys? = nil) {
@@ -26,7 +26,7 @@ public struct LoginResponse: Hashable, Sendable, Codable {
     public var device: String
     /// Seconds since 1970 after which the token is refused.
     public var expiresAt: Int64
-    /// The server's bundle keys (§14.2): what a laptop seals its bundles to and checks replies with.
+    /// The server's bundle keys (§15.2): what a laptop seals its bundles to and checks replies with.
     public var serverKeys: BundlePublicKeys?
     public init(token: String, actor: Actor, device: String, expiresAt: Int64, serverKeys: BundlePublicKeys? = nil) {
         self.token = token; self.actor = actor; self.device = device; self.expiresAt = expiresAt; self.serverKeys = serverKeys

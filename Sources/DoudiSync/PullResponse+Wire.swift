@@ -13,7 +13,7 @@ extension PullResponse {
         try self.init(page: root)
     }
 
-    /// Reads a pull answer already parsed (a page a reply bundle carries, §14.5).
+    /// Reads a pull answer already parsed (a page a reply bundle carries, §15.5).
     ///
     /// - Throws: ``WireError`` naming what is missing or malformed.
     public init(page root: JSONValue) throws {

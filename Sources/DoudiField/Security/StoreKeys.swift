@@ -196,7 +196,7 @@ public enum SealedBlob: String, Hashable, Sendable, CaseIterable {
     case changeSetBody = "changeSet.body"
     /// `conflict.body`: a conflict pulled from the server.
     case conflictBody = "conflict.body"
-    /// `device.bundleKeys`: the device's private bundle keys (Protocol/SPEC.md §14.2).
+    /// `device.bundleKeys`: the device's private bundle keys (Protocol/SPEC.md §15.2).
     case deviceBundleKeys = "device.bundleKeys"
 
     var context: String { rawValue }

@@ -1,7 +1,7 @@
 import GRDB
 
 extension FieldDatabase {
-    /// Bundles carried by hand (migration `v10-bundles`, Protocol/SPEC.md §14): the device's
+    /// Bundles carried by hand (migration `v10-bundles`, Protocol/SPEC.md §15): the device's
     /// private bundle keys (sealed), the server's public ones from the last login, and a log of
     /// the bundles this store made and the replies it applied (a reply is applied once).
     static func registerBundleMigration(_ migrator: inout DatabaseMigrator) {

@@ -4,7 +4,7 @@ import Foundation
 import GRDB
 
 extension FieldError.Code {
-    /// A bundle this store cannot make, or will not apply (Protocol/SPEC.md §14).
+    /// A bundle this store cannot make, or will not apply (Protocol/SPEC.md §15).
     public static let bundle = FieldError.Code(rawValue: "bundle")
 }
 

@@ -11,7 +11,7 @@ extension FieldStore {
     /// What arrives in plaintext (inside TLS) is sealed here: sensitive fields in their
     /// columns, history values and conflict bodies whole.
     ///
-    /// A reply bundle's pages (§14.5) may arrive days after the bundle left, with edits made
+    /// A reply bundle's pages (§15.5) may arrive days after the bundle left, with edits made
     /// since: records in `held` (those pending change sets of this laptop touch) are left as
     /// they are here, and the cursor is not moved (the caller sets it, short of the first
     /// record held, so that it comes again once the edits are pushed).

@@ -118,7 +118,7 @@ public struct SyncClient: Sendable {
     @discardableResult
     public func login(server: String, user: String, password: String) async throws -> LoginResponse {
         let device = try store.device()
-        // the device's bundle keys are registered at login (§14.2); a locked store logs in without them
+        // the device's bundle keys are registered at login (§15.2); a locked store logs in without them
         let deviceKeys = try? store.bundleKeys().publicKeys
         let response: LoginResponse = try await send("POST", server: server, path: "/v1/login", token: nil,
                                                      body: LoginRequest(user: user, password: password, device: device.id, deviceKeys: deviceKeys))

@@ -136,7 +136,7 @@ struct AuthController {
             throw await refuse(Self.disabledError, "account disabled")
         }
 
-        // a device keeps the bundle keys it registered first (§14.2): other keys are another store
+        // a device keeps the bundle keys it registered first (§15.2): other keys are another store
         if let keys = login.deviceKeys {
             do throws(BundleError) { try keys.validate() } catch {
                 throw ServerError(.badParameter, "deviceKeys: \(error.message)")

@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// Bundles carried by hand (Protocol/SPEC.md §14): a village with no link sends its change sets
+/// Bundles carried by hand (Protocol/SPEC.md §15): a village with no link sends its change sets
 /// on a USB stick, and whoever has a link brings them here.
 ///
 /// - `POST /v1/bundles` (body: the request bundle file, `application/octet-stream`) →

@@ -38,7 +38,7 @@ struct SyncController {
     /// Applies a push's change sets through the ledger and answers one acknowledgement per
     /// change set, in the order given: the readable ones are applied together (each atomic on
     /// its own), the unreadable ones rejected in their places. A push and a request bundle
-    /// (§14) go through here alike.
+    /// (§15) go through here alike.
     ///
     /// - Throws: ``ServerError`` `malformed-request` when a change set has no readable id
     ///   (nothing is applied: an answer names its change set); what the ledger throws.

@@ -140,7 +140,7 @@ public struct ServerDatabase: Sendable {
             try registerAccounts(db)
         }
         migrator.registerMigration("v4-bundles") { db in
-            // SPEC §14.2: each device's bundle keys (public), the server's own pair (secret)
+            // SPEC §15.2: each device's bundle keys (public), the server's own pair (secret)
             try db.alter(table: "device") { t in
                 t.add(column: "bundleSigningKey", .text)
                 t.add(column: "bundleAgreementKey", .text)

@@ -54,7 +54,7 @@ public protocol ServerStore: LedgerStorage {
     /// notes it and `now` (what ``DeviceSummary/lastPushAt`` reports).
     func notePush(device: String, at now: Int64) async throws
 
-    // MARK: bundle keys (SPEC §14.2)
+    // MARK: bundle keys (SPEC §15.2)
 
     /// The server's bundle key pair: made at the first call and kept in the store, so every
     /// process sharing the store signs and opens bundles with the same keys.

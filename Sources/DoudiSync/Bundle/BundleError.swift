@@ -1,6 +1,6 @@
 import Foundation
 
-/// Why a bundle cannot be made, read, trusted or opened (Protocol/SPEC.md §14).
+/// Why a bundle cannot be made, read, trusted or opened (Protocol/SPEC.md §15).
 ///
 /// Every refusal happens before anything is applied: a bundle refused changes nothing.
 public struct BundleError: Error, Hashable, Sendable, CustomStringConvertible {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What a bundle says of itself in the clear (Protocol/SPEC.md §14.3): what it is, whose, who
+/// What a bundle says of itself in the clear (Protocol/SPEC.md §15.3): what it is, whose, who
 /// signed it and for whom it is sealed. Signed with the rest of the bundle and bound to its
 /// ciphertext as associated data, so none of it can be changed.
 ///

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// The public half of a bundle key pair, as the wire carries it (Protocol/SPEC.md §14.2): an
+/// The public half of a bundle key pair, as the wire carries it (Protocol/SPEC.md §15.2): an
 /// Ed25519 key that checks what its holder signs, and an X25519 key that bundles for its holder
 /// are encrypted to. Each is the base64 of the key's 32 raw bytes.
 ///

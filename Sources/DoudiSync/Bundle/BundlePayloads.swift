@@ -1,7 +1,7 @@
 import DoudiModel
 import Foundation
 
-/// What a request bundle carries, sealed (Protocol/SPEC.md §14.4): a push body (§8.1) with the
+/// What a request bundle carries, sealed (Protocol/SPEC.md §15.4): a push body (§8.1) with the
 /// laptop's device id and pull cursor beside its change sets, so the server can cut the reply
 /// to what the laptop lacks.
 ///
@@ -39,7 +39,7 @@ public struct BundleRequest: Sendable {
     }
 }
 
-/// What a reply bundle carries, sealed (Protocol/SPEC.md §14.5): the acknowledgement of every
+/// What a reply bundle carries, sealed (Protocol/SPEC.md §15.5): the acknowledgement of every
 /// change set of the request, in its order, then pull pages from the request's cursor, and the
 /// district's org units.
 public struct BundleReply: Sendable {
@@ -124,7 +124,7 @@ public struct BundleReply: Sendable {
 }
 
 /// `POST /v1/bundles`: what the server answers whoever carried a request bundle to it
-/// (Protocol/SPEC.md §14.6): the reply bundle to carry back, and counts the carrier may see (the
+/// (Protocol/SPEC.md §15.6): the reply bundle to carry back, and counts the carrier may see (the
 /// records themselves are sealed to the device).
 public struct BundleUploadResponse: Hashable, Sendable, Codable {
     /// The reply bundle file, base64.

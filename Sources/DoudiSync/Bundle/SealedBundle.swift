@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// A bundle file (Protocol/SPEC.md §14.1): change sets or their answers carried by hand, signed by
+/// A bundle file (Protocol/SPEC.md §15.1): change sets or their answers carried by hand, signed by
 /// the sender (Ed25519) and sealed to the recipient (HPKE: X25519, HKDF-SHA256, ChaCha20-Poly1305),
 /// so that a lost USB stick gives nobody the ID numbers on it and a changed byte is refused.
 ///

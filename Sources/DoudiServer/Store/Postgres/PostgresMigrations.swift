@@ -124,7 +124,7 @@ enum PostgresMigrations {
             """,
         ]),
         accounts,
-        // SPEC §14.2: each device's bundle keys (public), the server's own pair (secret)
+        // SPEC §15.2: each device's bundle keys (public), the server's own pair (secret)
         Migration(name: "v3-bundles", statements: [
             "ALTER TABLE device ADD COLUMN bundle_signing_key text",
             "ALTER TABLE device ADD COLUMN bundle_agreement_key text",
