@@ -47,6 +47,10 @@ struct StatusCommand: ParsableCommand {
         var openConflicts: Int
         /// Set when the store was restored from a backup and has not synced since.
         @Nullable var restoredFrom: String?
+        /// When the last reply bundle was applied (`doudi bundle import`); `null` before any.
+        @Nullable var lastBundleReply: String?
+        /// Bundles exported whose reply has not been applied here yet.
+        var bundlesAwaitingReply: Int
     }
 
     func run() throws {
@@ -61,6 +65,9 @@ struct StatusCommand: ParsableCommand {
             let rejected = try store.setAside()
             let open = try store.openConflictCount()
             let lastSync = state?.lastSync.map { Date(timeIntervalSince1970: Double($0) / 1000) }
+            let bundles = try store.bundleLog()
+            let lastReply = bundles.compactMap(\.appliedAt).max().map { Date(timeIntervalSince1970: Double($0) / 1000) }
+            let awaiting = bundles.filter { $0.direction == .out && $0.answeredBy == nil }.count
             if json {
                 let iso = ISO8601DateFormatter()
                 iso.timeZone = .current
@@ -72,7 +79,8 @@ struct StatusCommand: ParsableCommand {
                         .init(changeSet: JSONOutput.id(e.id), sequence: e.sequence, action: e.action,
                               time: Labels.time(e.stamp), reason: e.reason.map(Labels.maskingResidentIDs))
                     },
-                    openConflicts: open, restoredFrom: restoration?.source)))
+                    openConflicts: open, restoredFrom: restoration?.source, lastBundleReply: lastReply.map { iso.string(from: $0) },
+                    bundlesAwaitingReply: awaiting)))
                 return
             }
             var table = Table([])
@@ -88,6 +96,10 @@ struct StatusCommand: ParsableCommand {
                 ["待处理冲突 Conflicts", "\(open) 个" + (open > 0 ? "：doudi conflicts list" : "")],
                 ["同步位置 Cursor", "\(state?.cursor ?? 0)"],
             ]
+            if lastReply != nil || awaiting > 0 {
+                table.append(["数据包 Bundles", (lastReply.map { "上次导入回执 last reply applied \(Labels.time($0))" } ?? "尚未导入回执 no reply applied yet")
+                              + (awaiting > 0 ? "；\(awaiting) 个待回执 waiting for a reply" : "")])
+            }
             if let restoration {
                 table.append(["恢复自 Restored from", "\(restoration.source)（\(Labels.time(Date(timeIntervalSince1970: Double(restoration.restoredAt) / 1000)))；下次同步时重新编号 re-based at the next sync）"])
             }
