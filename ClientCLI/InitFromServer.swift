@@ -32,10 +32,13 @@ struct InitFromServer {
         }
         let password = try command.readPassword()
         let deviceID = "dev-" + UUID().uuidString.prefix(8).lowercased()
+        // the new device's bundle keys, registered by this first login (doudi bundle, SPEC §15.2)
+        let bundleKeys = BundlePrivateKeys.generate()
         try await NewStore.create(at: path) { store in
             let answer: LoginResponse
             do {
-                answer = try await SyncClient(store: store).firstLogin(server: server, user: user, password: password, device: deviceID)
+                answer = try await SyncClient(store: store).firstLogin(server: server, user: user, password: password, device: deviceID,
+                                                                       deviceKeys: bundleKeys.publicKeys)
             } catch let error as SyncError {
                 throw SyncFailure.failure(error, server: server)
             }
@@ -47,6 +50,7 @@ struct InitFromServer {
             let device = try NewStore.setUp(store, setup, deviceID: answer.device, path: path)
             let protected = try store.protect(password: password)
             try protected.saveLogin(server: server, token: answer.token)
+            try protected.adoptBundleKeys(bundleKeys, server: answer.serverKeys)
             print("已初始化本地数据库 Store set up: \(path)")
             print("已登录 Logged in: \(actor.user)，\(actor.role.chineseName)（\(actor.role.rawValue)），\(actor.org.value) → \(server)")
             result.detail("server", server)

@@ -121,6 +121,25 @@ struct BundleEndToEndTests {
         #expect(log.filter { $0["direction"] as? String == "out" }.count == 3 && log.filter { $0["direction"] as? String == "in" }.count == 3, "\(log)")
     }
 
+    @Test("a store set up from the server (doudi init --server) carries bundles at once: its key was registered by that first login")
+    func initFromServerRegistersTheKey() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let laptop = try E.Laptop("五星村新笔记本", user: "wuxing.collector", password: "Wuxing-CJ-change-me-3")
+        try laptop.ok("init", "--server", server.url, "--user", laptop.user, "--device", "五星村新笔记本")
+        let stick = try Doudi.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: stick) }
+        try laptop.ok("household", "add", "--address", "五星村3组1号", "--head-name", "陈志强", "--head-id", "511011198001010013")
+        let bundle = try #require(try Self.object(laptop, "bundle", "export", "--to", stick.path)["file"] as? String)
+        // the laptop's own login may carry its own bundle too
+        let uploaded = try Self.object(laptop, "bundle", "upload", bundle)
+        #expect(uploaded["accepted"] as? Int == 1, "\(uploaded)")
+        let imported = try Self.object(laptop, "bundle", "import", try #require(uploaded["reply"] as? String))
+        #expect(imported["accepted"] as? Int == 1 && imported["pending"] as? Int == 0, "\(imported)")
+        let status = try Self.object(laptop, "status")
+        #expect(status["bundlesAwaitingReply"] as? Int == 0 && status["lastBundleReply"] is String, "\(status)")
+    }
+
     @Test("a store that never logged in with a server key cannot export; the error says to log in once")
     func exportNeedsALogin() throws {
         let village = try E.villageALaptop(1)

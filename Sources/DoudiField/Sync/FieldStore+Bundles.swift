@@ -90,6 +90,21 @@ extension FieldStore {
         }
     }
 
+    /// Keeps bundle keys made before the store was set up (`doudi init --server` registers them
+    /// at its first login, before the store exists), and the server's keys that login answered.
+    ///
+    /// - Throws: ``FieldError`` `bundle` when the store has bundle keys already; `locked`.
+    public func adoptBundleKeys(_ made: BundlePrivateKeys, server: BundlePublicKeys?) throws {
+        let keys = try requireKeys()
+        try database.writer.write { db in
+            guard try String.fetchOne(db, sql: "SELECT bundleKeys FROM device") == nil else {
+                throw FieldError(.bundle, "this store has bundle keys already: a device keeps the keys it registered first")
+            }
+            try db.execute(sql: "UPDATE device SET bundleKeys = ?", arguments: [keys.seal(made.storedText, blob: .deviceBundleKeys)])
+        }
+        if let server { try saveServerBundleKeys(server) }
+    }
+
     /// The server's bundle keys, as its last login gave them after registering this device's.
     public func serverBundleKeys() throws -> BundlePublicKeys? {
         try database.writer.read { db in

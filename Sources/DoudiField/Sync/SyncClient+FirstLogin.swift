@@ -20,8 +20,11 @@ extension SyncClient {
     /// - Parameter device: the device id the new store will have (`dev-` and 8 hex digits).
     /// - Throws: ``SyncError`` with the server's code and message (wrong password, unknown user,
     ///   a device bound to another user …).
-    public func firstLogin(server: String, user: String, password: String, device: String) async throws -> LoginResponse {
+    /// - Parameter deviceKeys: the public half of the bundle keys the new store will keep
+    ///   (``FieldStore/adoptBundleKeys(_:server:)``), registered with the server by this login.
+    public func firstLogin(server: String, user: String, password: String, device: String,
+                           deviceKeys: BundlePublicKeys? = nil) async throws -> LoginResponse {
         try await send("POST", server: server, path: "/v1/login", token: nil,
-                       body: LoginRequest(user: user, password: password, device: device))
+                       body: LoginRequest(user: user, password: password, device: device, deviceKeys: deviceKeys))
     }
 }
