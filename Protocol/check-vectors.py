@@ -2,8 +2,8 @@
 """Checks Doudi's protocol documents (Protocol/):
 
 1. every JSON Schema in schemas/ is a valid JSON Schema 2020-12 document;
-2. every golden vector in vectors/ (listed in vectors/manifest.json) validates against its
-   schema and is in canonical form (SPEC.md §3): Python's own canonical writer
+2. every golden vector in vectors/ (listed in vectors/manifest.json; and vectors/recorded/,
+   vectors/bundle/ with their own manifests) validates against its schema and is in canonical form (SPEC.md §3): Python's own canonical writer
    (json.dumps with sorted keys, no spaces, no ASCII escaping) gives exactly its bytes;
 3. mutated vectors that break the protocol are refused by the schemas (the schemas are strict);
 4. openapi.yaml is a valid OpenAPI 3.1 document whose references resolve
@@ -163,6 +163,39 @@ if (RECORDED / "manifest.json").exists():
             ok(f"recorded/{name} is a valid {entry['type']} in canonical form")
 
 
+# --- 2d. bundle vectors (vectors/bundle/: SPEC.md §15) ------------------------------------
+# Only their JSON files are checked here (schema, canonical form); the .bundle files, binary,
+# and keys.json are checked by check-bundle-vectors.py.
+
+BUNDLE = VECTORS / "bundle"
+if (BUNDLE / "manifest.json").exists():
+    bundle_manifest = json.loads((BUNDLE / "manifest.json").read_text(encoding="utf-8"))
+    listed = {entry["file"] for entry in bundle_manifest["vectors"]}
+    present = {p.name for p in BUNDLE.glob("*.json")} - {"manifest.json", bundle_manifest.get("keys", "keys.json")}
+    if listed != present:
+        fail(f"vectors/bundle/manifest.json lists {sorted(listed - present)} that do not exist and misses {sorted(present - listed)}")
+    for entry in bundle_manifest["bundles"]:
+        for name in (entry["file"], entry["header"], entry["payload"]):
+            if not (BUNDLE / name).exists():
+                fail(f"vectors/bundle/manifest.json names {name}, which does not exist")
+    for entry in bundle_manifest["vectors"]:
+        name = entry["file"]
+        raw = (BUNDLE / name).read_bytes()
+        try:
+            value = reject_floats(raw.decode("utf-8"))
+        except ValueError as error:
+            fail(f"bundle/{name}: {error}")
+            continue
+        loaded["bundle/" + name] = value
+        problems = errors(entry["schema"], value)
+        for problem in problems:
+            fail(f"bundle/{name} against {entry['schema']}: at /{'/'.join(map(str, problem.absolute_path))}: {problem.message}")
+        if raw != canonical(value):
+            fail(f"bundle/{name} is not in canonical form (SPEC.md §3)")
+        if not problems and raw == canonical(value):
+            ok(f"bundle/{name} is a valid {entry['type']} in canonical form")
+
+
 # --- 2c. record field values against Records.schema.json (SPEC.md §7.8) --------------------
 
 def record_objects(name, value):
@@ -172,10 +205,14 @@ def record_objects(name, value):
         for i, change in enumerate(value["changes"]):
             if change["operation"] == "create":
                 yield f"{name} changes[{i}]", change["entity"], {f["name"]: f["value"] for f in change["fields"]}
-    for i, version in enumerate(value.get("records", [])):
+    records = value.get("records", [])
+    for i, version in enumerate(records if isinstance(records, list) else []):  # an upload response counts them
         yield f"{name} records[{i}]", version["entity"], {k: v["value"] for k, v in version["fields"].items()}
-    for i, change_set in enumerate(value.get("changeSets", [])):
+    change_sets = value.get("changeSets", [])
+    for i, change_set in enumerate(change_sets if isinstance(change_sets, list) else []):
         yield from record_objects(f"{name} changeSets[{i}]", change_set)
+    for i, page in enumerate(value.get("pages", [])):  # a reply bundle's payload
+        yield from record_objects(f"{name} pages[{i}]", page)
 
 
 def record_errors(entity, instance):
@@ -198,7 +235,8 @@ ok("record field values satisfy Records.schema.json: " + ", ".join(f"{k} {n}" fo
 
 def changes_of(value):
     yield from value.get("changes", [])
-    for change_set in value.get("changeSets", []):
+    change_sets = value.get("changeSets", [])
+    for change_set in change_sets if isinstance(change_sets, list) else []:
         yield from change_set.get("changes", [])
 
 
@@ -320,6 +358,24 @@ if "changeset-workflow-submit.json" in loaded:
     must_fail_record("an approve step without its terms", "workflow",
                      {"application": change["record"], "programme": "dibao", "village": change["village"],
                       "state": {"stage": "approved"}, "history": [bad]})
+
+if "bundle/request-header.json" in loaded:
+    rh = "bundle/request-header.json"
+    must_fail("a bundle header of format version 2", "BundleHeader.schema.json", mutated(rh, lambda v: v.update(version=2)))
+    must_fail("a request header with inReplyTo", "BundleHeader.schema.json", mutated(rh, lambda v: v.update(inReplyTo=v["id"])))
+    must_fail("a bundle header without a signer", "BundleHeader.schema.json", mutated(rh, lambda v: v.pop("signer")))
+    must_fail("a bundle key of 31 bytes", "BundleHeader.schema.json", mutated(rh, lambda v: v.update(recipient="A" * 40 + "A==")))
+if "bundle/reply-header.json" in loaded:
+    must_fail("a reply header without inReplyTo", "BundleHeader.schema.json", mutated("bundle/reply-header.json", lambda v: v.pop("inReplyTo")))
+if "bundle/request-payload.json" in loaded:
+    must_fail("a request payload without a cursor", "BundleRequest.schema.json", mutated("bundle/request-payload.json", lambda v: v.pop("cursor")))
+    must_fail("a request payload with a negative cursor", "BundleRequest.schema.json", mutated("bundle/request-payload.json", lambda v: v.update(cursor=-1)))
+if "bundle/reply-payload.json" in loaded:
+    must_fail("a reply payload without fromCursor", "BundleReply.schema.json", mutated("bundle/reply-payload.json", lambda v: v.pop("fromCursor")))
+    must_fail("a reply page without hasMore", "BundleReply.schema.json", mutated("bundle/reply-payload.json", lambda v: v["pages"][0].pop("hasMore")))
+if "bundle/login-request-keys.json" in loaded:
+    must_fail("device keys without the agreement key", "LoginRequest.schema.json",
+              mutated("bundle/login-request-keys.json", lambda v: v["deviceKeys"].pop("agreement")))
 
 if "error-body.json" in loaded:
     must_fail("an error body without a message", "ErrorBody.schema.json", mutated("error-body.json", lambda v: v.pop("message")))
