@@ -47,10 +47,10 @@ struct StatusCommand: ParsableCommand {
         var openConflicts: Int
         /// Set when the store was restored from a backup and has not synced since.
         @Nullable var restoredFrom: String?
+        /// When the last bundle was exported (`doudi bundle export`); `null` before any.
+        @Nullable var lastBundleExported: String?
         /// When the last reply bundle was applied (`doudi bundle import`); `null` before any.
         @Nullable var lastBundleReply: String?
-        /// Bundles exported whose reply has not been applied here yet.
-        var bundlesAwaitingReply: Int
     }
 
     func run() throws {
@@ -67,7 +67,7 @@ struct StatusCommand: ParsableCommand {
             let lastSync = state?.lastSync.map { Date(timeIntervalSince1970: Double($0) / 1000) }
             let bundles = try store.bundleLog()
             let lastReply = bundles.compactMap(\.appliedAt).max().map { Date(timeIntervalSince1970: Double($0) / 1000) }
-            let awaiting = bundles.filter { $0.direction == .out && $0.answeredBy == nil }.count
+            let lastExport = bundles.filter { $0.direction == .out }.map(\.createdAt).max().map { Date(timeIntervalSince1970: Double($0) / 1000) }
             if json {
                 let iso = ISO8601DateFormatter()
                 iso.timeZone = .current
@@ -79,8 +79,8 @@ struct StatusCommand: ParsableCommand {
                         .init(changeSet: JSONOutput.id(e.id), sequence: e.sequence, action: e.action,
                               time: Labels.time(e.stamp), reason: e.reason.map(Labels.maskingResidentIDs))
                     },
-                    openConflicts: open, restoredFrom: restoration?.source, lastBundleReply: lastReply.map { iso.string(from: $0) },
-                    bundlesAwaitingReply: awaiting)))
+                    openConflicts: open, restoredFrom: restoration?.source, lastBundleExported: lastExport.map { iso.string(from: $0) },
+                    lastBundleReply: lastReply.map { iso.string(from: $0) })))
                 return
             }
             var table = Table([])
@@ -96,9 +96,10 @@ struct StatusCommand: ParsableCommand {
                 ["待处理冲突 Conflicts", "\(open) 个" + (open > 0 ? "：doudi conflicts list" : "")],
                 ["同步位置 Cursor", "\(state?.cursor ?? 0)"],
             ]
-            if lastReply != nil || awaiting > 0 {
-                table.append(["数据包 Bundles", (lastReply.map { "上次导入回执 last reply applied \(Labels.time($0))" } ?? "尚未导入回执 no reply applied yet")
-                              + (awaiting > 0 ? "；\(awaiting) 个待回执 waiting for a reply" : "")])
+            if let lastExport {
+                // the change sets a bundle carried stay waiting until a reply or a sync answers them (the line above)
+                table.append(["数据包 Bundles", "上次导出 last exported \(Labels.time(lastExport))；"
+                              + (lastReply.map { "上次导入回执 last reply applied \(Labels.time($0))" } ?? "尚未导入回执 no reply applied yet")])
             }
             if let restoration {
                 table.append(["恢复自 Restored from", "\(restoration.source)（\(Labels.time(Date(timeIntervalSince1970: Double(restoration.restoredAt) / 1000)))；下次同步时重新编号 re-based at the next sync）"])

@@ -92,7 +92,7 @@ struct BundleVectorTests {
     func keysMatch() throws {
         for (name, holder) in try Self.holders() {
             #expect(holder.keys.publicKeys == holder.recorded, "\(name)")
-            try holder.recorded.validate()
+            #expect(try holder.recorded.validated() == holder.recorded, "\(name): recorded in canonical base64")
         }
     }
 

@@ -137,10 +137,13 @@ struct AuthController {
         }
 
         // a device keeps the bundle keys it registered first (§15.2): other keys are another store
-        if let keys = login.deviceKeys {
-            do throws(BundleError) { try keys.validate() } catch {
+        var deviceKeys: BundlePublicKeys?
+        if let sent = login.deviceKeys {
+            let keys: BundlePublicKeys
+            do throws(BundleError) { keys = try sent.validated() } catch {
                 throw ServerError(.badParameter, "deviceKeys: \(error.message)")
             }
+            deviceKeys = keys
             if let registered = try await store.deviceBundleKeys(login.device), registered != keys {
                 throw await refuse(Self.deviceKeyError(login.device), "the device's bundle keys differ from those registered")
             }
@@ -165,7 +168,7 @@ struct AuthController {
             if current?.disabled == true { throw await refuse(Self.disabledError, "account disabled") }
             throw ServerError(.loginFailed, "the user name or the password is wrong")
         }
-        if let keys = login.deviceKeys {
+        if let keys = deviceKeys {
             switch try await store.registerDeviceBundleKeys(login.device, keys) {
             case .registered:
                 await audit.record(.deviceKeyRegistered, user: user.name, org: user.org, device: login.device, address: address, logger: logger)

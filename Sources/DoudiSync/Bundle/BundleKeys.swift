@@ -37,12 +37,13 @@ public struct BundlePublicKeys: Hashable, Sendable, Codable {
         return key
     }
 
-    /// Both keys checked.
+    /// Both keys checked, and written again as canonical base64 (what a header names and a
+    /// registration compares).
     ///
     /// - Throws: ``BundleError`` `bundle-key` naming the key at fault.
-    public func validate() throws(BundleError) {
-        _ = try signingKey()
-        _ = try agreementKey()
+    public func validated() throws(BundleError) -> BundlePublicKeys {
+        BundlePublicKeys(signing: try signingKey().rawRepresentation.base64EncodedString(),
+                         agreement: try agreementKey().rawRepresentation.base64EncodedString())
     }
 }
 
