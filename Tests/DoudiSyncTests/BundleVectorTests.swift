@@ -227,24 +227,10 @@ struct BundleVectorTests {
 
     /// `python3` with the `cryptography` package, if this machine has them: `$PYTHON`, else
     /// `python3` on the `PATH`.
-    static let python: [String]? = {
-        let candidates = (ProcessInfo.processInfo.environment["PYTHON"].map { [[$0]] } ?? []) + [["/usr/bin/env", "python3"], ["/usr/bin/python3"]]
-        for command in candidates where FileManager.default.isExecutableFile(atPath: command[0]) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: command[0])
-            process.arguments = Array(command.dropFirst()) + ["-c", "import cryptography.hazmat.primitives.ciphers.aead"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            guard (try? process.run()) != nil else { continue }
-            process.waitUntilExit()
-            if process.terminationStatus == 0 { return command }
-        }
-        return nil
-    }()
+    static let python = PythonTool.find(importing: "cryptography.hazmat.primitives.ciphers.aead")
 
-    /// In CI (`CI=true`) the Python side must run: a missing python3 or `cryptography` fails the
-    /// tests below instead of skipping them.
-    static let required = ProcessInfo.processInfo.environment["CI"] == "true"
+    /// In CI the Python side must run (``PythonTool/required``).
+    static let required = PythonTool.required
 
     /// Runs the checker with `arguments`: its exit status and what it wrote.
     static func runChecker(_ arguments: [String]) throws -> (status: Int32, output: String) {

@@ -147,26 +147,13 @@ struct GoldenVectorTests {
 
     /// `python3` with the `jsonschema` package, if this machine has them: `$PYTHON`, else
     /// `python3` on the `PATH`.
-    static let python: [String]? = {
-        let candidates = (ProcessInfo.processInfo.environment["PYTHON"].map { [[$0]] } ?? []) + [["/usr/bin/env", "python3"], ["/usr/bin/python3"]]
-        for command in candidates where FileManager.default.isExecutableFile(atPath: command[0]) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: command[0])
-            process.arguments = Array(command.dropFirst()) + ["-c", "import jsonschema"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            guard (try? process.run()) != nil else { continue }
-            process.waitUntilExit()
-            if process.terminationStatus == 0 { return command }
-        }
-        return nil
-    }()
+    static let python = PythonTool.find(importing: "jsonschema")
 
     @Test("The vectors satisfy their JSON Schemas and openapi.yaml is valid (Protocol/check-vectors.py)",
-          .enabled(if: python != nil, "skipped: python3 with the jsonschema package is not installed (pip install jsonschema openapi-spec-validator)"))
+          .enabled(if: python != nil || PythonTool.required, "skipped: python3 with the jsonschema package is not installed (pip install jsonschema openapi-spec-validator)"))
     func schemas() throws {
         let process = Process()
-        let python = try #require(Self.python)
+        let python = try #require(Self.python, "python3 with the jsonschema package is needed (scripts/install-deps installs it): CI=true makes it required")
         process.executableURL = URL(fileURLWithPath: python[0])
         process.arguments = Array(python.dropFirst()) + [Self.protocolDirectory.appendingPathComponent("check-vectors.py").path]
         let output = Pipe()
