@@ -112,7 +112,8 @@ func buildRouter(configuration: ServerConfiguration, store: any ServerStore, led
     let reader = BodyReader(maxBytes: configuration.http.maxBodyBytes)
     let api = router.group("v1")
     let service = ServiceController(store: store)
-    let auth = AuthController(store: store, hasher: hasher, clock: clock, auth: configuration.auth, reader: reader)
+    let bundleKeys = ServerBundleKeys(store: store)
+    let auth = AuthController(store: store, hasher: hasher, clock: clock, auth: configuration.auth, reader: reader, bundleKeys: bundleKeys)
     service.addPublicRoutes(to: api)
     auth.addPublicRoutes(to: api)
     let authenticated = api.group().add(middleware: TokenMiddleware(store: store, clock: clock))
@@ -123,6 +124,7 @@ func buildRouter(configuration: ServerConfiguration, store: any ServerStore, led
     service.addRoutes(to: authenticated)
     SyncController(ledger: ledger, reader: reader, sync: configuration.sync).addRoutes(to: authenticated)
     ConflictController(ledger: ledger, reader: reader).addRoutes(to: authenticated)
-    BundleController(store: store, ledger: ledger, reader: reader, sync: configuration.sync, clock: clock).addRoutes(to: authenticated)
+    BundleController(store: store, ledger: ledger, reader: reader, sync: configuration.sync, clock: clock, serverKeys: bundleKeys)
+        .addRoutes(to: authenticated)
     return router
 }

@@ -25,9 +25,13 @@ struct AuthController {
     /// Failed logins per client address, in this process.
     let addresses: AddressThrottle
     let audit: AuditLog
+    /// What a login answers as `serverKeys`.
+    let bundleKeys: ServerBundleKeys
 
-    init(store: any ServerStore, hasher: PasswordHasher, clock: ServerClock, auth: ServerConfiguration.Auth, reader: BodyReader) {
+    init(store: any ServerStore, hasher: PasswordHasher, clock: ServerClock, auth: ServerConfiguration.Auth, reader: BodyReader,
+         bundleKeys: ServerBundleKeys) {
         self.store = store; self.hasher = hasher; self.clock = clock; self.tokenLifetimeSeconds = auth.tokenLifetimeSeconds
+        self.bundleKeys = bundleKeys
         self.reader = reader
         self.throttle = LoginThrottle(auth.throttle)
         self.addresses = AddressThrottle(rule: LoginThrottle(auth.throttle))
@@ -192,7 +196,7 @@ struct AuthController {
         await audit.record(.login, user: user.name, org: user.org, device: login.device, address: address,
                            detail: user.mustChangePassword ? "one-time password: the token serves only to change it" : nil, logger: logger)
         return try WireJSON.response(LoginResponse(token: token, actor: user.actor, device: login.device, expiresAt: record.expiresAt,
-                                                   serverKeys: try await store.serverBundleKeys().publicKeys))
+                                                   serverKeys: try await bundleKeys.current().publicKeys))
     }
 
     static func deviceKeyError(_ device: String) -> ServerError {

@@ -24,12 +24,14 @@ struct BundleController {
     let sync: ServerConfiguration.Sync
     let clock: ServerClock
     let audit: AuditLog
+    let serverKeys: ServerBundleKeys
 
     /// Most bytes of pages one reply carries; more waits for the next bundle.
     static let maxReplyPageBytes = 32 * 1024 * 1024
 
-    init(store: any ServerStore, ledger: SyncLedger, reader: BodyReader, sync: ServerConfiguration.Sync, clock: ServerClock) {
-        self.store = store; self.ledger = ledger; self.reader = reader; self.sync = sync; self.clock = clock
+    init(store: any ServerStore, ledger: SyncLedger, reader: BodyReader, sync: ServerConfiguration.Sync, clock: ServerClock,
+         serverKeys: ServerBundleKeys) {
+        self.store = store; self.ledger = ledger; self.reader = reader; self.sync = sync; self.clock = clock; self.serverKeys = serverKeys
         self.audit = AuditLog(store: store, clock: clock)
     }
 
@@ -68,7 +70,7 @@ struct BundleController {
         guard let keys = try await store.deviceBundleKeys(device.device) else {
             throw await refused(ServerError(.deviceKey, "device \(device.device) has no bundle key registered here: it must log in once over the network with this version of doudi (doudi login), then export again"), org: device.org)
         }
-        let serverKeys = try await store.serverBundleKeys()
+        let serverKeys = try await self.serverKeys.current()
         let payload: Data
         do throws(BundleError) {
             try bundle.verify(signedBy: try keys.signingKey())
