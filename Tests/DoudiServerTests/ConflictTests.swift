@@ -95,4 +95,25 @@ struct ConflictTests {
             #expect(record.fields["address"]?.value == .string("4组1号"))
         }
     }
+
+    @Test("A resolution whose change set is rejected `dependency` (it updates a record not here) is answered 422 with that code, not 500, and resolves nothing")
+    func resolutionRejectedDependency() async throws {
+        try await ServerFixture.run { f in
+            let (_, ack, tokens) = try await Self.concurrentEdit(f)
+            let id = ack.conflicts[0]
+            var village = Device("dev-wx", Users.wuxing, role: .collector, org: Org.wuxing, clock: f.clock)
+            village.sequence = 2
+            f.clock.advance(seconds: 10)
+            let missing = UUID()
+            let fix = village.changeSet("conflict.resolve", { stamp in
+                [Change(entity: .household, record: missing, operation: .update, village: Org.wuxing, household: missing,
+                        fields: [FieldChange(name: "address", value: .string("4组1号"), stamp: stamp, previous: nil)], base: stamp)]
+            }, resolves: [id])
+            _ = try f.expectError(try await f.send(.post, "/v1/conflicts/\(id)/resolve", token: tokens.wx, json: ResolveRequest(note: "以户籍地址为准", changeSet: fix)),
+                                  .unprocessableContent, "dependency")
+            // the conflict stays open: a resolution that failed resolves nothing
+            let again = try await f.send(.post, "/v1/conflicts/\(id)/resolve", token: tokens.wx, json: ResolveRequest(note: "经核实"))
+            #expect(again.status == .ok, "\(String(buffer: again.body))")
+        }
+    }
 }

@@ -12,7 +12,8 @@ extension ServerError.Code {
         case .loginThrottled: .tooManyRequests
         case .notFound: .notFound
         case .alreadyResolved: .conflict
-        case .rejected, Self(rawValue: "validation"), Self(rawValue: "clock"), Self(rawValue: "sequence"): .unprocessableContent
+        case .rejected, Self(rawValue: "validation"), Self(rawValue: "clock"), Self(rawValue: "sequence"), Self(rawValue: "dependency"):
+            .unprocessableContent
         case .bodyTooLarge: .contentTooLarge
         case .unsupportedEncoding: .unsupportedMediaType
         case .unavailable: .serviceUnavailable
