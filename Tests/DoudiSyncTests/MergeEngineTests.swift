@@ -102,6 +102,34 @@ struct MergeEngineTests {
         #expect(try await server.conflicts().isEmpty)
     }
 
+    @Test("A workflow kept under another record than its application, or another village, and a change that does not name its record's household, are rejected (SPEC §7.1, §7.6)")
+    func recordsAgreeWithTheirChange() async throws {
+        let (server, a0, h, _, _) = try await Self.seeded()
+        var a = a0
+        let before = try server.records()
+        let app = Application(id: UUID(), household: h, programme: .dibao, summary: "因病致贫", date: try Day(iso: "2020-06-01"))
+        let wf = try ApplicationWorkflow(for: app, village: F.village)
+        // the workflow written under another id than its application's
+        let misplaced = a.changeSet("application.draft") { s in
+            [Author.create(.application, app.id, app, village: F.village, household: h, stamp: s),
+             Author.create(.workflow, UUID(), wf, village: F.village, household: h, stamp: s)]
+        }
+        let wrongID = try await server.push(misplaced, by: F.collector)
+        #expect(wrongID.code == "validation" && (wrongID.message ?? "").contains("application"), "\(wrongID)")
+        // a member whose change does not name its household
+        let member = F.member(UUID(), household: h, seq: 77, name: "张小山")
+        let unnamed = a.changeSet("member.add") { s in [Author.create(.member, member.id, member, village: F.village, household: nil, stamp: s)] }
+        let noHousehold = try await server.push(unnamed, by: F.collector)
+        #expect(noHousehold.code == "validation" && (noHousehold.message ?? "").contains("household"), "\(noHousehold)")
+        #expect(try server.records() == before, "nothing of either is kept")
+        // the same, told right, is accepted
+        let right = a.changeSet("application.draft") { s in
+            [Author.create(.application, app.id, app, village: F.village, household: h, stamp: s),
+             Author.create(.workflow, app.id, wf, village: F.village, household: h, stamp: s)]
+        }
+        #expect(try await server.push(right, by: F.collector).status == .accepted)
+    }
+
     @Test("One ID number is one person: a second registration is kept voided with a conflict holding both")
     func duplicatePerson() async throws {
         let (server, _, _, m, _) = try await Self.seeded()

@@ -281,9 +281,21 @@ struct MergeRun<State: MergeState> {
             do { _ = try RecordFields.record(ApplicationWorkflow.self, from: values) } catch {
                 throw reject(.validation, change, "\(error)")
             }
+            // a workflow is kept under its application's id and village (SPEC §7.6)
+            if case .string(let a) = values["application"] ?? .null, UUID(uuidString: a) != change.record {
+                throw reject(.validation, change, "the workflow's application \(a) differs from the change's record \(change.record): a workflow's id is its application's")
+            }
+            if case .string(let v) = values["village"] ?? .null, v != change.village.value {
+                throw reject(.scope, change, "the workflow's village \(v) differs from the change's village \(change.village)")
+            }
         }
         for (name, v) in version.fields where name == "household" {
-            if case .string(let h) = v.value, let household = change.household, h != household.uuidString {
+            guard case .string(let h) = v.value else { continue }
+            // the change names the household its record belongs to: what scoping and the merge rules read (§7.1)
+            guard let household = change.household else {
+                throw reject(.validation, change, "the change does not name the household \(h) its record belongs to: give `household` (SPEC §7.1)")
+            }
+            if UUID(uuidString: h) != household {
                 throw reject(.validation, change, "the record's household field does not match the change's household")
             }
         }
