@@ -88,6 +88,9 @@ struct SyncFigures {
     var editPushTime = 0.0
     var serverMemory = 0.0
     var clientMemory = 0.0
+    /// A new laptop filled by one reply bundle; 1,000 edits carried as a bundle (BundleBench).
+    var bundleInitial = BundleRound()
+    var bundleEdits = BundleRound()
 }
 
 /// Records every household of `shape` on a district office laptop, pushes it to the real
@@ -158,6 +161,22 @@ func runSyncBench(shape: DistrictShape, label: String) async throws -> SyncFigur
     _ = try office.performEach(editBatch)
     f.editPushTime = try await seconds { _ = try await officeClient.sync() }
     f.incrementalTime = try await seconds { f.incremental = try await laptopClient.sync() }
+
+    // bundles: a new laptop filled by a reply instead of an initial sync; 1,000 edits carried instead of pushed
+    let carried = FieldStore(database: try .open(path: dir.appendingPathComponent("carried.sqlite").path), keys: .random(), now: nowMillis)
+    try carried.setUp(DeviceSetup(name: "无网笔记本", user: "bench.district", role: .districtOfficer, org: shape.district), deviceID: "dev-carried")
+    try await SyncClient(store: carried).login(server: server.url, user: "bench.district", password: "bench-password")
+    f.bundleInitial = try await carryBundle(from: carried, through: officeClient)
+    editBatch = []
+    for k in 0..<min(edits, memberIDs.count) {
+        let id = memberIDs[Int(rng.next() % UInt64(memberIDs.count))]
+        guard var m = try office.member(id) else { continue }
+        m.employment = k % 2 == 0 ? .farming : .unemployed
+        m.labourCapacity = m.labourCapacity == .full ? .partial : .full
+        editBatch.append(.editMember(m))
+    }
+    _ = try office.performEach(editBatch)
+    f.bundleEdits = try await carryBundle(from: office, through: officeClient)
 
     // raw SQLite: the same records (as JSON rows), one prepared statement, one transaction
     let pulled = f.initial.pulledRecords

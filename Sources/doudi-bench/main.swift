@@ -45,7 +45,7 @@ do {
             progress("sync: \(label)")
             runs.append(try await runSyncBench(shape: shape, label: label))
         }
-        sections.append(("sync", syncSection(runs)))
+        sections.append(("sync", syncSection(runs) + "\n" + bundleSection(runs)))
         if let town = runs.first(where: { $0.label == "town" }) ?? runs.last {
             targets.append("| initial sync of the \(town.label) scope (\(town.records) records) to a new laptop, loopback | \(String(format: "%.1f s", town.initialTime)) | under 3 s for 100,000 records | \(town.initialTime < 3 && town.records >= 100_000 ? "met" : "missed") |")
             targets.append("| laptop peak memory growth during that initial sync | \(String(format: "%.0f MiB", town.clientMemory)) | under 200 MB | \(town.clientMemory < 190 ? "met" : "missed") |")
