@@ -180,8 +180,8 @@ extension FieldStore {
     ///
     /// An acknowledgement of a change set already answered here (a sync got there first) is
     /// left alone. The records are applied only when the store is where the bundle left it
-    /// (the same cursor); records that change sets made since would change are held back, so
-    /// that no edit made on the laptop meanwhile is overwritten.
+    /// (the same cursor, and no reply applied since it was made); records that change sets made
+    /// since would change are held back, so that no edit made on the laptop meanwhile is overwritten.
     ///
     /// - Throws: ``FieldError`` `bundle` saying why the file is refused; `locked`.
     public func importBundle(_ file: Data) throws -> BundleImportReport {
@@ -205,10 +205,15 @@ extension FieldStore {
         guard reply.device == device.id, let answered = header.inReplyTo, reply.inReplyTo == answered else {
             throw FieldError(.bundle, "the reply's contents do not match its header (device or request): nothing was changed")
         }
-        let log = try database.writer.read { db -> (applied: Int64?, known: Bool, cursor: Int64) in
+        let log = try database.writer.read { db -> (applied: Int64?, known: Bool, cursor: Int64, replySince: Bool) in
             (try Int64.fetchOne(db, sql: "SELECT appliedAt FROM bundle WHERE id = ? AND direction = 'in'", arguments: [header.id.uuidString]),
              try Bool.fetchOne(db, sql: "SELECT 1 FROM bundle WHERE id = ? AND direction = 'out'", arguments: [answered.uuidString]) ?? false,
-             try Int64.fetchOne(db, sql: "SELECT cursor FROM syncState") ?? 0)
+             try Int64.fetchOne(db, sql: "SELECT cursor FROM syncState") ?? 0,
+             // a reply applied after the bundle was made: its records may be newer than this reply's
+             // while the cursor stayed (records held back), so this one's would put older versions back
+             try Bool.fetchOne(db, sql: """
+                SELECT 1 FROM bundle WHERE direction = 'in' AND rowid > (SELECT rowid FROM bundle WHERE id = ? AND direction = 'out')
+                """, arguments: [answered.uuidString]) ?? false)
         }
         if let applied = log.applied {
             throw FieldError(.bundle, "this reply was applied already, on \(Self.isoTime(applied)): nothing was changed (a reply is applied once)")
@@ -241,7 +246,7 @@ extension FieldStore {
 
         // the records, where the store still stands where the bundle left it
         var cursor: Int64?
-        if reply.fromCursor == log.cursor {
+        if reply.fromCursor == log.cursor, !log.replySince {
             let held = Set(try pendingChangeSets(limit: Int.max).flatMap { $0.changes.map(\.record) })
             var heldBack: Int64?
             for page in reply.pages {
