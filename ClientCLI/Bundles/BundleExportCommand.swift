@@ -32,8 +32,8 @@ struct BundleExportCommand: ParsableCommand {
     func run() throws {
         try reportingFailures { try output.report { () throws -> Report in
             let store = try storeOptions.open()
-            let bundle = try store.exportBundle()
-            let path = try BundleFiles.write(bundle.file, named: bundle.fileName, in: to)
+            var path = ""
+            let bundle = try store.exportBundle { made in path = try BundleFiles.write(made.file, named: made.fileName, in: to) }
             print("已导出数据包 Bundle written: \(path)")
             print("  变更集 \(bundle.changeSets) 个 change sets；位置 cursor \(bundle.cursor)")
             if bundle.left > 0 {

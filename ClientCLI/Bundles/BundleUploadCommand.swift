@@ -41,14 +41,18 @@ struct BundleUploadCommand: AsyncParsableCommand {
             let server = try store.syncState()?.server
             let answer: BundleUploadResponse
             do { answer = try await SyncClient(store: store).uploadBundle(data) } catch let error as SyncError {
-                throw SyncFailure.failure(error, server: server)
+                throw SyncFailure.uploadFailure(error, server: server)
             }
             guard let reply = Data(base64Encoded: answer.reply) else {
                 throw CommandFailure("the server's reply bundle is not base64: nothing was written; upload again")
             }
             let folder = to ?? URL(fileURLWithPath: file).deletingLastPathComponent().path
             let name = FieldStore.bundleFileName(device: answer.device, at: Int64(Date().timeIntervalSince1970 * 1000), id: answer.replyID, prefix: "doudi-reply")
-            let path = try BundleFiles.write(reply, named: name, in: folder)
+            let path: String
+            do { path = try BundleFiles.write(reply, named: name, in: folder) } catch let failure as CommandFailure {
+                throw CommandFailure(chinese: "数据包已由服务器处理，但回执未能写入",
+                                     "the server applied the bundle (\(answer.accepted + answer.acceptedWithConflicts) change sets accepted), but the reply could not be written: \(failure.message). Upload the same file again with another --to: that is safe, nothing is applied twice")
+            }
             print("已上传 Bundle of device \(answer.device) applied by the server: \(answer.changeSets) 个变更集 change sets（接受 \(answer.accepted)，有冲突 \(answer.acceptedWithConflicts)，拒绝 \(answer.rejected)）")
             print("回执 Reply written: \(path)（\(answer.records) 条记录 records，只有该设备能打开 sealed to that laptop）")
             if answer.hasMore { print("  记录较多，一次未带完：回执导入后请再导出一次 More than one reply carries: export and upload again after importing it") }

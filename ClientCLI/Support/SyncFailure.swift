@@ -32,13 +32,37 @@ enum SyncFailure {
         case "password-change-required", "must-change-password": "请先修改密码（doudi account-password）"
         case "authority", "forbidden": "无权进行此操作"
         case "not-found": "服务器上找不到"
-        case "device-key": "本设备的密钥与服务器登记的不符"
+        case "device-key": "该设备的数据包密钥未在服务器登记"
         case "bundle-malformed", "bundle-version": "数据包无法读取"
-        case "bundle-signature": "数据包校验失败（已损坏或被篡改）"
+        case "bundle-signature": "数据包校验失败（已损坏、被篡改或密钥不符）"
         case "bundle-recipient": "数据包不是发给本服务器的"
+        case "bundle-stale": "该设备已有更新的数据包被处理，此包不再处理"
         case "config": nil
         default: "同步中断"
         }
+    }
+
+    /// The failure of `doudi bundle upload`: what the server said about the bundle, and what
+    /// to do — uploading the same file again is always safe (nothing is applied twice).
+    static func uploadFailure(_ error: SyncError, server: String?) -> CommandFailure {
+        let english: String
+        switch error.code {
+        case "network":
+            english = "\(error.message) (tried several times): check the network, then upload the same file again — that is safe, nothing is applied twice"
+        case "bundle-malformed", "bundle-signature":
+            english = "\(error.message) — copy the file from the village laptop again, or export a new bundle there (its change sets stay waiting until answered)"
+        case "bundle-recipient":
+            english = "\(error.message) — the village laptop logged in to another server: upload it there"
+        case "bundle-stale", "device-key", "device-revoked", "account-disabled", "not-found", "bundle-version":
+            english = error.message
+        case "unauthenticated", "token-expired", "token-revoked", "not-logged-in", "config":
+            return failure(error, server: server)
+        default:
+            let status = error.status.map { "HTTP \($0), " } ?? ""
+            english = "the upload stopped (\(status)\(error.code)): \(error.message); upload the same file again — that is safe, nothing is applied twice"
+        }
+        guard let chinese = chinese(error.code) else { return CommandFailure(english) }
+        return CommandFailure(chinese: chinese, english)
     }
 
     /// The one-line message for a failed login or sync.

@@ -44,6 +44,8 @@ public struct ServerError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let bundleVersion = Code(rawValue: "bundle-version")
         public static let bundleSignature = Code(rawValue: "bundle-signature")
         public static let bundleRecipient = Code(rawValue: "bundle-recipient")
+        /// A request bundle older than one of the same device applied already (§15.6).
+        public static let bundleStale = Code(rawValue: "bundle-stale")
         /// The password was reset: the token serves only to set a new one (403).
         public static let passwordChangeRequired = Code(rawValue: "password-change-required")
         /// The role may not do this (403).

@@ -165,6 +165,8 @@ public struct AuthEvent: Hashable, Sendable, Codable {
         public static let deviceAssigned = Kind(rawValue: "device-assigned")
         /// A device's bundle keys registered at its login (§15.2).
         public static let deviceKeyRegistered = Kind(rawValue: "device-key-registered")
+        /// A login whose bundle keys differ from those registered: let in, but no bundles until the device is re-assigned.
+        public static let deviceKeyDiffers = Kind(rawValue: "device-key-differs")
         /// A request bundle carried to the server and applied (§15.6); `actor` is whoever carried it.
         public static let bundleApplied = Kind(rawValue: "bundle-applied")
         /// A bundle refused (`detail` says why): tampered, another device's key, a revoked device …

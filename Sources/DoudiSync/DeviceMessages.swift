@@ -23,3 +23,19 @@ public struct DeviceStatus: Hashable, Sendable, Codable {
         self.device = device; self.user = user; self.highestSequence = highestSequence; self.lastPushAt = lastPushAt
     }
 }
+
+/// `POST /v1/device/keys`: the caller's device's bundle keys (SPEC §15.2).
+public struct DeviceKeysRequest: Hashable, Sendable, Codable {
+    public var protocolVersion: Int
+    public var deviceKeys: BundlePublicKeys
+    public init(deviceKeys: BundlePublicKeys) { self.protocolVersion = DoudiSync.protocolVersion; self.deviceKeys = deviceKeys }
+}
+
+/// The answer to ``DeviceKeysRequest``: whether the device's keys are the ones registered (now or
+/// before), and then the server's keys; `false` and no server keys when the device registered
+/// other keys first (it carries no bundles until the district re-assigns it).
+public struct DeviceKeysResponse: Hashable, Sendable, Codable {
+    public var registered: Bool
+    public var serverKeys: BundlePublicKeys?
+    public init(registered: Bool, serverKeys: BundlePublicKeys?) { self.registered = registered; self.serverKeys = serverKeys }
+}

@@ -98,6 +98,8 @@ struct BundleEndToEndTests {
         let second = try #require(try Self.object(village, "bundle", "export", "--to", stick.path)["file"] as? String)
         #expect(try village.sync()["accepted"] as? Int == 1)
         let secondReply = try #require(try Self.object(town, "bundle", "upload", second, "--to", stick.path)["reply"] as? String)
+        // the first bundle, uploaded again now that a newer one was applied, is refused: an old file applies nothing
+        try Self.refused(town, ["bundle", "upload", bundle], saying: "newer bundle")
         let late = try Self.object(village, "bundle", "import", secondReply)
         #expect(late["alreadyAnswered"] as? Int == 1 && late["accepted"] as? Int == 0, "\(late)")
         #expect(late["recordsSkipped"] as? Bool == true, "the laptop moved on since the bundle left: \(late)")
@@ -145,8 +147,8 @@ struct BundleEndToEndTests {
         let village = try E.villageALaptop(1)
         let stick = try Doudi.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: stick) }
-        try Self.refused(village, ["bundle", "export", "--to", stick.path], saying: "doudi login")
-        try Self.refused(village, ["bundle", "export", "--to", stick.appendingPathComponent("missing").path], saying: "doudi login")
+        try Self.refused(village, ["bundle", "export", "--to", stick.path], saying: "over the network")
+        try Self.refused(village, ["bundle", "export", "--to", stick.appendingPathComponent("missing").path], saying: "over the network")
         #expect(try FileManager.default.contentsOfDirectory(atPath: stick.path).isEmpty, "nothing written")
     }
 }

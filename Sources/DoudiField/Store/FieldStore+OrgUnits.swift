@@ -19,11 +19,14 @@ extension FieldDatabase {
 extension FieldStore {
     /// Replaces the stored org units with the server's list (names and populations).
     public func saveOrgUnits(_ units: [OrgUnit]) throws {
-        try database.writer.write { db in
-            try db.execute(sql: "DELETE FROM orgUnit")
-            let insert = try db.cachedStatement(sql: "INSERT INTO orgUnit(code, name, kind, population) VALUES (?, ?, ?, ?)")
-            for u in units { try insert.execute(arguments: [u.code.value, u.name, u.kind, u.population]) }
-        }
+        try database.writer.write { db in try Self.saveOrgUnits(units, db) }
+    }
+
+    /// ``saveOrgUnits(_:)`` inside a transaction of the caller's.
+    static func saveOrgUnits(_ units: [OrgUnit], _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM orgUnit")
+        let insert = try db.cachedStatement(sql: "INSERT INTO orgUnit(code, name, kind, population) VALUES (?, ?, ?, ?)")
+        for u in units { try insert.execute(arguments: [u.code.value, u.name, u.kind, u.population]) }
     }
 
     /// The org tree as last synced (empty before the first sync).

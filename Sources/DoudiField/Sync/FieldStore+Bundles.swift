@@ -113,6 +113,12 @@ extension FieldStore {
         }
     }
 
+    /// Forgets the server's bundle keys: the server has other keys for this device, so its
+    /// bundles would be refused (export says what to do).
+    func forgetServerBundleKeys() throws {
+        try database.writer.write { db in try db.execute(sql: "UPDATE syncState SET serverKeys = NULL") }
+    }
+
     /// Keeps the server's bundle keys after a login that registered this device's.
     func saveServerBundleKeys(_ keys: BundlePublicKeys) throws {
         let encoder = JSONEncoder()
@@ -129,9 +135,11 @@ extension FieldStore {
     /// - Throws: ``FieldError`` `bundle` when the store has not logged in with this version
     ///   (no server key), or was restored from a backup and must sync over the network first;
     ///   `locked` while the store is locked.
-    public func exportBundle() throws -> ExportedBundle {
+    /// - Parameter deliver: writes the bundle where it goes (the stick); the bundle is noted as
+    ///   made only once it returns, so a bundle that could not be written leaves no trace.
+    public func exportBundle(deliver: (ExportedBundle) throws -> Void = { _ in }) throws -> ExportedBundle {
         guard let state = try syncState(), let server = try serverBundleKeys() else {
-            throw FieldError(.bundle, "this store has no key of the server to seal a bundle to: log in once over the network with this version of doudi (doudi login), then export")
+            throw FieldError(.bundle, "this store has no key of the server to seal a bundle to: sync (or log in) once over the network with this version of doudi, then export. If it still says so, the server has other keys for this device (a store restored from a backup older than its keys, or set up again under the same id): ask the district to re-assign the device (doudi admin device assign), then sync once")
         }
         if try pendingRestoration() != nil {
             throw FieldError(.bundle, "this store was restored from a backup: sync over the network once (doudi sync) so its change sets are numbered past what the server has, then carry bundles")
@@ -154,12 +162,14 @@ extension FieldStore {
         let file = try Self.reading { () throws(BundleError) in
             try SealedBundle.seal(payload, header: header, signedBy: keys, to: try recipient.agreementKey())
         }
+        let exported = ExportedBundle(id: header.id, file: file, fileName: Self.bundleFileName(device: device.id, at: createdAt, id: header.id),
+                                      changeSets: taken.count, left: pending.count - taken.count, cursor: state.cursor, createdAt: createdAt)
+        try deliver(exported)
         try database.writer.write { db in
             try db.execute(sql: "INSERT INTO bundle(id, direction, createdAt, cursor, changeSets) VALUES (?, 'out', ?, ?, ?)",
                            arguments: [header.id.uuidString, createdAt, state.cursor, taken.count])
         }
-        return ExportedBundle(id: header.id, file: file, fileName: Self.bundleFileName(device: device.id, at: createdAt, id: header.id),
-                              changeSets: taken.count, left: pending.count - taken.count, cursor: state.cursor, createdAt: createdAt)
+        return exported
     }
 
     /// `doudi-DEVICE-YYYYMMDD-HHMMSS-ID8.bundle`, the time in the laptop's time zone; `prefix`
@@ -174,14 +184,18 @@ extension FieldStore {
 
     /// Applies a reply bundle the server made for a bundle of this store's, as a sync would:
     /// the acknowledgements (change sets accepted, set aside, re-made), then the records the
-    /// scope gained, then the district's org units. Checked whole first — made by this
-    /// store's server (its signature), sealed to this device, answering a bundle this store
-    /// made, not applied before — and refused with nothing changed otherwise.
+    /// scope gained, then the district's org units — all in one transaction, so an import that
+    /// stops half-way leaves nothing and another command (a sync) waits for it. Checked whole
+    /// first — made by this store's server (its signature), sealed to this device, answering a
+    /// bundle this store made, not applied before — and refused with nothing changed otherwise.
     ///
-    /// An acknowledgement of a change set already answered here (a sync got there first) is
-    /// left alone. The records are applied only when the store is where the bundle left it
-    /// (the same cursor, and no reply applied since it was made); records that change sets made
-    /// since would change are held back, so that no edit made on the laptop meanwhile is overwritten.
+    /// An acknowledgement of a change set already answered here (a sync got there first) is left
+    /// alone. The records (and org units) are applied only when the store is where the bundle left
+    /// it: the same cursor, and no reply applied since it was made (or the server restored from a
+    /// backup says to start again). Records that change sets of this laptop would change — still
+    /// waiting, or accepted by the server after what the reply carries — are held back, and the
+    /// cursor set short of them, so no edit made on the laptop meanwhile is overwritten by an
+    /// older version; they come again with the next bundle or sync.
     ///
     /// - Throws: ``FieldError`` `bundle` saying why the file is refused; `locked`.
     public func importBundle(_ file: Data) throws -> BundleImportReport {
@@ -195,7 +209,7 @@ extension FieldStore {
             throw FieldError(.bundle, "this reply is for device \(header.device), not this laptop (\(device.id)): carry it to that laptop; nothing was changed")
         }
         guard let server = try serverBundleKeys() else {
-            throw FieldError(.bundle, "this store has no key of the server to check the reply with: log in once over the network (doudi login)")
+            throw FieldError(.bundle, "this store has no key of the server to check the reply with: sync (or log in) once over the network")
         }
         let agreement = try bundleKeys().agreement
         let reply = try Self.reading { () throws(BundleError) in
@@ -205,76 +219,73 @@ extension FieldStore {
         guard reply.device == device.id, let answered = header.inReplyTo, reply.inReplyTo == answered else {
             throw FieldError(.bundle, "the reply's contents do not match its header (device or request): nothing was changed")
         }
-        let log = try database.writer.read { db -> (applied: Int64?, known: Bool, cursor: Int64, replySince: Bool) in
-            (try Int64.fetchOne(db, sql: "SELECT appliedAt FROM bundle WHERE id = ? AND direction = 'in'", arguments: [header.id.uuidString]),
-             try Bool.fetchOne(db, sql: "SELECT 1 FROM bundle WHERE id = ? AND direction = 'out'", arguments: [answered.uuidString]) ?? false,
-             try Int64.fetchOne(db, sql: "SELECT cursor FROM syncState") ?? 0,
-             // a reply applied after the bundle was made: its records may be newer than this reply's
-             // while the cursor stayed (records held back), so this one's would put older versions back
-             try Bool.fetchOne(db, sql: """
+        let keys = try requireKeys()
+        return try database.writer.write { db in
+            if let applied = try Int64.fetchOne(db, sql: "SELECT appliedAt FROM bundle WHERE id = ? AND direction = 'in'", arguments: [header.id.uuidString]) {
+                throw FieldError(.bundle, "this reply was applied already, on \(Self.isoTime(applied)): nothing was changed (a reply is applied once)")
+            }
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM bundle WHERE id = ? AND direction = 'out'", arguments: [answered.uuidString]) == true else {
+                throw FieldError(.bundle, "this reply answers bundle \(answered.uuidString.prefix(8).lowercased()), which this store did not make (restored from an older backup?): nothing was changed")
+            }
+            let storeCursor = try Int64.fetchOne(db, sql: "SELECT cursor FROM syncState") ?? 0
+            // a reply applied after the bundle was made: its records may be newer than this reply's
+            // while the cursor stayed (records held back), so this one's would put older versions back
+            let replySince = try Bool.fetchOne(db, sql: """
                 SELECT 1 FROM bundle WHERE direction = 'in' AND rowid > (SELECT rowid FROM bundle WHERE id = ? AND direction = 'out')
-                """, arguments: [answered.uuidString]) ?? false)
-        }
-        if let applied = log.applied {
-            throw FieldError(.bundle, "this reply was applied already, on \(Self.isoTime(applied)): nothing was changed (a reply is applied once)")
-        }
-        guard log.known else {
-            throw FieldError(.bundle, "this reply answers bundle \(answered.uuidString.prefix(8).lowercased()), which this store did not make (restored from an older backup?): nothing was changed")
-        }
+                """, arguments: [answered.uuidString]) ?? false
 
-        var report = BundleImportReport(reply: header.id, inReplyTo: answered)
-        // only what still waits here: a sync (or another reply) may have answered the rest
-        let waiting = try database.writer.read { db in
-            Set(try String.fetchAll(db, sql: "SELECT id FROM changeSet WHERE state = 'pending'").compactMap(UUID.init(uuidString:)))
-        }
-        let acknowledgements = reply.acknowledgements.filter { waiting.contains($0.changeSet) }
-        report.alreadyAnswered = reply.acknowledgements.count - acknowledgements.count
-        let sent = Dictionary(try pendingChangeSets(limit: Int.max).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let outcome = try record(acknowledgements)
-        for ack in acknowledgements {
-            switch ack.status {
-            case .accepted: report.accepted += 1
-            case .acceptedWithConflicts: report.acceptedWithConflicts += 1
-            case .rejected: break
+            var report = BundleImportReport(reply: header.id, inReplyTo: answered)
+            // only what still waits here: a sync (or another reply) may have answered the rest
+            let waiting = try pendingChangeSets(db)
+            let sent = Dictionary(waiting.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let acknowledgements = reply.acknowledgements.filter { sent[$0.changeSet] != nil }
+            report.alreadyAnswered = reply.acknowledgements.count - acknowledgements.count
+            let outcome = try record(acknowledgements, countRetry: true, db)
+            for ack in acknowledgements {
+                switch ack.status {
+                case .accepted: report.accepted += 1
+                case .acceptedWithConflicts: report.acceptedWithConflicts += 1
+                case .rejected: break
+                }
             }
-        }
-        report.rejected = outcome.setAside.map {
-            SyncClient.Rejected(changeSet: $0.id, sequence: sent[$0.id]?.sequence ?? 0, action: sent[$0.id]?.action ?? "?", code: $0.code, message: $0.message)
-        }
-        report.retrying = outcome.retrying.count
-        report.rebased = outcome.rebased.count
+            report.rejected = outcome.setAside.map {
+                SyncClient.Rejected(changeSet: $0.id, sequence: sent[$0.id]?.sequence ?? 0, action: sent[$0.id]?.action ?? "?", code: $0.code, message: $0.message)
+            }
+            report.retrying = outcome.retrying.count
+            report.rebased = outcome.rebased.count
 
-        // the records, where the store still stands where the bundle left it
-        var cursor: Int64?
-        if reply.fromCursor == log.cursor, !log.replySince {
-            let held = Set(try pendingChangeSets(limit: Int.max).flatMap { $0.changes.map(\.record) })
-            var heldBack: Int64?
-            for page in reply.pages {
-                let skipped = try apply(page, holding: held, movingCursor: false)
-                if let skipped { heldBack = min(heldBack ?? skipped, skipped) }
-                report.pulledRecords += page.records.count
-                report.pulledConflicts += page.conflicts.count
-                report.heldRecords += page.records.filter { held.contains($0.record) }.count
+            // the records, where the store still stands where the bundle left it
+            var cursor = storeCursor
+            if (reply.fromCursor == storeCursor || reply.reset) && !replySince {
+                var held = Set(try pendingChangeSets(db).flatMap { $0.changes.map(\.record) })
+                // accepted by the server after what the reply carries: the reply holds an older version
+                for body in try String.fetchAll(db, sql: "SELECT body FROM changeSet WHERE state = 'accepted' AND serverSequence > ?", arguments: [reply.cursor]) {
+                    held.formUnion(try storedChangeSet(body: body).changes.map(\.record))
+                }
+                var heldBack: Int64?
+                for page in reply.pages {
+                    if let skipped = try apply(page, holding: held, movingCursor: false, keys: keys, db) { heldBack = min(heldBack ?? skipped, skipped) }
+                    let kept = page.records.filter { held.contains($0.record) }.count
+                    report.heldRecords += kept
+                    report.pulledRecords += page.records.count - kept
+                    report.pulledConflicts += page.conflicts.count
+                }
+                cursor = heldBack.map { min(reply.cursor, max(reply.fromCursor, $0 - 1)) } ?? reply.cursor
+                report.hasMore = reply.hasMore
+                if !reply.orgUnits.isEmpty { try Self.saveOrgUnits(reply.orgUnits, db) }
+                try db.execute(sql: "UPDATE syncState SET cursor = ?", arguments: [cursor])
+            } else {
+                report.pagesSkipped = true
             }
-            report.pulledRecords -= report.heldRecords
-            cursor = heldBack.map { min(reply.cursor, $0 - 1) } ?? reply.cursor
-            report.hasMore = reply.hasMore
-        } else {
-            report.pagesSkipped = true
-        }
-        if !reply.orgUnits.isEmpty { try saveOrgUnits(reply.orgUnits) }
-        let appliedAt = now()
-        let records = report.pulledRecords
-        try database.writer.write { db in
-            if let cursor { try db.execute(sql: "UPDATE syncState SET cursor = ?", arguments: [cursor]) }
             try db.execute(sql: """
                 INSERT INTO bundle(id, direction, createdAt, inReplyTo, cursor, changeSets, records, appliedAt) VALUES (?, 'in', ?, ?, ?, ?, ?, ?)
-                """, arguments: [header.id.uuidString, header.createdAt, answered.uuidString, cursor ?? log.cursor, reply.acknowledgements.count, records, appliedAt])
+                """, arguments: [header.id.uuidString, header.createdAt, answered.uuidString, cursor, reply.acknowledgements.count,
+                                 report.pulledRecords, now()])
             try db.execute(sql: "UPDATE bundle SET answeredBy = COALESCE(answeredBy, ?) WHERE id = ? AND direction = 'out'",
                            arguments: [header.id.uuidString, answered.uuidString])
+            report.cursor = cursor
+            return report
         }
-        report.cursor = try syncState()?.cursor ?? 0
-        return report
     }
 
     /// The bundles this store made and the replies it applied, newest first.
@@ -297,7 +308,7 @@ extension FieldStore {
     /// A bundle refused, said for the cadre.
     static func refusal(_ error: BundleError) -> FieldError {
         switch error.code {
-        case .signature: FieldError(.bundle, "\(error.message). The file was changed or is not from this store's server: ask the town for the reply again")
+        case .signature: FieldError(.bundle, "\(error.message). The file was changed, or is not from this store's server (or the server's keys changed: sync once over the network); ask the town for the reply again")
         case .recipient: FieldError(.bundle, "\(error.message); nothing was changed")
         default: FieldError(.bundle, "\(error.message); nothing was changed")
         }

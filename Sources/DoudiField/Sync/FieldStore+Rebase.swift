@@ -90,7 +90,8 @@ extension FieldStore {
     ///
     /// - Returns: the new change set, pending.
     func rebase(_ id: UUID, reason: String, _ db: Database) throws -> ChangeSet? {
-        guard let body = try String.fetchOne(db, sql: "SELECT body FROM changeSet WHERE id = ?", arguments: [id.uuidString]),
+        // only a change set still waiting: one answered (or re-based) already is not made again
+        guard let body = try String.fetchOne(db, sql: "SELECT body FROM changeSet WHERE id = ? AND state = 'pending'", arguments: [id.uuidString]),
               var device = try Device.fetchOne(db) else { return nil }
         let old = try storedChangeSet(body: body)
         var clock = HybridLogicalClock(last: HLCStamp(text: device.clock) ?? HLCStamp(wallMillis: 0, counter: 0, node: device.id))

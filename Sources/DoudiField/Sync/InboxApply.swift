@@ -21,7 +21,12 @@ extension FieldStore {
     @discardableResult
     func apply(_ page: PullResponse, holding held: Set<UUID> = [], movingCursor: Bool = true) throws -> Int64? {
         let keys = try requireKeys()
-        return try database.writer.write { db in
+        return try database.writer.write { db in try apply(page, holding: held, movingCursor: movingCursor, keys: keys, db) }
+    }
+
+    /// ``apply(_:holding:movingCursor:)`` inside a transaction of the caller's.
+    func apply(_ page: PullResponse, holding held: Set<UUID>, movingCursor: Bool, keys: StoreKeys, _ db: Database) throws -> Int64? {
+        do {
             let order: [EntityKind] = [.policyVersion, .specialPeriod, .socialOrganisation, .aidProject, .volunteer, .villageNeed, .household, .member, .obligor, .application, .workflow, .visit, .survey,
                                        .decision, .enrolment, .payment, .bankReturn, .reserveFundEntry]
             // each record is the server's latest version: parents first, then by sequence

@@ -126,8 +126,25 @@ public struct SyncClient: Sendable {
             throw SyncError(code: "scope", message: "\(user) is a \(response.actor.role.rawValue) at \(response.actor.org), but this store is set up for a \(device.role.rawValue) at \(device.org): log in as the store's user")
         }
         try store.saveLogin(server: server, token: response.token)
-        if deviceKeys != nil, let serverKeys = response.serverKeys { try store.saveServerBundleKeys(serverKeys) }
+        if deviceKeys != nil {
+            // no server keys back: the server has other keys for this device (§15.2)
+            if let serverKeys = response.serverKeys { try store.saveServerBundleKeys(serverKeys) } else { try store.forgetServerBundleKeys() }
+        }
         return response
+    }
+
+    /// Registers this device's bundle keys with the server when its login could not (the store
+    /// was locked, or an older doudi logged in), so that it can carry bundles (§15.2). Best
+    /// effort: a server that does not know the endpoint, or any failure, leaves it for the next sync.
+    func registerBundleKeysIfNeeded(server: String, token: String) async {
+        guard (try? store.serverBundleKeys()) == nil, let keys = try? store.bundleKeys().publicKeys else { return }
+        do {
+            let answer: DeviceKeysResponse = try await send("POST", server: server, path: "/v1/device/keys", token: token,
+                                                            body: DeviceKeysRequest(deviceKeys: keys))
+            if answer.registered, let serverKeys = answer.serverKeys { try store.saveServerBundleKeys(serverKeys) }
+        } catch {
+            return
+        }
     }
 
     /// Carries a request bundle (another laptop's, or this one's) to the server (`POST /v1/bundles`)
@@ -190,6 +207,7 @@ public struct SyncClient: Sendable {
         if try store.pendingRestoration() != nil {
             report.restored = try await rebaseRestored(server: state.server, token: token)
         }
+        await registerBundleKeysIfNeeded(server: state.server, token: token)
         // what is pending now is pushed now; change sets re-made with a new number, and those
         // refused retryably while others passed, go again in a further round of the same sync
         var pushed = Set<UUID>()

@@ -155,7 +155,12 @@ extension FieldStore {
     ///   change set in a sync does; pushing it again in the same sync does not).
     @discardableResult
     func record(_ acknowledgements: [Acknowledgement], countRetry: Bool = true) throws -> AcknowledgementOutcome {
-        try database.writer.write { db in
+        try database.writer.write { db in try record(acknowledgements, countRetry: countRetry, db) }
+    }
+
+    /// ``record(_:countRetry:)`` inside a transaction of the caller's.
+    func record(_ acknowledgements: [Acknowledgement], countRetry: Bool, _ db: Database) throws -> AcknowledgementOutcome {
+        do {
             var outcome = AcknowledgementOutcome()
             var setAsideRecords: [UUID: Int64]?
             let update = try db.cachedStatement(sql: "UPDATE changeSet SET state = ?, serverSequence = ?, reason = ?, retries = ? WHERE id = ?")
@@ -205,6 +210,11 @@ extension FieldStore {
             }
             return outcome
         }
+    }
+
+    /// The pending change sets, in order, inside a transaction of the caller's.
+    func pendingChangeSets(_ db: Database) throws -> [ChangeSet] {
+        try String.fetchAll(db, sql: "SELECT body FROM changeSet WHERE state = 'pending' ORDER BY sequence").map(storedChangeSet(body:))
     }
 
     /// Undoes a rejected change set here: records it created are voided with the reason,

@@ -25,13 +25,13 @@ struct AuthController {
     /// Failed logins per client address, in this process.
     let addresses: AddressThrottle
     let audit: AuditLog
-    /// What a login answers as `serverKeys`.
-    let bundleKeys: ServerBundleKeys
+    /// Registers the device's bundle keys a login carries and answers the server's.
+    let keyRegistry: DeviceKeyRegistry
 
     init(store: any ServerStore, hasher: PasswordHasher, clock: ServerClock, auth: ServerConfiguration.Auth, reader: BodyReader,
-         bundleKeys: ServerBundleKeys) {
+         keyRegistry: DeviceKeyRegistry) {
         self.store = store; self.hasher = hasher; self.clock = clock; self.tokenLifetimeSeconds = auth.tokenLifetimeSeconds
-        self.bundleKeys = bundleKeys
+        self.keyRegistry = keyRegistry
         self.reader = reader
         self.throttle = LoginThrottle(auth.throttle)
         self.addresses = AddressThrottle(rule: LoginThrottle(auth.throttle))
@@ -140,18 +140,8 @@ struct AuthController {
             throw await refuse(Self.disabledError, "account disabled")
         }
 
-        // a device keeps the bundle keys it registered first (§15.2): other keys are another store
-        var deviceKeys: BundlePublicKeys?
-        if let sent = login.deviceKeys {
-            let keys: BundlePublicKeys
-            do throws(BundleError) { keys = try sent.validated() } catch {
-                throw ServerError(.badParameter, "deviceKeys: \(error.message)")
-            }
-            deviceKeys = keys
-            if let registered = try await store.deviceBundleKeys(login.device), registered != keys {
-                throw await refuse(Self.deviceKeyError(login.device), "the device's bundle keys differ from those registered")
-            }
-        }
+        // the device's bundle keys (§15.2), checked before anything is written
+        let deviceKeys = try login.deviceKeys.map(DeviceKeyRegistry.validated)
 
         let token = BearerToken.generate()
         let record = TokenRecord(hash: BearerToken.hash(token), user: user.name, device: login.device, role: user.role, org: user.org,
@@ -172,17 +162,12 @@ struct AuthController {
             if current?.disabled == true { throw await refuse(Self.disabledError, "account disabled") }
             throw ServerError(.loginFailed, "the user name or the password is wrong")
         }
+        // a login without keys (an older doudi) gets the server's keys; one with keys gets them when its keys stand
+        var serverKeys: BundlePublicKeys?
         if let keys = deviceKeys {
-            switch try await store.registerDeviceBundleKeys(login.device, keys) {
-            case .registered:
-                await audit.record(.deviceKeyRegistered, user: user.name, org: user.org, device: login.device, address: address, logger: logger)
-            case .unchanged:
-                break
-            case .different:
-                // another login registered other keys in between: this token must not serve them
-                _ = try await store.revokeTokens(TokenSelection(hash: record.hash))
-                throw await refuse(Self.deviceKeyError(login.device), "the device's bundle keys differ from those registered")
-            }
+            serverKeys = try await keyRegistry.register(keys, device: login.device, user: user.actor, address: address, logger: logger)
+        } else {
+            serverKeys = try await keyRegistry.serverKeys.current().publicKeys
         }
         if counted != nil { try await store.clearLoginFailures(account: account) }
         if user.password.rounds != hasher.rounds, !user.mustChangePassword {
@@ -196,11 +181,7 @@ struct AuthController {
         await audit.record(.login, user: user.name, org: user.org, device: login.device, address: address,
                            detail: user.mustChangePassword ? "one-time password: the token serves only to change it" : nil, logger: logger)
         return try WireJSON.response(LoginResponse(token: token, actor: user.actor, device: login.device, expiresAt: record.expiresAt,
-                                                   serverKeys: try await bundleKeys.current().publicKeys))
-    }
-
-    static func deviceKeyError(_ device: String) -> ServerError {
-        ServerError(.deviceKey, "device \(device) is registered with other bundle keys: this store is not the one that first logged in as \(device) (a copy, or set up again with the same id). Ask the district civil-affairs bureau to re-assign the device (doudi admin device assign), which forgets the old keys")
+                                                   serverKeys: serverKeys))
     }
 
     static let disabledError = ServerError(.accountDisabled, "this account is disabled: ask the district civil-affairs bureau to enable it (doudi admin user enable)")

@@ -26,8 +26,11 @@ struct BundleController {
     let audit: AuditLog
     let serverKeys: ServerBundleKeys
 
-    /// Most bytes of pages one reply carries; more waits for the next bundle.
+    /// Most bytes of pages one reply carries (well under the 64 MiB a laptop reads as one JSON
+    /// text, §3.5); more waits for the next bundle.
     static let maxReplyPageBytes = 32 * 1024 * 1024
+    /// Most bytes of one page of a reply, whatever `sync.maxPullBytes` allows.
+    static let maxPageBytes = 8 * 1024 * 1024
 
     init(store: any ServerStore, ledger: SyncLedger, reader: BodyReader, sync: ServerConfiguration.Sync, clock: ServerClock,
          serverKeys: ServerBundleKeys) {
@@ -54,12 +57,15 @@ struct BundleController {
         guard header.kind == .request else {
             throw ServerError(.bundleMalformed, "this is a reply bundle (from the server to device \(header.device)): carry it to that laptop and run `doudi bundle import` there")
         }
-        guard let device = try await store.device(header.device) else {
-            throw await refused(ServerError(.notFound, "device \(header.device) is not known here: a laptop must log in once over the network (doudi login) before it can send bundles"))
+        do { try AuthController.validateDevice(header.device) } catch {
+            throw ServerError(.bundleMalformed, "the bundle's header names no valid device id: the file is damaged or not made by doudi")
         }
-        // the carrier: the device's own user, or anyone with jurisdiction over its unit
+        // the carrier: the device's own user, or anyone with jurisdiction over its unit; a device
+        // outside that is answered as one not known (nobody learns which ids exist, or where)
+        let unknown = ServerError(.notFound, "no device \(header.device) within your jurisdiction: a bundle is carried by its own laptop's user or by the town or district it belongs to, and a laptop must have logged in once over the network (doudi login)")
+        guard let device = try await store.device(header.device) else { throw unknown }
         guard identity.device == device.device || identity.actor.hasJurisdiction(over: device.org) else {
-            throw await refused(ServerError(.authority, "\(identity.actor.user) (\(identity.actor.org)) has no jurisdiction over device \(device.device) of \(device.org): a bundle is brought by the town or the district it belongs to"), org: device.org)
+            throw await refused(unknown, org: device.org)
         }
         if device.revokedAt != nil {
             throw await refused(ServerError(.deviceRevoked, "device \(device.device) was revoked by the district (reported lost): its bundles are refused"), org: device.org)
@@ -83,6 +89,13 @@ struct BundleController {
         guard body.device == device.device else {
             throw await refused(ServerError(.bundleMalformed, "the bundle's payload names device \(body.device), its header \(device.device)"), org: device.org)
         }
+        // an older bundle than one applied already is not applied: what it carried went with the
+        // newer one, or was answered since — and a change set given up on the laptop since must
+        // not come back from an old file
+        if case .stale(let newerAt) = try await store.admitBundle(device: device.device, id: header.id, createdAt: header.createdAt) {
+            let when = Date(timeIntervalSince1970: Double(newerAt) / 1000).formatted(.iso8601)
+            throw await refused(ServerError(.bundleStale, "device \(device.device) sent a newer bundle (made \(when)) that was applied already: this older one is not applied; carry the laptop's newest bundle (doudi bundle export makes one)"), org: device.org)
+        }
         // no count limit as for a push: the body is bounded in bytes (http.maxBodyBytes), the ledger
         // applies it in slices, and a laptop's backlog of weeks must fit in one bundle
 
@@ -93,25 +106,27 @@ struct BundleController {
 
         // what the device's scope gained since its cursor, as far as one reply carries
         var pages: [PullPageJSON] = []
+        var fromCursor = body.cursor, reset = false
         var cursor = body.cursor, bytes = 0, records = 0, conflicts = 0
+        let pageBytes = min(sync.maxPullBytes, Self.maxPageBytes)
         while true {
             let page: PullPageJSON
             do {
-                page = try await ledger.pull(scope: user.org, after: cursor, limit: sync.maxPullLimit, maxBytes: sync.maxPullBytes)
-            } catch let error as LedgerError where error.code == .badParameter && pages.isEmpty {
-                // the server was restored from a backup: the change sets are answered all the same
-                // (they are applied now); the records wait for a network sync, which pulls from 0
-                context.logger.warning("bundle cursor ahead of the server", metadata: metadata.merging(["cursor": "\(body.cursor)"]) { $1 })
-                break
+                page = try await ledger.pull(scope: user.org, after: cursor, limit: sync.maxPullLimit, maxBytes: pageBytes)
+            } catch let error as LedgerError where error.code == .badParameter && pages.isEmpty && !reset {
+                // the server was restored from a backup: the laptop starts again from 0, as a sync does (§9.1)
+                context.logger.notice("bundle cursor ahead of the server: the reply starts from 0", metadata: metadata.merging(["cursor": "\(body.cursor)"]) { $1 })
+                reset = true; fromCursor = 0; cursor = 0
+                continue
             }
             pages.append(page)
             bytes += page.json.count; records += page.records; conflicts += page.conflicts
             cursor = page.cursor
-            if !page.hasMore || bytes >= Self.maxReplyPageBytes { break }
+            if !page.hasMore || bytes + pageBytes > Self.maxReplyPageBytes { break }
         }
         let units = try await store.orgUnits()
         let replyPayload = try BundleReply.payload(device: device.device, inReplyTo: header.id, acknowledgements: acknowledgements,
-                                                   fromCursor: body.cursor, pages: pages, orgUnits: units)
+                                                   fromCursor: fromCursor, pages: pages, orgUnits: units, reset: reset)
         let replyHeader = BundleHeader(kind: .reply, device: device.device, createdAt: clock.nowMillis(), inReplyTo: header.id,
                                        signer: serverKeys.publicKeys.signing, recipient: keys.agreement)
         let reply: Data

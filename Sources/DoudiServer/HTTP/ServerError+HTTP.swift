@@ -11,7 +11,7 @@ extension ServerError.Code {
         case .authority, .scope, .accountLocked, .accountDisabled, .deviceAssigned, .deviceRevoked, .deviceKey, .passwordChangeRequired: .forbidden
         case .loginThrottled: .tooManyRequests
         case .notFound: .notFound
-        case .alreadyResolved: .conflict
+        case .alreadyResolved, .bundleStale: .conflict
         case .rejected, Self(rawValue: "validation"), Self(rawValue: "clock"), Self(rawValue: "sequence"), Self(rawValue: "dependency"):
             .unprocessableContent
         case .bodyTooLarge: .contentTooLarge

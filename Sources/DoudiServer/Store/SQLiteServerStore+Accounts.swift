@@ -142,6 +142,19 @@ extension SQLiteServerStore {
         }
     }
 
+    public func admitBundle(device: String, id: UUID, createdAt: Int64) async throws -> BundleAdmission {
+        try await database.writer.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT lastBundleID, lastBundleAt FROM device WHERE id = ?", arguments: [device]) else {
+                return .stale(newerAt: .max)
+            }
+            let lastID: String? = row["lastBundleID"], lastAt: Int64? = row["lastBundleAt"]
+            if lastID == id.uuidString { return .admitted }
+            if let lastAt, lastAt > createdAt { return .stale(newerAt: lastAt) }
+            try db.execute(sql: "UPDATE device SET lastBundleID = ?, lastBundleAt = ? WHERE id = ?", arguments: [id.uuidString, createdAt, device])
+            return .admitted
+        }
+    }
+
     // MARK: login throttling
 
     static func throttleState(_ row: Row) -> LoginThrottleState {

@@ -144,6 +144,9 @@ public struct ServerDatabase: Sendable {
             try db.alter(table: "device") { t in
                 t.add(column: "bundleSigningKey", .text)
                 t.add(column: "bundleAgreementKey", .text)
+                // the newest request bundle admitted: an older one is not applied (§15.6)
+                t.add(column: "lastBundleID", .text)
+                t.add(column: "lastBundleAt", .integer)
             }
             try db.create(table: "serverKey") { t in
                 t.primaryKey("name", .text)

@@ -64,6 +64,12 @@ public protocol ServerStore: LedgerStorage {
     /// Registers a device's bundle keys when it has none (its first login that carries them);
     /// answers whether the keys it has are these. ``assignDevice(_:to:)`` forgets them.
     func registerDeviceBundleKeys(_ device: String, _ keys: BundlePublicKeys) async throws -> DeviceKeyRegistration
+    /// Admits a request bundle of `device` made at `createdAt` (the laptop's clock): the newest
+    /// one so far (or one made at the same moment) is noted and admitted, the same one again is
+    /// admitted, an older one is not
+    /// (a bundle file outlives what it carried: a change set since given up on the laptop must
+    /// not be applied by a late upload of an old file).
+    func admitBundle(device: String, id: UUID, createdAt: Int64) async throws -> BundleAdmission
 
     // MARK: login throttling (SPEC §11)
 
@@ -176,4 +182,12 @@ public enum DeviceKeyRegistration: Hashable, Sendable {
     case unchanged
     /// The device has other keys: they stay.
     case different
+}
+
+/// What ``ServerStore/admitBundle(device:id:createdAt:)`` found.
+public enum BundleAdmission: Hashable, Sendable {
+    /// The newest bundle of the device so far, or the same one again.
+    case admitted
+    /// A newer bundle of the device (made at `newerAt`) was admitted already.
+    case stale(newerAt: Int64)
 }

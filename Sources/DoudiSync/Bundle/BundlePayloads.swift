@@ -56,18 +56,21 @@ public struct BundleReply: Sendable {
     /// More changed after ``cursor`` than one reply carries: the next bundle (or sync) brings it.
     public var hasMore: Bool
     public var orgUnits: [OrgUnit]
+    /// The request's cursor was ahead of the server (restored from a backup): the pages start
+    /// from 0 and the laptop takes them from there, as a sync does (§9.1).
+    public var reset: Bool
 
     public init(device: String, inReplyTo: UUID, acknowledgements: [Acknowledgement], fromCursor: Int64, pages: [PullResponse],
-                cursor: Int64, hasMore: Bool, orgUnits: [OrgUnit]) {
+                cursor: Int64, hasMore: Bool, orgUnits: [OrgUnit], reset: Bool = false) {
         self.device = device; self.inReplyTo = inReplyTo; self.acknowledgements = acknowledgements; self.fromCursor = fromCursor
-        self.pages = pages; self.cursor = cursor; self.hasMore = hasMore; self.orgUnits = orgUnits
+        self.pages = pages; self.cursor = cursor; self.hasMore = hasMore; self.orgUnits = orgUnits; self.reset = reset
     }
 
     /// The payload's bytes, the pages as the ledger wrote them (``PullPageJSON``).
     ///
     /// - Throws: what `JSONEncoder` throws for the acknowledgements or org units.
     public static func payload(device: String, inReplyTo: UUID, acknowledgements: [Acknowledgement], fromCursor: Int64,
-                               pages: [PullPageJSON], orgUnits: [OrgUnit]) throws -> Data {
+                               pages: [PullPageJSON], orgUnits: [OrgUnit], reset: Bool = false) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var out = Data(#"{"acknowledgements":"#.utf8)
@@ -81,7 +84,8 @@ public struct BundleReply: Sendable {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             out.append(page.json)
         }
-        out.append(contentsOf: #"],"protocolVersion":\#(DoudiSync.protocolVersion)}"#.utf8)
+        // `reset` only when true: a reply without it reads as before
+        out.append(contentsOf: #"],"protocolVersion":\#(DoudiSync.protocolVersion)\#(reset ? #","reset":true"# : "")}"#.utf8)
         return out
     }
 
@@ -118,8 +122,13 @@ public struct BundleReply: Sendable {
             read.append(response)
         }
         guard after == cursor else { throw BundleError(.malformed, "the reply's pages end at cursor \(after), not at \(cursor)") }
+        var reset = false
+        if let value = o["reset"], value != .null {
+            guard case .bool(let flag) = value else { throw BundleError(.malformed, "the reply's reset is not true or false") }
+            reset = flag
+        }
         self.init(device: device, inReplyTo: inReplyTo, acknowledgements: acknowledgements, fromCursor: fromCursor, pages: read,
-                  cursor: cursor, hasMore: hasMore, orgUnits: orgUnits)
+                  cursor: cursor, hasMore: hasMore, orgUnits: orgUnits, reset: reset)
     }
 }
 

@@ -128,6 +128,9 @@ enum PostgresMigrations {
         Migration(name: "v3-bundles", statements: [
             "ALTER TABLE device ADD COLUMN bundle_signing_key text",
             "ALTER TABLE device ADD COLUMN bundle_agreement_key text",
+            // the newest request bundle admitted: an older one is not applied (§15.6)
+            "ALTER TABLE device ADD COLUMN last_bundle_id text",
+            "ALTER TABLE device ADD COLUMN last_bundle_at bigint",
             "CREATE TABLE server_key (name text PRIMARY KEY, secret text NOT NULL, created_at bigint NOT NULL)",
         ]),
     ]

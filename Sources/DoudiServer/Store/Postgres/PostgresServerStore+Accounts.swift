@@ -197,6 +197,19 @@ extension PostgresServerStore {
         return try await deviceBundleKeys(device) == keys ? .unchanged : .different
     }
 
+    public func admitBundle(device: String, id: UUID, createdAt: Int64) async throws -> BundleAdmission {
+        try await accountsTransaction("admitting a bundle of the device \(device)") { connection in
+            guard let row = try await rows("SELECT last_bundle_id, last_bundle_at FROM device WHERE id = \(device) FOR UPDATE", on: connection).first else {
+                return .stale(newerAt: .max)
+            }
+            let (lastID, lastAt) = try Self.decode(row, (String?, Int64?).self, "a device's last bundle")
+            if lastID == id.uuidString { return .admitted }
+            if let lastAt, lastAt > createdAt { return .stale(newerAt: lastAt) }
+            _ = try await rows("UPDATE device SET last_bundle_id = \(id.uuidString), last_bundle_at = \(createdAt) WHERE id = \(device)", on: connection)
+            return .admitted
+        }
+    }
+
     // MARK: login throttling
 
     static func throttleState(_ row: PostgresRow) throws -> (String, LoginThrottleState) {
