@@ -177,8 +177,8 @@ struct BundleMixPropertyTests {
             do {
                 answer = try await laptops[carrier].client.uploadBundle(bundle.file)
             } catch let error as SyncError where error.code == "bundle-stale" {
-                // a server that refuses a bundle older than one of the device it applied (the review in
-                // progress): refused whole, so nothing of it is applied; what it carried goes with the newer
+                // a bundle older than one of the device the server applied: refused whole, nothing of it
+                // applied; what it carried went with the newer one (the end state shows nothing lost)
                 tally.stale += 1
                 trace.append("\(carrier) uploads b\(b): stale")
                 #expect(error.status == 409, "\(error); \(context())")
