@@ -138,6 +138,26 @@ for entry in manifest["vectors"]:
 
 # --- 2b. recorded vectors (vectors/recorded/: from a run of the real programs) -------------
 
+def check_listed(folder, entries):
+    """Each vector a manifest of `folder` lists: it satisfies its schema and is in canonical form."""
+    for entry in entries:
+        name = entry["file"]
+        raw = (VECTORS / folder / name).read_bytes()
+        try:
+            value = reject_floats(raw.decode("utf-8"))
+        except ValueError as error:
+            fail(f"{folder}/{name}: {error}")
+            continue
+        loaded[f"{folder}/{name}"] = value
+        problems = errors(entry["schema"], value)
+        for problem in problems:
+            fail(f"{folder}/{name} against {entry['schema']}: at /{'/'.join(map(str, problem.absolute_path))}: {problem.message}")
+        if raw != canonical(value):
+            fail(f"{folder}/{name} is not in canonical form (SPEC.md §3)")
+        if not problems and raw == canonical(value):
+            ok(f"{folder}/{name} is a valid {entry['type']} in canonical form")
+
+
 RECORDED = VECTORS / "recorded"
 if (RECORDED / "manifest.json").exists():
     recorded = json.loads((RECORDED / "manifest.json").read_text(encoding="utf-8"))
@@ -145,22 +165,7 @@ if (RECORDED / "manifest.json").exists():
     present = {p.name for p in RECORDED.glob("*.json")} - {"manifest.json"}
     if listed != present:
         fail(f"vectors/recorded/manifest.json lists {sorted(listed - present)} that do not exist and misses {sorted(present - listed)}")
-    for entry in recorded["vectors"]:
-        name = entry["file"]
-        raw = (RECORDED / name).read_bytes()
-        try:
-            value = reject_floats(raw.decode("utf-8"))
-        except ValueError as error:
-            fail(f"recorded/{name}: {error}")
-            continue
-        loaded["recorded/" + name] = value
-        problems = errors(entry["schema"], value)
-        for problem in problems:
-            fail(f"recorded/{name} against {entry['schema']}: at /{'/'.join(map(str, problem.absolute_path))}: {problem.message}")
-        if raw != canonical(value):
-            fail(f"recorded/{name} is not in canonical form (SPEC.md §3)")
-        if not problems and raw == canonical(value):
-            ok(f"recorded/{name} is a valid {entry['type']} in canonical form")
+    check_listed("recorded", recorded["vectors"])
 
 
 # --- 2d. bundle vectors (vectors/bundle/: SPEC.md §15) ------------------------------------
@@ -178,22 +183,7 @@ if (BUNDLE / "manifest.json").exists():
         for name in (entry["file"], entry["header"], entry["payload"]):
             if not (BUNDLE / name).exists():
                 fail(f"vectors/bundle/manifest.json names {name}, which does not exist")
-    for entry in bundle_manifest["vectors"]:
-        name = entry["file"]
-        raw = (BUNDLE / name).read_bytes()
-        try:
-            value = reject_floats(raw.decode("utf-8"))
-        except ValueError as error:
-            fail(f"bundle/{name}: {error}")
-            continue
-        loaded["bundle/" + name] = value
-        problems = errors(entry["schema"], value)
-        for problem in problems:
-            fail(f"bundle/{name} against {entry['schema']}: at /{'/'.join(map(str, problem.absolute_path))}: {problem.message}")
-        if raw != canonical(value):
-            fail(f"bundle/{name} is not in canonical form (SPEC.md §3)")
-        if not problems and raw == canonical(value):
-            ok(f"bundle/{name} is a valid {entry['type']} in canonical form")
+    check_listed("bundle", bundle_manifest["vectors"])
 
 
 # --- 2c. record field values against Records.schema.json (SPEC.md §7.8) --------------------
