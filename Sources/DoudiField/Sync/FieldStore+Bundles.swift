@@ -155,7 +155,10 @@ extension FieldStore {
             if !taken.isEmpty, bytes + size > Self.maxBundlePayloadBytes { break }
             taken.append(changeSet); bytes += size
         }
-        let createdAt = now()
+        // never before this store's previous bundle, whatever the clock did since: the server
+        // refuses a bundle older than one of the device it applied (bundle-stale)
+        let previous = try database.writer.read { db in try Int64.fetchOne(db, sql: "SELECT max(createdAt) FROM bundle WHERE direction = 'out'") }
+        let createdAt = max(now(), (previous ?? 0) + 1)
         let payload = BundleRequest.payload(device: device.id, cursor: state.cursor, changeSets: taken)
         let header = BundleHeader(kind: .request, id: makeID(), device: device.id, createdAt: createdAt,
                                   signer: keys.publicKeys.signing, recipient: recipient.agreement)
