@@ -25,7 +25,9 @@ struct SyncCommand: AsyncParsableCommand {
                 numbers the change sets made since the restore after that; a change set whose number \
                 was taken meanwhile is made again with the next number ("re-based"), not rejected.
 
-                Progress goes to standard error; the summary to standard output (--json for scripts).
+                Progress goes to standard error — on a terminal one line redrawn from the first second \
+                on, with records, rate and time left; otherwise a line per step; with --json a JSON \
+                object per step — and the summary to standard output (--json for scripts).
 
                 Exit status: 0 when the sync completed and nothing new was set aside; 3 when the sync \
                 completed but the server rejected change sets for good (they are listed with their \
@@ -105,15 +107,11 @@ struct SyncCommand: AsyncParsableCommand {
             if let pageSize { configuration.pullLimit = pageSize; configuration.pushBatch = pageSize }
             let client = SyncClient(store: store, configuration: configuration)
             let result: SyncClient.Report
+            // progress on standard error: redrawn on a terminal, a line a step otherwise, JSON lines with --json
+            let meter = ProgressOutput(style: json ? .json : (isatty(STDERR_FILENO) != 0 ? .terminal : .lines))
+            defer { meter.finish() }
             do {
-                result = try await client.sync { progress in
-                    switch progress {
-                    case .pushed(let done, let total):
-                        StandardError.writeLine("推送 \(done)/\(total) 个变更集 pushed")
-                    case .pulled(let records, let cursor):
-                        StandardError.writeLine("拉取 \(records) 条记录 pulled (位置 cursor \(cursor))")
-                    }
-                }
+                result = try await client.sync { progress in meter.show(progress) }
             } catch let error as SyncError {
                 throw SyncFailure.failure(error, server: server)
             } catch let error as FieldError where error.code == .locked {

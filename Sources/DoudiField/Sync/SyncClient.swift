@@ -102,8 +102,11 @@ public struct SyncClient: Sendable {
         public var action: String
     }
 
-    /// Progress for the user.
-    public enum Progress: Sendable {
+    /// Progress for the user (``SyncProgressMeter`` says it).
+    public enum Progress: Sendable, Hashable {
+        /// The sync begins: change sets waiting, the store's cursor, and the server's sequence
+        /// (`GET /v1/health`), which the pull goes towards; nil when the server did not say.
+        case started(pending: Int, cursor: Int64, serverSequence: Int64?)
         case pushed(done: Int, of: Int)
         case pulled(records: Int, cursor: Int64)
     }
@@ -131,6 +134,17 @@ public struct SyncClient: Sendable {
             if let serverKeys = response.serverKeys { try store.saveServerBundleKeys(serverKeys) } else { try store.forgetServerBundleKeys() }
         }
         return response
+    }
+
+    /// How far the server's store has come (`GET /v1/health`): where a pull from a cursor goes
+    /// towards, for the time left. One attempt, no token; nil when the server does not say.
+    func serverSequence(server: String) async -> Int64? {
+        struct Health: Decodable { var serverSequence: Int64 }
+        var quick = self
+        quick.configuration.attempts = 1
+        quick.configuration.timeoutSeconds = min(configuration.timeoutSeconds, 5)
+        let health: Health? = try? await quick.send("GET", server: server, path: "/v1/health", token: nil, body: Optional<PushRequest>.none)
+        return health?.serverSequence
     }
 
     /// Registers this device's bundle keys with the server when its login could not (the store
@@ -208,6 +222,8 @@ public struct SyncClient: Sendable {
             report.restored = try await rebaseRestored(server: state.server, token: token)
         }
         await registerBundleKeysIfNeeded(server: state.server, token: token)
+        progress(.started(pending: try store.outboxCounts().pending, cursor: state.cursor,
+                          serverSequence: await serverSequence(server: state.server)))
         // what is pending now is pushed now; change sets re-made with a new number, and those
         // refused retryably while others passed, go again in a further round of the same sync
         var pushed = Set<UUID>()
