@@ -93,7 +93,7 @@ struct LoginCommand: AsyncParsableCommand {
             print("设备 Device \(device.name)（\(device.id)）；令牌有效至 token valid until \(Labels.time(expires))")
             // the store's password follows the account's: unlocked with it, or moved to it
             if let note = try StoreLock.afterLogin(store, password: password) { print(note) }
-            if response.serverKeys == nil {
+            if response.deviceKeysRegistered == false {
                 // the server has other bundle keys for this device (SPEC §15.2): the network sync works, bundles do not
                 let note = "服务器登记的本设备数据包密钥与本机不同 the server has other bundle keys for this device (a store restored from an older backup, or set up again under its id): network sync works as before, but `doudi bundle` needs the district to re-assign the device (doudi admin device assign), then a sync"
                 StandardError.writeLine("doudi: 注意 note: \(note)")

@@ -112,6 +112,7 @@ struct SyncCommand: AsyncParsableCommand {
             defer { meter.finish() }
             do {
                 result = try await client.sync { progress in meter.show(progress) }
+                meter.finish()   // the progress line ends before the summary is printed
             } catch let error as SyncError {
                 throw SyncFailure.failure(error, server: server)
             } catch let error as FieldError where error.code == .locked {

@@ -24,7 +24,7 @@ final class ProgressOutput: @unchecked Sendable {
         write(meter.style == .terminal ? text : text + "\n")
     }
 
-    /// Ends a redrawn terminal line.
+    /// Ends a redrawn terminal line (once: a second call writes nothing).
     func finish() {
         lock.lock(); defer { lock.unlock() }
         if let text = meter.finish(now: Self.now()) { write(text) }

@@ -28,8 +28,14 @@ public struct LoginResponse: Hashable, Sendable, Codable {
     public var expiresAt: Int64
     /// The server's bundle keys (§15.2): what a laptop seals its bundles to and checks replies with.
     public var serverKeys: BundlePublicKeys?
-    public init(token: String, actor: Actor, device: String, expiresAt: Int64, serverKeys: BundlePublicKeys? = nil) {
+    /// For a login that carried `deviceKeys`: whether they are the device's registered keys (now or
+    /// before); `false` when the device registered other keys first (no `serverKeys` then). Absent
+    /// from a server that does not know bundles.
+    public var deviceKeysRegistered: Bool?
+    public init(token: String, actor: Actor, device: String, expiresAt: Int64, serverKeys: BundlePublicKeys? = nil,
+                deviceKeysRegistered: Bool? = nil) {
         self.token = token; self.actor = actor; self.device = device; self.expiresAt = expiresAt; self.serverKeys = serverKeys
+        self.deviceKeysRegistered = deviceKeysRegistered
     }
 }
 

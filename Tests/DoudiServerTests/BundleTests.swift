@@ -89,8 +89,10 @@ struct BundleTests {
             let again = try await f.loginWithKeys(Users.wuxing, device: "dev-wx", keys: keys.publicKeys)
             #expect(again.status == .ok)
             #expect(try ServerFixture.decode(LoginResponse.self, again).serverKeys == server)
+            #expect(try ServerFixture.decode(LoginResponse.self, again).deviceKeysRegistered == true)
             let without = try await f.loginWithKeys(Users.wuxing, device: "dev-wx", keys: nil)
             #expect(without.status == .ok)
+            #expect(try ServerFixture.decode(LoginResponse.self, without).deviceKeysRegistered == nil, "a login without keys is told nothing of them")
             #expect(try await f.store.deviceBundleKeys("dev-wx") == keys.publicKeys)
 
             // other keys: another store using the device id
@@ -103,6 +105,7 @@ struct BundleTests {
                 #expect(response.status == .ok, "\(String(buffer: response.body))", sourceLocation: sourceLocation)
                 #expect(try ServerFixture.decode(LoginResponse.self, response).serverKeys == nil, "no server keys for other keys",
                         sourceLocation: sourceLocation)
+                #expect(try ServerFixture.decode(LoginResponse.self, response).deviceKeysRegistered == false, sourceLocation: sourceLocation)
             }
             try await otherKeysRefused(other)
             #expect(try await f.store.deviceBundleKeys("dev-wx") == keys.publicKeys, "the first keys stay")

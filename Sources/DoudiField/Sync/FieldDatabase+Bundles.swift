@@ -15,6 +15,8 @@ extension FieldDatabase {
                 t.column("createdAt", .integer).notNull()
                 t.column("inReplyTo", .text)
                 t.column("cursor", .integer).notNull()
+                // a request: the device's last change-set number when it was made (what came after was not in it)
+                t.column("lastSequence", .integer)
                 t.column("changeSets", .integer).notNull()
                 t.column("records", .integer).notNull().defaults(to: 0)
                 t.column("appliedAt", .integer)

@@ -169,8 +169,8 @@ extension FieldStore {
                                       changeSets: taken.count, left: pending.count - taken.count, cursor: state.cursor, createdAt: createdAt)
         try deliver(exported)
         try database.writer.write { db in
-            try db.execute(sql: "INSERT INTO bundle(id, direction, createdAt, cursor, changeSets) VALUES (?, 'out', ?, ?, ?)",
-                           arguments: [header.id.uuidString, createdAt, state.cursor, taken.count])
+            try db.execute(sql: "INSERT INTO bundle(id, direction, createdAt, cursor, changeSets, lastSequence) VALUES (?, 'out', ?, ?, ?, ?)",
+                           arguments: [header.id.uuidString, createdAt, state.cursor, taken.count, device.nextSequence - 1])
         }
         return exported
     }
@@ -194,9 +194,9 @@ extension FieldStore {
     ///
     /// An acknowledgement of a change set already answered here (a sync got there first) is left
     /// alone. The records (and org units) are applied only when the store is where the bundle left
-    /// it: the same cursor, and no reply applied since it was made (or the server restored from a
-    /// backup says to start again). Records that change sets of this laptop would change — still
-    /// waiting, or accepted by the server after what the reply carries — are held back, and the
+    /// it: the same cursor, and no reply applied since it was made (a reply of a server restored
+    /// from a backup starts again from 0). Records that change sets of this laptop would change —
+    /// still waiting, or made after the bundle left and accepted since — are held back, and the
     /// cursor set short of them, so no edit made on the laptop meanwhile is overwritten by an
     /// older version; they come again with the next bundle or sync.
     ///
@@ -227,9 +227,12 @@ extension FieldStore {
             if let applied = try Int64.fetchOne(db, sql: "SELECT appliedAt FROM bundle WHERE id = ? AND direction = 'in'", arguments: [header.id.uuidString]) {
                 throw FieldError(.bundle, "this reply was applied already, on \(Self.isoTime(applied)): nothing was changed (a reply is applied once)")
             }
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM bundle WHERE id = ? AND direction = 'out'", arguments: [answered.uuidString]) == true else {
+            guard let request = try Row.fetchOne(db, sql: "SELECT cursor, lastSequence FROM bundle WHERE id = ? AND direction = 'out'",
+                                                 arguments: [answered.uuidString]) else {
                 throw FieldError(.bundle, "this reply answers bundle \(answered.uuidString.prefix(8).lowercased()), which this store did not make (restored from an older backup?): nothing was changed")
             }
+            let exportedAt: Int64 = request["cursor"]
+            let exportedUpTo: Int64 = request["lastSequence"] ?? Int64.max
             let storeCursor = try Int64.fetchOne(db, sql: "SELECT cursor FROM syncState") ?? 0
             // a reply applied after the bundle was made: its records may be newer than this reply's
             // while the cursor stayed (records held back), so this one's would put older versions back
@@ -259,10 +262,13 @@ extension FieldStore {
 
             // the records, where the store still stands where the bundle left it
             var cursor = storeCursor
-            if (reply.fromCursor == storeCursor || reply.reset) && !replySince {
+            // the store still stands where the bundle left it: its cursor (a sync since moved it, or
+            // reset it after a server restore) and no reply applied since
+            if storeCursor == exportedAt, reply.fromCursor == exportedAt || reply.reset, !replySince {
                 var held = Set(try pendingChangeSets(db).flatMap { $0.changes.map(\.record) })
-                // accepted by the server after what the reply carries: the reply holds an older version
-                for body in try String.fetchAll(db, sql: "SELECT body FROM changeSet WHERE state = 'accepted' AND serverSequence > ?", arguments: [reply.cursor]) {
+                // made after the bundle left and already accepted (a brief link pushed them): the
+                // reply may hold an older version of what they changed
+                for body in try String.fetchAll(db, sql: "SELECT body FROM changeSet WHERE state = 'accepted' AND sequence > ?", arguments: [exportedUpTo]) {
                     held.formUnion(try storedChangeSet(body: body).changes.map(\.record))
                 }
                 var heldBack: Int64?

@@ -129,9 +129,9 @@ public struct SyncClient: Sendable {
             throw SyncError(code: "scope", message: "\(user) is a \(response.actor.role.rawValue) at \(response.actor.org), but this store is set up for a \(device.role.rawValue) at \(device.org): log in as the store's user")
         }
         try store.saveLogin(server: server, token: response.token)
-        if deviceKeys != nil {
-            // no server keys back: the server has other keys for this device (§15.2)
-            if let serverKeys = response.serverKeys { try store.saveServerBundleKeys(serverKeys) } else { try store.forgetServerBundleKeys() }
+        if deviceKeys != nil, let registered = response.deviceKeysRegistered {
+            // not registered: the server has other keys for this device (§15.2); a server that does not know bundles says nothing
+            if registered, let serverKeys = response.serverKeys { try store.saveServerBundleKeys(serverKeys) } else if !registered { try store.forgetServerBundleKeys() }
         }
         return response
     }

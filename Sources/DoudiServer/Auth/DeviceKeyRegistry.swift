@@ -16,7 +16,10 @@ struct DeviceKeyRegistry: Sendable {
 
     /// Registers `keys` for `device` of `user` when it has none; answers the server's public keys
     /// when the device's keys are these, nil when it has others.
-    func register(_ keys: BundlePublicKeys, device: String, user: Actor, address: String?, logger: Logger) async throws -> BundlePublicKeys? {
+    /// - Parameter audited: whether other keys than the registered ones are written to the audit
+    ///   log (at a login; not at every sync's `POST /v1/device/keys`).
+    func register(_ keys: BundlePublicKeys, device: String, user: Actor, address: String?, audited: Bool = true,
+                  logger: Logger) async throws -> BundlePublicKeys? {
         switch try await store.registerDeviceBundleKeys(device, keys) {
         case .registered:
             await audit.record(.deviceKeyRegistered, user: user.user, org: user.org, device: device, address: address, logger: logger)
@@ -24,6 +27,7 @@ struct DeviceKeyRegistry: Sendable {
             break
         case .different:
             logger.notice("bundle keys differ from those registered: no bundles for this device", metadata: ["device": "\(device)"])
+            guard audited else { return nil }
             await audit.record(.deviceKeyDiffers, user: user.user, org: user.org, device: device, address: address,
                                detail: "the laptop's bundle keys differ from those registered: its bundles are refused until the device is re-assigned",
                                logger: logger)

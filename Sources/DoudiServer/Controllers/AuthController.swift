@@ -181,7 +181,7 @@ struct AuthController {
         await audit.record(.login, user: user.name, org: user.org, device: login.device, address: address,
                            detail: user.mustChangePassword ? "one-time password: the token serves only to change it" : nil, logger: logger)
         return try WireJSON.response(LoginResponse(token: token, actor: user.actor, device: login.device, expiresAt: record.expiresAt,
-                                                   serverKeys: serverKeys))
+                                                   serverKeys: serverKeys, deviceKeysRegistered: deviceKeys == nil ? nil : serverKeys != nil))
     }
 
     static let disabledError = ServerError(.accountDisabled, "this account is disabled: ask the district civil-affairs bureau to enable it (doudi admin user enable)")

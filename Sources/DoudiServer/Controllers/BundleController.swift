@@ -74,7 +74,7 @@ struct BundleController {
             throw await refused(ServerError(.accountDisabled, "the account of device \(device.device) (\(device.user)) is disabled: its bundles are refused until the district enables it"), org: device.org)
         }
         guard let keys = try await store.deviceBundleKeys(device.device) else {
-            throw await refused(ServerError(.deviceKey, "device \(device.device) has no bundle key registered here: it must log in once over the network with this version of doudi (doudi login), then export again"), org: device.org)
+            throw await refused(ServerError(.deviceKey, "device \(device.device) has no bundle key registered here: that laptop must log in once over the network with this version of doudi (doudi login), then export again"), org: device.org)
         }
         let serverKeys = try await self.serverKeys.current()
         let payload: Data
@@ -89,12 +89,18 @@ struct BundleController {
         guard body.device == device.device else {
             throw await refused(ServerError(.bundleMalformed, "the bundle's payload names device \(body.device), its header \(device.device)"), org: device.org)
         }
-        // an older bundle than one applied already is not applied: what it carried went with the
+        // every change set must have an id before anything is admitted: an answer names its change set
+        for (i, entry) in body.changeSets.enumerated() {
+            if case .unreadable(nil, _, let problem) = entry {
+                throw await refused(ServerError(.malformedRequest, "changeSets[\(i)] has no readable id, so it cannot be acknowledged: \(problem)"), org: device.org)
+            }
+        }
+        // an older bundle than one received already is not applied: what it carried went with the
         // newer one, or was answered since — and a change set given up on the laptop since must
         // not come back from an old file
         if case .stale(let newerAt) = try await store.admitBundle(device: device.device, id: header.id, createdAt: header.createdAt) {
             let when = Date(timeIntervalSince1970: Double(newerAt) / 1000).formatted(.iso8601)
-            throw await refused(ServerError(.bundleStale, "device \(device.device) sent a newer bundle (made \(when)) that was applied already: this older one is not applied; carry the laptop's newest bundle (doudi bundle export makes one)"), org: device.org)
+            throw await refused(ServerError(.bundleStale, "device \(device.device) sent a newer bundle (made \(when)) that this server received already: this older one is not applied; carry the laptop's newest bundle (upload that one again if it did not go through)"), org: device.org)
         }
         // no count limit as for a push: the body is bounded in bytes (http.maxBodyBytes), the ledger
         // applies it in slices, and a laptop's backlog of weeks must fit in one bundle

@@ -94,7 +94,7 @@ extension SQLiteServerStore {
 
     public func assignDevice(_ id: String, to user: String) async throws -> Int {
         try await database.writer.write { db in
-            try db.execute(sql: "UPDATE device SET user = ?, revokedAt = NULL, bundleSigningKey = NULL, bundleAgreementKey = NULL WHERE id = ?",
+            try db.execute(sql: "UPDATE device SET user = ?, revokedAt = NULL, bundleSigningKey = NULL, bundleAgreementKey = NULL, lastBundleID = NULL, lastBundleAt = NULL WHERE id = ?",
                            arguments: [user, id])
             return try Self.revokeTokens(db, device: id, keepUser: user)
         }

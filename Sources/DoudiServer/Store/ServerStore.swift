@@ -47,8 +47,9 @@ public protocol ServerStore: LedgerStorage {
     /// Returns how many tokens were revoked now.
     func revokeDevice(_ id: String, at now: Int64) async throws -> Int
     /// Gives a device to another user (or back to its own, recovered): lifts a revocation,
-    /// forgets its bundle keys (its next login registers new ones) and revokes the tokens on
-    /// it of every other user. Returns how many were revoked now.
+    /// forgets its bundle keys (its next login registers new ones) and its last bundle (old ones
+    /// no longer verify; a new store's first bundle is not older than anything), and revokes the
+    /// tokens on it of every other user. Returns how many were revoked now.
     func assignDevice(_ id: String, to user: String) async throws -> Int
     /// After a push from `device`: when the highest sequence accepted from it has grown,
     /// notes it and `now` (what ``DeviceSummary/lastPushAt`` reports).

@@ -151,7 +151,8 @@ extension PostgresServerStore {
     public func assignDevice(_ id: String, to user: String) async throws -> Int {
         try await accountsTransaction("assigning the device \(id)") { connection in
             _ = try await rows("""
-                UPDATE device SET user_name = \(user), revoked_at = NULL, bundle_signing_key = NULL, bundle_agreement_key = NULL WHERE id = \(id)
+                UPDATE device SET user_name = \(user), revoked_at = NULL, bundle_signing_key = NULL, bundle_agreement_key = NULL,
+                              last_bundle_id = NULL, last_bundle_at = NULL WHERE id = \(id)
                 """, on: connection)
             return try await revokeTokens(on: connection, device: id, keepUser: user)
         }
