@@ -148,18 +148,19 @@ extension FieldStore {
         let device = try device()
         let keys = try bundleKeys()
         let pending = try pendingChangeSets(limit: Int.max)
-        var taken: [ChangeSet] = []
+        // each change set written once: measured, then carried as written
+        var taken: [String] = []
         var bytes = 0
         for changeSet in pending {
-            let size = changeSet.jsonValue.canonicalText.utf8.count
-            if !taken.isEmpty, bytes + size > Self.maxBundlePayloadBytes { break }
-            taken.append(changeSet); bytes += size
+            let text = changeSet.jsonValue.canonicalText
+            if !taken.isEmpty, bytes + text.utf8.count > Self.maxBundlePayloadBytes { break }
+            taken.append(text); bytes += text.utf8.count
         }
         // never before this store's previous bundle, whatever the clock did since: the server
         // refuses a bundle older than one of the device it applied (bundle-stale)
         let previous = try database.writer.read { db in try Int64.fetchOne(db, sql: "SELECT max(createdAt) FROM bundle WHERE direction = 'out'") }
         let createdAt = max(now(), (previous ?? 0) + 1)
-        let payload = BundleRequest.payload(device: device.id, cursor: state.cursor, changeSets: taken)
+        let payload = BundleRequest.payload(device: device.id, cursor: state.cursor, changeSetTexts: taken)
         let header = BundleHeader(kind: .request, id: makeID(), device: device.id, createdAt: createdAt,
                                   signer: keys.publicKeys.signing, recipient: recipient.agreement)
         let file = try Self.reading { () throws(BundleError) in

@@ -54,11 +54,12 @@ struct BundleController {
             await audit.record(.bundleRefused, org: org, device: header.device, actor: identity.actor.user, detail: error.message, logger: context.logger)
             return error
         }
-        guard header.kind == .request else {
-            throw ServerError(.bundleMalformed, "this is a reply bundle (from the server to device \(header.device)): carry it to that laptop and run `doudi bundle import` there")
-        }
+        // the device id first: every message after this one names it
         do { try AuthController.validateDevice(header.device) } catch {
             throw ServerError(.bundleMalformed, "the bundle's header names no valid device id: the file is damaged or not made by doudi")
+        }
+        guard header.kind == .request else {
+            throw ServerError(.bundleMalformed, "this is a reply bundle (from the server to device \(header.device)): carry it to that laptop and run `doudi bundle import` there")
         }
         // the carrier: the device's own user, or anyone with jurisdiction over its unit; a device
         // outside that is answered as one not known (nobody learns which ids exist, or where)

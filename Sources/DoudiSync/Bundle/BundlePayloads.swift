@@ -15,10 +15,19 @@ public struct BundleRequest: Sendable {
 
     /// The payload's bytes for `changeSets` of `device` at `cursor` (canonical JSON).
     public static func payload(device: String, cursor: Int64, changeSets: [ChangeSet]) -> Data {
-        Data(JSONValue.object([
-            "protocolVersion": .int(Int64(DoudiSync.protocolVersion)), "device": .string(device), "cursor": .int(cursor),
-            "changeSets": .array(changeSets.map(\.jsonValue)),
-        ]).canonicalText.utf8)
+        payload(device: device, cursor: cursor, changeSetTexts: changeSets.map(\.jsonValue.canonicalText))
+    }
+
+    /// The same from the change sets' canonical texts, written once by a caller that measured
+    /// them (``JSONValue/canonicalText`` of ``ChangeSet/jsonValue``): members in canonical order.
+    public static func payload(device: String, cursor: Int64, changeSetTexts: [String]) -> Data {
+        var out = Data(#"{"changeSets":["#.utf8)
+        for (i, text) in changeSetTexts.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: text.utf8)
+        }
+        out.append(contentsOf: #"],"cursor":\#(cursor),"device":\#(JSONValue.string(device).canonicalText),"protocolVersion":\#(DoudiSync.protocolVersion)}"#.utf8)
+        return out
     }
 
     /// Reads a request payload.
