@@ -12,7 +12,9 @@ struct HistoryCommand: ParsableCommand {
             discussion: """
                 RECORD is the short id of a household, member, visit, survey or application (as the \
                 listings show it), or a member's resident ID number. Nothing is ever deleted: a void \
-                is a version too.
+                is a version too. A laptop keeps the versions it saw: a record it first received from \
+                the server (every record of its first sync) shows the versions since; the earlier \
+                ones are kept by the server.
                 """
         )
     }
@@ -43,6 +45,8 @@ struct HistoryCommand: ParsableCommand {
         var record: String
         var entity: String
         var versions: [Version]
+        /// The record was received whole from the server: its versions before that are the server's.
+        var earlierVersionsOnServer: Bool
     }
 
     func run() throws {
@@ -50,6 +54,7 @@ struct HistoryCommand: ParsableCommand {
             let store = try storeOptions.open()
             let ref = try store.resolveRecord(reference)
             let versions = try store.history(of: ref.id)
+            let received = versions.first?.operation != .create
             if json {
                 print(try JSONOutput.string(Report(record: JSONOutput.id(ref.id), entity: ref.entity.rawValue, versions: versions.map { v in
                     var values: [String: JSONValue] = [:]
@@ -57,7 +62,7 @@ struct HistoryCommand: ParsableCommand {
                     return .init(entity: v.entity.rawValue, operation: v.operation.rawValue, time: Labels.time(v.stamp), stamp: v.stamp.text,
                                  changeSet: JSONOutput.id(v.changeSet), user: v.author.user, role: v.author.role.rawValue,
                                  org: v.author.org.value, fields: v.fields, values: values)
-                })))
+                }, earlierVersionsOnServer: received)))
                 return
             }
             print("\(ref.entity.chineseName) \(Labels.short(ref.id)) 的修改记录（共 \(versions.count) 个版本）")
@@ -67,7 +72,10 @@ struct HistoryCommand: ParsableCommand {
                 table.append([Labels.time(v.stamp), v.entity.chineseName, Labels.operation(v.operation, v.entity), fields,
                               "\(v.author.user)（\(v.author.org)）"])
             }
-            print(table.render(), terminator: "")
+            if !versions.isEmpty { print(table.render(), terminator: "") }
+            if received {
+                print("本机从服务器整条收到此记录（首次同步），此前的版本（含新建）保存在服务器上。 This laptop received the record whole from the server; its earlier versions are kept there.")
+            }
         }
     }
 

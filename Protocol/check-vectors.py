@@ -197,7 +197,10 @@ def record_objects(name, value):
                 yield f"{name} changes[{i}]", change["entity"], {f["name"]: f["value"] for f in change["fields"]}
     records = value.get("records", [])
     for i, version in enumerate(records if isinstance(records, list) else []):  # an upload response counts them
-        yield f"{name} records[{i}]", version["entity"], {k: v["value"] for k, v in version["fields"].items()}
+        if "values" in version:  # protocol 2's compact form (SPEC.md §9.6)
+            yield f"{name} records[{i}]", version["entity"], version["values"]
+        else:
+            yield f"{name} records[{i}]", version["entity"], {k: v["value"] for k, v in version["fields"].items()}
     change_sets = value.get("changeSets", [])
     for i, change_set in enumerate(change_sets if isinstance(change_sets, list) else []):
         yield from record_objects(f"{name} changeSets[{i}]", change_set)
@@ -266,7 +269,8 @@ def mutated(name, change):
 
 if "changeset-update.json" in loaded:
     cs = "changeset-update.json"
-    must_fail("a change set of protocol version 2", "ChangeSet.schema.json", mutated(cs, lambda v: v.update(protocolVersion=2)))
+    must_fail("a change set of protocol version 3", "ChangeSet.schema.json", mutated(cs, lambda v: v.update(protocolVersion=3)))
+    must_fail("a change set of protocol version 0", "ChangeSet.schema.json", mutated(cs, lambda v: v.update(protocolVersion=0)))
     must_fail("a member the protocol does not have", "ChangeSet.schema.json", mutated(cs, lambda v: v.update(comment="x")))
     must_fail("a lower-case change-set id", "ChangeSet.schema.json", mutated(cs, lambda v: v.update(id=v["id"].lower())))
     must_fail("sequence 0", "ChangeSet.schema.json", mutated(cs, lambda v: v.update(sequence=0)))
@@ -301,6 +305,39 @@ if "pull-response.json" in loaded:
     must_fail("a page without hasMore", "PullResponse.schema.json", mutated("pull-response.json", lambda v: v.pop("hasMore")))
     must_fail("an unknown conflict kind", "PullResponse.schema.json",
               mutated("pull-response.json", lambda v: v["conflicts"][0].update(kind="mystery")))
+
+if "pull-response-v2.json" in loaded and "pull-response.json" in loaded:
+    v2 = "pull-response-v2.json"
+    must_fail("a compact page without protocolVersion", "PullResponseV2.schema.json", mutated(v2, lambda v: v.pop("protocolVersion")))
+    must_fail("a compact record without its stamp", "PullResponseV2.schema.json", mutated(v2, lambda v: v["records"][0].pop("stamp")))
+    must_fail("a compact record with protocol 1's fields", "PullResponseV2.schema.json",
+              mutated(v2, lambda v: v["records"][0].update(fields=loaded["pull-response.json"]["records"][0]["fields"])))
+    must_fail("a protocol-1 page where protocol 2's is expected", "PullResponseV2.schema.json",
+              dict(loaded["pull-response.json"], protocolVersion=2))
+
+    # the compact page is the protocol-1 page: every field's value and stamp the same (§9.6)
+    def expanded(version):
+        common = version["stamp"]
+        own = version.get("stamps", {})
+        if set(own) - set(version["values"]):
+            fail(f"{v2}: stamps names fields not in values: {sorted(set(own) - set(version['values']))}")
+        rest = {k: v for k, v in version.items() if k not in ("values", "stamp", "stamps")}
+        rest["fields"] = {k: {"stamp": own.get(k, common), "value": value} for k, value in version["values"].items()}
+        return rest
+    one, two = loaded["pull-response.json"], loaded[v2]
+    if [expanded(r) for r in two["records"]] == one["records"] and two["conflicts"] == one["conflicts"] \
+            and (two["cursor"], two["hasMore"]) == (one["cursor"], one["hasMore"]):
+        ok(f"{v2} expands to exactly the records of pull-response.json (stamps: the exceptions, stamp: the rest)")
+    else:
+        fail(f"{v2} does not expand to the records of pull-response.json")
+    for version in two["records"]:
+        counts = {}
+        for k in version["values"]:
+            key = json.dumps(version.get("stamps", {}).get(k, version["stamp"]), sort_keys=True)
+            counts[key] = counts.get(key, 0) + 1
+        if counts.get(json.dumps(version["stamp"], sort_keys=True), 0) != max(counts.values()):
+            fail(f"{v2}: record {version['record']}: stamp is not the stamp most fields carry")
+
 
 def must_fail_record(label, entity, instance):
     if record_errors(entity, instance):

@@ -1,4 +1,5 @@
 import DoudiModel
+import DoudiSync
 import Foundation
 
 /// Everything `doudi-server` needs to run, read from `ServerConfig/server.json`.
@@ -89,6 +90,10 @@ public struct ServerConfiguration: Hashable, Sendable, Codable {
         public var maxChangeSetsPerPush: Int = 5000
         /// Clock stamps further ahead of the server clock than this are rejected (`clock`).
         public var maxClockDriftSeconds: Int64 = 300
+        /// The oldest protocol version still answered (SPEC §4): a login, push or pull of an
+        /// older client is refused 400 `protocol-version` ("update doudi"), nothing applied.
+        /// 1 while version-1 laptops are still in the field; 2 once they are all updated.
+        public var oldestProtocolVersion: Int = 1
 
         public init() {}
     }
@@ -173,6 +178,8 @@ public struct ServerConfiguration: Hashable, Sendable, Codable {
         try require(sync.defaultPullBytes >= 1024 && sync.defaultPullBytes <= sync.maxPullBytes, "sync.defaultPullBytes", "must be 1024…maxPullBytes")
         try require(sync.maxChangeSetsPerPush >= 1, "sync.maxChangeSetsPerPush", "must be at least 1")
         try require(sync.maxClockDriftSeconds >= 0, "sync.maxClockDriftSeconds", "cannot be negative")
+        try require(readableProtocolVersions.contains(sync.oldestProtocolVersion), "sync.oldestProtocolVersion",
+                    "must be \(readableProtocolVersions.lowerBound)…\(DoudiSync.protocolVersion) (the versions this server speaks)")
         try require(["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel), "logLevel",
                     "must be trace, debug, info, notice, warning, error or critical")
     }

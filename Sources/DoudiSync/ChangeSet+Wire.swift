@@ -25,9 +25,7 @@ extension ChangeSet {
         let o = try WireReader.object(value, at: "")
         try WireReader.onlyMembers(o, ["protocolVersion", "id", "device", "sequence", "author", "action", "stamp", "changes", "resolves", "note"], at: "")
         let version = try WireReader.int(o["protocolVersion"], at: "protocolVersion")
-        guard version == Int64(DoudiSync.protocolVersion) else {
-            throw WireError("protocolVersion: \(version) is not spoken here (this side speaks \(DoudiSync.protocolVersion)): upgrade doudi")
-        }
+        guard ProtocolVersionText.isReadable(version) else { throw WireError("protocolVersion: \(ProtocolVersionText.notSpoken(version))") }
         let id = try WireReader.uuid(o["id"], at: "id")
         let device = try WireReader.string(o["device"], at: "device")
         let sequence = try WireReader.int(o["sequence"], at: "sequence")
@@ -45,6 +43,7 @@ extension ChangeSet {
         let note = try WireReader.optionalString(o["note"], at: "note")
         self.init(id: id, device: device, sequence: sequence, author: author, action: action, stamp: stamp, changes: changes,
                   resolves: resolves, note: note)
+        protocolVersion = Int(version)   // a change set made under version 1 stays one (its hash, its answer)
     }
 }
 

@@ -1,9 +1,6 @@
 import DoudiModel
 import Foundation
 
-/// The version of the sync protocol this code speaks (see `Protocol/SPEC.md`).
-public let protocolVersion = 1
-
 /// One user action as it travels: every record it wrote, field by field, with
 /// a clock stamp per field and the version each field had before.
 ///
@@ -40,9 +37,8 @@ public struct ChangeSet: Identifiable, Hashable, Sendable, Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         protocolVersion = try c.decode(Int.self, forKey: .protocolVersion)
-        guard protocolVersion == DoudiSync.protocolVersion else {
-            throw DecodingError.dataCorruptedError(forKey: .protocolVersion, in: c,
-                debugDescription: "protocol version \(protocolVersion) is not spoken here (this side speaks \(DoudiSync.protocolVersion)): upgrade doudi")
+        guard readableProtocolVersions.contains(protocolVersion) else {
+            throw DecodingError.dataCorruptedError(forKey: .protocolVersion, in: c, debugDescription: ProtocolVersionText.notSpoken(protocolVersion))
         }
         id = try c.decode(UUID.self, forKey: .id)
         device = try c.decode(String.self, forKey: .device)

@@ -18,6 +18,10 @@ extension PullResponse {
     /// - Throws: ``WireError`` naming what is missing or malformed.
     public init(page root: JSONValue) throws {
         guard case .object(let o) = root else { throw WireError("the pull answer is not a JSON object") }
+        // a version-2 page says so; a page of a newer version than this side reads is refused whole
+        if case .int(let version)? = o["protocolVersion"], !ProtocolVersionText.isReadable(version) {
+            throw WireError("the pull answer is of \(ProtocolVersionText.notSpoken(version))")
+        }
         guard case .array(let records) = o["records"] ?? .null, case .array(let conflicts) = o["conflicts"] ?? .null,
               case .int(let cursor) = o["cursor"] ?? .null, case .bool(let hasMore) = o["hasMore"] ?? .null else {
             throw WireError("the pull answer lacks records, conflicts, cursor or hasMore")
@@ -31,21 +35,28 @@ extension PullResponse {
 }
 
 extension RecordVersion {
-    /// A record version from its wire JSON (``RecordFields/canonicalJSON(_:)`` of a `RecordVersion`).
+    /// A record version from its wire JSON, in either protocol's form: version 1's `fields`
+    /// (``jsonValue``) or version 2's `values` with `stamp` and `stamps` (``compactJSONValue``).
     public init(wire value: JSONValue) throws {
         guard case .object(let o) = value else { throw WireError("is not an object") }
         guard case .string(let e) = o["entity"] ?? .null, let entity = EntityKind(rawValue: e) else { throw WireError("entity is missing or unknown") }
         guard case .string(let r) = o["record"] ?? .null, let record = UUID(uuidString: r) else { throw WireError("record is not a UUID") }
         guard case .string(let v) = o["village"] ?? .null, let village = try? OrgCode(v) else { throw WireError("village is not an org code") }
         guard case .int(let sequence) = o["serverSequence"] ?? .null else { throw WireError("serverSequence is missing") }
-        guard case .object(let rawFields) = o["fields"] ?? .null else { throw WireError("fields is missing") }
         var fields: [String: FieldVersion] = [:]
-        fields.reserveCapacity(rawFields.count)
-        for (name, f) in rawFields {
-            guard case .object(let fo) = f, let stamp = HLCStamp(wire: fo["stamp"] ?? .null) else {
-                throw WireError("fields.\(name) lacks its value or stamp")
+        if case .object(let values) = o["values"] ?? .null {
+            // protocol 2: one stamp, the exceptions beside it
+            guard o["fields"] == nil else { throw WireError("has both values (protocol 2) and fields (protocol 1)") }
+            fields = try Self.fields(values: values, stamp: o["stamp"], stamps: o["stamps"])
+        } else {
+            guard case .object(let rawFields) = o["fields"] ?? .null else { throw WireError("values (protocol 2) or fields (protocol 1) is missing") }
+            fields.reserveCapacity(rawFields.count)
+            for (name, f) in rawFields {
+                guard case .object(let fo) = f, let stamp = HLCStamp(wire: fo["stamp"] ?? .null) else {
+                    throw WireError("fields.\(name) lacks its value or stamp")
+                }
+                fields[name] = FieldVersion(value: fo["value"] ?? .null, stamp: stamp)
             }
-            fields[name] = FieldVersion(value: fo["value"] ?? .null, stamp: stamp)
         }
         var household: UUID?
         if case .string(let h) = o["household"] ?? .null { household = UUID(uuidString: h) }

@@ -22,7 +22,8 @@ public struct PushBody: Hashable, Sendable {
         case unreadable(id: UUID?, protocolVersion: Int?, problem: String)
     }
 
-    /// The body's `protocolVersion` (always ``DoudiSync/protocolVersion`` once read).
+    /// The body's `protocolVersion`: one of ``readableProtocolVersions`` once read (the server
+    /// then checks it against the oldest version it still answers).
     public var protocolVersion: Int
     /// The change sets in the order sent.
     public var changeSets: [Entry]
@@ -51,8 +52,8 @@ public struct PushBody: Hashable, Sendable {
         } catch {
             throw PushBodyError(parsing: error)
         }
-        let items = try changeSets(of: root)
-        return PushBody(protocolVersion: DoudiSync.protocolVersion, changeSets: items.map { entry($0, problem: nil) })
+        let (version, items) = try changeSets(of: root)
+        return PushBody(protocolVersion: version, changeSets: items.map { entry($0, problem: nil) })
     }
 
     /// The body is JSON, but something in it Doudi's values cannot hold: the change sets that
@@ -77,32 +78,32 @@ public struct PushBody: Hashable, Sendable {
             guard low > 0, reading.spans[low - 1].contains(problem.offset) else { throw PushBodyError(parsing: problem) }
             if problems[low - 1] == nil { problems[low - 1] = problem }
         }
-        let items = try changeSets(of: reading.value)
+        let (version, items) = try changeSets(of: reading.value)
         guard items.count == reading.spans.count else { throw PushBodyError(parsing: first) }
         var entries: [Entry] = []
         entries.reserveCapacity(items.count)
         for (item, problem) in zip(items, problems) { entries.append(entry(item, problem: problem)) }
-        return PushBody(protocolVersion: DoudiSync.protocolVersion, changeSets: entries)
+        return PushBody(protocolVersion: version, changeSets: entries)
     }
 
     /// The body's change sets, after its own checks (§8.1).
-    private static func changeSets(of root: JSONValue) throws(PushBodyError) -> [JSONValue] {
+    private static func changeSets(of root: JSONValue) throws(PushBodyError) -> (version: Int, items: [JSONValue]) {
+        let declared: Int
         guard case .object(let o) = root else {
-            throw PushBodyError(.malformed, "the body must be a JSON object {\"protocolVersion\": 1, \"changeSets\": […]}")
+            throw PushBodyError(.malformed, "the body must be a JSON object {\"protocolVersion\": 2, \"changeSets\": […]}")
         }
         switch o["protocolVersion"] {
         case nil, .null?:
-            throw PushBodyError(.protocolVersion, "the message has no protocolVersion: this server speaks protocol \(DoudiSync.protocolVersion); upgrade doudi")
+            throw PushBodyError(.protocolVersion, ProtocolVersionText.missing)
         case .int(let version)?:
-            guard version == Int64(DoudiSync.protocolVersion) else {
-                throw PushBodyError(.protocolVersion, "protocol version \(version) is not spoken here (this server speaks \(DoudiSync.protocolVersion)): upgrade doudi")
-            }
+            guard ProtocolVersionText.isReadable(version) else { throw PushBodyError(.protocolVersion, ProtocolVersionText.notSpoken(version)) }
+            declared = Int(version)
         case _?:
             throw PushBodyError(.malformed, "protocolVersion must be a whole number (\(DoudiSync.protocolVersion))")
         }
         switch o["changeSets"] {
-        case nil, .null?: throw PushBodyError(.malformed, "changeSets is missing: a push is {\"protocolVersion\": 1, \"changeSets\": […]}")
-        case .array(let items)?: return items
+        case nil, .null?: throw PushBodyError(.malformed, "changeSets is missing: a push is {\"protocolVersion\": 2, \"changeSets\": […]}")
+        case .array(let items)?: return (declared, items)
         case _?: throw PushBodyError(.malformed, "changeSets must be an array of change sets")
         }
     }

@@ -178,9 +178,11 @@ func runSyncBench(shape: DistrictShape, label: String) async throws -> SyncFigur
     _ = try office.performEach(editBatch)
     f.bundleEdits = try await carryBundle(from: office, through: officeClient)
 
-    // raw SQLite: the same records (as JSON rows), one prepared statement, one transaction
+    // raw SQLite: the same records (as JSON rows), one prepared statement, one transaction; the
+    // rows are the office laptop's history (it recorded the scope; the new laptop keeps no
+    // history of what it only received)
     let pulled = f.initial.pulledRecords
-    let rows: [(String, String, String)] = try await laptop.database.writer.read { db in
+    let rows: [(String, String, String)] = try await office.database.writer.read { db in
         try Row.fetchAll(db, sql: #"SELECT entity, record, "values" FROM history WHERE seq <= ? ORDER BY seq"#, arguments: [pulled])
             .map { ($0["entity"], $0["record"], $0["values"]) }
     }

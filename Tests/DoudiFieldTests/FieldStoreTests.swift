@@ -138,6 +138,32 @@ struct FieldStoreTests {
         }
     }
 
+    @Test("A record only received from the server has no history row here (the server keeps it); its later versions do, and its short id resolves")
+    func receivedHistory() throws {
+        let f = try S()
+        let h = S.household()
+        let stamp = HLCStamp(wallMillis: 1_800_000_000_000, counter: 0, node: "dev-other")
+        let author = Actor(user: "wuxing.collector2", role: .collector, org: S.village)
+        func version(_ household: Household, at stamp: HLCStamp, sequence: Int64) throws -> RecordVersion {
+            RecordVersion(entity: .household, record: household.id, village: S.village, household: household.id,
+                          fields: try RecordFields.fields(of: household).mapValues { FieldVersion(value: $0, stamp: stamp) },
+                          serverSequence: sequence, author: author, changeSet: UUID())
+        }
+        try f.store.apply(PullResponse(records: [try version(h, at: stamp, sequence: 5)], conflicts: [], cursor: 5, hasMore: false))
+        #expect(try f.store.history(of: h.id).isEmpty)
+        #expect(try f.counts()["history"] == 0)
+        let reference = try f.store.resolveRecord(String(h.id.uuidString.prefix(8)))
+        #expect(reference.entity == .household && reference.id == h.id)
+        // a later version of a record held here is history, with the whole record as it then stood
+        var moved = h
+        moved.address = "五星村4组1号"
+        try f.store.apply(PullResponse(records: [try version(moved, at: HLCStamp(wallMillis: 1_800_000_001_000, counter: 0, node: "dev-other"), sequence: 6)],
+                                       conflicts: [], cursor: 6, hasMore: false))
+        let versions = try f.store.history(of: h.id)
+        #expect(versions.map(\.operation) == [.update] && versions[0].snapshot["address"] == .string("五星村4组1号"))
+        #expect(versions[0].author == author)
+    }
+
     @Test("History keeps every version; a void keeps the record with its reason")
     func history() throws {
         let f = try S()

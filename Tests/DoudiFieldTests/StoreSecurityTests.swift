@@ -89,6 +89,11 @@ struct StoreSecurityTests {
         try f.store.apply(PullResponse(records: [RecordVersion(entity: .member, record: pulled.id, village: StoreFixture.village,
                                                                household: h.id, fields: fields, serverSequence: 7)],
                                        conflicts: [conflict], cursor: 7, hasMore: false))
+        // a later version of the member held now: a history row (sealed) with the whole record
+        let later = fields.mapValues { FieldVersion(value: $0.value, stamp: HLCStamp(wallMillis: 1_800_000_001_000, counter: 0, node: "dev-other")) }
+        try f.store.apply(PullResponse(records: [RecordVersion(entity: .member, record: pulled.id, village: StoreFixture.village,
+                                                               household: h.id, fields: later, serverSequence: 8)],
+                                       conflicts: [], cursor: 8, hasMore: false))
         try f.expectAbsent(secrets + [pulledID.value, pulledIllness, "急性白血病"], "after a pull with a conflict")
         #expect(try f.store.householdCase(h.id).members.contains(pulled))
         #expect(try f.store.conflictEntries().map(\.conflict) == [conflict])

@@ -15,8 +15,9 @@ struct HTTPTests {
         try await ServerFixture.run { f in
             let response = try await f.send(.get, "/v1/health")
             #expect(response.status == .ok)
-            #expect(try ServerFixture.decode(HealthResponse.self, response) == HealthResponse(status: "ok", protocolVersion: 1, serverSequence: 1))
-            #expect(String(buffer: response.body) == #"{"protocolVersion":1,"serverSequence":1,"status":"ok"}"#)
+            #expect(try ServerFixture.decode(HealthResponse.self, response)
+                    == HealthResponse(status: "ok", protocolVersion: 2, oldestProtocolVersion: 1, serverSequence: 1))
+            #expect(String(buffer: response.body) == #"{"oldestProtocolVersion":1,"protocolVersion":2,"serverSequence":1,"status":"ok"}"#)
         }
     }
 

@@ -117,20 +117,20 @@ struct PushTests {
             let future = try device.register(Device.household(village: Org.wuxing))
 
             var whole = try JSONSerialization.jsonObject(with: ServerFixture.encoder.encode(PushRequest(changeSets: [good]))) as! [String: Any]
-            whole["protocolVersion"] = 2
+            whole["protocolVersion"] = 3
             let refused = try await f.send(.post, "/v1/push", token: token, body: try JSONSerialization.data(withJSONObject: whole))
             let error = try f.expectError(refused, .badRequest, "protocol-version")
-            #expect(error.message.contains("upgrade"))
+            #expect(error.message.contains("newer"))
             #expect(try await f.snapshot().serverSequence == 1)
 
             var body = try JSONSerialization.jsonObject(with: ServerFixture.encoder.encode(PushRequest(changeSets: [good, future]))) as! [String: Any]
             var sets = body["changeSets"] as! [[String: Any]]
-            sets[1]["protocolVersion"] = 2
+            sets[1]["protocolVersion"] = 3
             body["changeSets"] = sets
             let mixed = try await f.send(.post, "/v1/push", token: token, body: try JSONSerialization.data(withJSONObject: body))
             let acks = try ServerFixture.decode(PushResponse.self, mixed).acknowledgements
             #expect(acks.map(\.status) == [.accepted, .rejected])
-            #expect(acks[1].changeSet == future.id && acks[1].code == "protocol-version" && acks[1].message?.contains("upgrade") == true)
+            #expect(acks[1].changeSet == future.id && acks[1].code == "protocol-version" && acks[1].message?.contains("newer") == true)
         }
     }
 }

@@ -107,7 +107,8 @@ struct BundleVectorTests {
         #expect(bundle.header.kind.rawValue == entry.kind)
         #expect(bundle.header.signer == signer.recorded.signing)
         #expect(bundle.header.recipient == recipient.recorded.agreement)
-        #expect(bundle.header.protocolVersion == DoudiSync.protocolVersion)
+        // the bundle vectors are of protocol 1, still read by this side (a laptop not yet updated)
+        #expect(bundle.header.protocolVersion == 1)
         #expect(bundle.encapsulatedKey.count == 32)
         #expect(bundle.signature.count == 64)
         try bundle.verify(signedBy: try signer.recorded.signingKey())
@@ -133,7 +134,8 @@ struct BundleVectorTests {
             changeSets.append(changeSet)
         }
         #expect(changeSets.map(\.sequence) == [2, 3, 4, 5])
-        #expect(BundleRequest.payload(device: request.device, cursor: request.cursor, changeSets: changeSets) == data)
+        #expect(request.protocolVersion == 1)
+        #expect(BundleRequest.payload(device: request.device, cursor: request.cursor, changeSets: changeSets, protocolVersion: request.protocolVersion) == data)
     }
 
     @Test("The reply payload reads as a BundleReply, and BundleReply.payload writes the same bytes")
@@ -160,7 +162,7 @@ struct BundleVectorTests {
                                               fromCursor: reply.fromCursor,
                                               pages: [PullPageJSON(json: pageBytes, records: page.records.count, conflicts: page.conflicts.count,
                                                                    cursor: page.cursor, hasMore: page.hasMore)],
-                                              orgUnits: reply.orgUnits)
+                                              orgUnits: reply.orgUnits, protocolVersion: reply.protocolVersion)
         #expect(written == data, "BundleReply.payload: \(GoldenVectorTests.difference(data, written))")
     }
 

@@ -52,10 +52,14 @@ struct ChangeSetCodingTests {
         }
     }
 
-    @Test("Another protocol version is refused with an upgrade message")
-    func protocolVersion() {
-        let text = Self.sample().jsonValue.canonicalText.replacingOccurrences(of: "\"protocolVersion\":1", with: "\"protocolVersion\":2")
-        #expect { try JSONDecoder().decode(ChangeSet.self, from: Data(text.utf8)) } throws: { "\($0)".contains("upgrade") }
+    @Test("A newer protocol version is refused with a message saying to update; a change set of version 1 is still read")
+    func protocolVersion() throws {
+        let text = Self.sample().jsonValue.canonicalText
+        let newer = text.replacingOccurrences(of: "\"protocolVersion\":\(DoudiSync.protocolVersion)", with: "\"protocolVersion\":3")
+        #expect { try JSONDecoder().decode(ChangeSet.self, from: Data(newer.utf8)) } throws: { "\($0)".contains("update") }
+        let old = text.replacingOccurrences(of: "\"protocolVersion\":\(DoudiSync.protocolVersion)", with: "\"protocolVersion\":1")
+        #expect(try JSONDecoder().decode(ChangeSet.self, from: Data(old.utf8)).protocolVersion == 1)
+        #expect(try ChangeSet(reading: JSONValue.parse(Data(old.utf8))).protocolVersion == 1)
     }
 
     @Test("The parser refuses fractions and trailing text, and keeps escapes", arguments: [

@@ -68,6 +68,9 @@ struct GoldenVectorTests {
         case "PushRequest": return try again(PushRequest.self)
         case "PushResponse": return try again(PushResponse.self)
         case "PullResponse": return try again(PullResponse.self)
+        case "PullResponseV2":
+            // the compact page of protocol 2 (SPEC §9.6) has no Codable form: read by the byte reader
+            return Data(try PullResponse(wire: data).jsonValue(forProtocol: 2).canonicalText.utf8)
         case "RecordVersion": return try again(RecordVersion.self)
         case "ConflictRecord": return try again(ConflictRecord.self)
         case "LoginRequest": return try again(LoginRequest.self)
@@ -377,6 +380,12 @@ enum GoldenStory {
             throw StoryError(description: "the first page should hold the household and the conflict, with more to come")
         }
         try emit("pull-response.json", page)
+        // the same page as a version-2 client receives it, spliced by the ledger from what it stores
+        let compact = try await server.ledger.pull(scope: town, after: 3, limit: 2, maxBytes: 4 << 20, protocolVersion: 2)
+        out.append(("pull-response-v2.json", compact.json))
+        guard try PullResponse(wire: compact.json) == page else {
+            throw StoryError(description: "the version-2 page must hold exactly the records and conflicts of the version-1 page")
+        }
         try t.receive(page, now: t0 + 29 * minute)
         let rest = try await server.ledger.pullResponse(scope: town, after: page.cursor, limit: 1000, maxBytes: 4 << 20)
         try t.receive(rest, now: t0 + 29 * minute)

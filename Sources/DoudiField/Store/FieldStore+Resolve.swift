@@ -83,10 +83,11 @@ extension FieldStore {
         }
         let key = try Self.idPrefix(trimmed, what: "record")
         let rows = try database.writer.read { db in
-            // the workflow of an application shares its id: name the application
+            // every record here has field stamps (one received whole has no history row); the
+            // workflow of an application shares its id: name the application
             try Row.fetchAll(db, sql: """
                 SELECT record, MIN(CASE entity WHEN 'workflow' THEN 'application' ELSE entity END) AS entity
-                FROM history WHERE record LIKE ? ESCAPE '\\' GROUP BY record LIMIT 2
+                FROM fieldStamp WHERE record LIKE ? ESCAPE '\\' GROUP BY record LIMIT 2
                 """, arguments: ["\(key)%"])
         }
         guard let first = rows.first else {

@@ -69,7 +69,9 @@ extension FieldStore {
 /// same row the model's `Codable` form makes), nested values as canonical JSON text, a field
 /// the record does not carry as NULL. No `Codable` round trip: the server validated the
 /// record with DoudiModel before storing it, and the tables' constraints still hold. With
-/// each record go its field stamps and a history row. One writer serves one page.
+/// each record go its field stamps, and a history row when it is a new version of a record this
+/// laptop held already: a record new here (all of an initial sync) was only received, and its
+/// history is the server's (`doudi history` says so). One writer serves one page.
 ///
 /// Sensitive fields are sealed into their columns (a field the record does not carry is
 /// sealed as `null`), a member's keyed person index is written beside them, and the history
@@ -156,7 +158,9 @@ private struct PulledRecordWriter {
         }
         guard r.entity != .policyVersion else { return }
         try writeStamps(r, replacing: existed, db)
-        if existed, let id = r.changeSet,
+        // only received: no history row (half the writes of an initial sync)
+        guard existed else { return }
+        if let id = r.changeSet,
            try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM history WHERE record = ? AND changeSet = ?"), arguments: [r.record.uuidString, id.uuidString]) == true {
             return // this device's own change coming back: its history is already here
         }
@@ -165,7 +169,7 @@ private struct PulledRecordWriter {
         if let known = authors[author] { authorText = known } else { authorText = author.jsonValue.canonicalText; authors[author] = authorText }
         try db.cachedStatement(sql: """
             INSERT INTO history(entity, record, operation, changeSet, author, stamp, "values") VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [r.entity.rawValue, r.record.uuidString, existed ? (r.isVoided ? "void" : "update") : "create",
+            """).execute(arguments: [r.entity.rawValue, r.record.uuidString, r.isVoided ? "void" : "update",
                                      (r.changeSet ?? UUID()).uuidString, authorText,
                                      (r.fields.values.map(\.stamp).max() ?? HLCStamp(wallMillis: 0, counter: 0, node: "server")).text,
                                      keys.seal(JSONValue.object(r.values).canonicalText, blob: .historyValues)])
@@ -186,9 +190,7 @@ private struct PulledRecordWriter {
         if replacing {
             try db.cachedStatement(sql: "DELETE FROM fieldStamp WHERE entity = ? AND record = ?").execute(arguments: [r.entity.rawValue, r.record.uuidString])
         }
-        var counts: [HLCStamp: Int] = [:]
-        for v in r.fields.values { counts[v.stamp, default: 0] += 1 }
-        guard let common = counts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key else { return }
+        guard let common = r.commonStamp else { return }
         let insert = try db.cachedStatement(sql: "INSERT INTO fieldStamp(entity, record, field, stamp) VALUES (?, ?, ?, ?)")
         try insert.execute(arguments: [r.entity.rawValue, r.record.uuidString, "*", common.text])
         for (name, version) in r.fields where version.stamp != common {

@@ -123,8 +123,13 @@ public struct SyncClient: Sendable {
         let device = try store.device()
         // the device's bundle keys are registered at login (§15.2); a locked store logs in without them
         let deviceKeys = try? store.bundleKeys().publicKeys
-        let response: LoginResponse = try await send("POST", server: server, path: "/v1/login", token: nil,
-                                                     body: LoginRequest(user: user, password: password, device: device.id, deviceKeys: deviceKeys))
+        let response: LoginResponse
+        do {
+            response = try await send("POST", server: server, path: "/v1/login", token: nil,
+                                      body: LoginRequest(user: user, password: password, device: device.id, deviceKeys: deviceKeys))
+        } catch let error as SyncError where error.code == "protocol-version" {
+            throw await explained(error, server: server)
+        }
         guard response.actor.user == device.user, response.actor.role == device.role, response.actor.org == device.org else {
             throw SyncError(code: "scope", message: "\(user) is a \(response.actor.role.rawValue) at \(response.actor.org), but this store is set up for a \(device.role.rawValue) at \(device.org): log in as the store's user")
         }
@@ -211,8 +216,29 @@ public struct SyncClient: Sendable {
     /// Rounds of pushing in one sync: the outbox, then what was re-made or may pass now.
     static let maxPushRounds = 4
 
+    /// A `protocol-version` refusal from a server older than this doudi says the older side is
+    /// this one ("update doudi"): ask the server what it speaks and say which side to update.
+    func explained(_ error: SyncError, server: String) async -> SyncError {
+        struct Health: Decodable { var protocolVersion: Int }
+        var quick = self
+        quick.configuration.attempts = 1
+        quick.configuration.timeoutSeconds = min(configuration.timeoutSeconds, 5)
+        guard let health: Health = try? await quick.send("GET", server: server, path: "/v1/health", token: nil, body: Optional<PushRequest>.none),
+              health.protocolVersion < DoudiSync.protocolVersion else { return error }
+        var explained = error
+        explained.message = "the server speaks protocol \(health.protocolVersion), older than this doudi's \(DoudiSync.protocolVersion): the district must update doudi-server first (\(error.message))"
+        return explained
+    }
+
     /// Pushes the outbox, then pulls to the end.
     public func sync(progress: @Sendable (Progress) -> Void = { _ in }) async throws -> Report {
+        do { return try await pushAndPull(progress: progress) } catch let error as SyncError where error.code == "protocol-version" {
+            guard let server = try? store.syncState()?.server else { throw error }
+            throw await explained(error, server: server)
+        }
+    }
+
+    private func pushAndPull(progress: @Sendable (Progress) -> Void) async throws -> Report {
         guard let state = try store.syncState(), let token = try store.loginToken() else {
             throw SyncError(code: "not-logged-in", message: "this store has not logged in: run `doudi login --server URL --user NAME` first")
         }
@@ -246,7 +272,7 @@ public struct SyncClient: Sendable {
         report.seconds.push = Self.seconds(since: pushStart)
         var cursor = try store.syncState()?.cursor ?? 0
         while true {
-            let path = "/v1/pull?after=\(cursor)&limit=\(configuration.pullLimit)&maxBytes=\(configuration.pullMaxBytes)"
+            let path = "/v1/pull?after=\(cursor)&limit=\(configuration.pullLimit)&maxBytes=\(configuration.pullMaxBytes)&protocolVersion=\(DoudiSync.protocolVersion)"
             let page: PullResponse
             do {
                 let fetchStart = DispatchTime.now().uptimeNanoseconds

@@ -87,6 +87,10 @@ struct BundleController {
         }
         let body: BundleRequest
         do throws(BundleError) { body = try BundleRequest(reading: payload) } catch { throw await refused(Self.refusal(error), org: device.org) }
+        // a laptop older than the oldest version answered gets no reply it could not read (§4)
+        do { try VersionProbe(protocolVersion: body.protocolVersion).check(oldest: sync.oldestProtocolVersion) } catch let error as ServerError {
+            throw await refused(ServerError(.bundleVersion, error.message), org: device.org)
+        }
         guard body.device == device.device else {
             throw await refused(ServerError(.bundleMalformed, "the bundle's payload names device \(body.device), its header \(device.device)"), org: device.org)
         }
@@ -119,7 +123,8 @@ struct BundleController {
         while true {
             let page: PullPageJSON
             do {
-                page = try await ledger.pull(scope: user.org, after: cursor, limit: sync.maxPullLimit, maxBytes: pageBytes)
+                page = try await ledger.pull(scope: user.org, after: cursor, limit: sync.maxPullLimit, maxBytes: pageBytes,
+                                             protocolVersion: body.protocolVersion)
             } catch let error as LedgerError where error.code == .badParameter && pages.isEmpty && !reset {
                 // the server was restored from a backup: the laptop starts again from 0, as a sync does (§9.1)
                 context.logger.notice("bundle cursor ahead of the server: the reply starts from 0", metadata: metadata.merging(["cursor": "\(body.cursor)"]) { $1 })
@@ -133,9 +138,10 @@ struct BundleController {
         }
         let units = try await store.orgUnits()
         let replyPayload = try BundleReply.payload(device: device.device, inReplyTo: header.id, acknowledgements: acknowledgements,
-                                                   fromCursor: fromCursor, pages: pages, orgUnits: units, reset: reset)
+                                                   fromCursor: fromCursor, pages: pages, orgUnits: units, reset: reset,
+                                                   protocolVersion: body.protocolVersion)
         let replyHeader = BundleHeader(kind: .reply, device: device.device, createdAt: clock.nowMillis(), inReplyTo: header.id,
-                                       signer: serverKeys.publicKeys.signing, recipient: keys.agreement)
+                                       signer: serverKeys.publicKeys.signing, recipient: keys.agreement, protocolVersion: body.protocolVersion)
         let reply: Data
         do throws(BundleError) {
             reply = try SealedBundle.seal(replyPayload, header: replyHeader, signedBy: serverKeys, to: try keys.agreementKey())

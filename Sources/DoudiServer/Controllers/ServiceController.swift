@@ -9,6 +9,8 @@ import Logging
 /// - `GET /v1/org-units` → ``OrgUnitList``
 struct ServiceController {
     let store: any ServerStore
+    /// `sync.oldestProtocolVersion`, told by `GET /v1/health`.
+    var oldestProtocolVersion: Int = readableProtocolVersions.lowerBound
     /// The org-unit list as JSON, kept for a minute: every laptop asks for it on every sync,
     /// and org units change only when a server starts with a new bootstrap file.
     let orgUnitsJSON = Cache<(json: Data, at: Date)>()
@@ -34,6 +36,7 @@ struct ServiceController {
             context.logger.error("health check failed", metadata: ["error.type": "\(type(of: error))"])
             throw ServerError(.unavailable, "the store cannot be read: see the server log")
         }
-        return try WireJSON.response(HealthResponse(status: "ok", protocolVersion: DoudiSync.protocolVersion, serverSequence: sequence))
+        return try WireJSON.response(HealthResponse(status: "ok", protocolVersion: DoudiSync.protocolVersion,
+                                                    oldestProtocolVersion: oldestProtocolVersion, serverSequence: sequence))
     }
 }

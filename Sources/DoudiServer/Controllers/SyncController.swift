@@ -83,7 +83,11 @@ struct SyncController {
         let after = try integer("after", default: 0, in: 0...Int64.max)
         let limit = try integer("limit", default: Int64(sync.defaultPullLimit), in: 1...Int64(sync.maxPullLimit))
         let maxBytes = try integer("maxBytes", default: Int64(sync.defaultPullBytes), in: 1024...Int64(sync.maxPullBytes))
-        let page = try await ledger.pull(scope: identity.actor.org, after: after, limit: Int(limit), maxBytes: Int(maxBytes))
+        // a client of version 2 or later says so; one that says nothing speaks version 1 (SPEC §9)
+        let version = try integer("protocolVersion", default: 1, in: 0...Int64(Int32.max))
+        try VersionProbe(protocolVersion: Int(version)).check(oldest: sync.oldestProtocolVersion)
+        let page = try await ledger.pull(scope: identity.actor.org, after: after, limit: Int(limit), maxBytes: Int(maxBytes),
+                                         protocolVersion: Int(version))
         context.logger.info("pull", metadata: ["after": "\(after)", "cursor": "\(page.cursor)", "records": "\(page.records)",
                                                "conflicts": "\(page.conflicts)", "hasMore": "\(page.hasMore)"])
         return try WireJSON.response(json: page.json, compressingFor: request)

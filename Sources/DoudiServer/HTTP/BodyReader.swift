@@ -9,6 +9,8 @@ import NIOCore
 /// else looks at them: a push through ``PushBody``, other messages then decoded with ``WireJSON``.
 struct BodyReader: Sendable {
     let maxBytes: Int
+    /// The oldest protocol version a login or push may speak (`sync.oldestProtocolVersion`).
+    var oldestProtocolVersion: Int = readableProtocolVersions.lowerBound
 
     /// The body's bytes.
     ///
@@ -71,7 +73,7 @@ struct BodyReader: Sendable {
             do { probe = try decoder.decode(VersionProbe.self, from: data) } catch let error as DecodingError {
                 throw ServerError(.malformedRequest, WireJSON.describe(error))
             }
-            try probe.check()
+            try probe.check(oldest: oldestProtocolVersion)
         }
         do {
             return try decoder.decode(T.self, from: data)
@@ -100,6 +102,7 @@ extension BodyReader {
             case .malformed: throw ServerError(.malformedRequest, error.message)
             }
         }
+        try VersionProbe(protocolVersion: body.protocolVersion).check(oldest: oldestProtocolVersion)
         return PushEnvelope(protocolVersion: body.protocolVersion, changeSets: body.changeSets.map(IncomingChangeSet.init))
     }
 
@@ -125,8 +128,8 @@ extension BodyReader {
             throw ServerError(.malformedRequest, "note: must be a string saying how the conflict was resolved")
         }
         guard let value = o["changeSet"], value != .null else { return (note, nil) }
-        if case .object(let c) = value, case .int(let version)? = c["protocolVersion"], version != Int64(DoudiSync.protocolVersion) {
-            throw ServerError(.protocolVersion, "protocol version \(version) is not spoken here (this server speaks \(DoudiSync.protocolVersion)): upgrade doudi")
+        if case .object(let c) = value, case .int(let version)? = c["protocolVersion"], !ProtocolVersionText.isReadable(version) {
+            throw ServerError(.protocolVersion, ProtocolVersionText.notSpoken(version))
         }
         do throws(WireError) {
             return (note, try ChangeSet(reading: value))
@@ -146,12 +149,13 @@ extension BodyReader {
 struct VersionProbe: Decodable {
     var protocolVersion: Int?
 
-    func check() throws {
-        guard let version = protocolVersion else {
-            throw ServerError(.protocolVersion, "the message has no protocolVersion: this server speaks protocol \(DoudiSync.protocolVersion); upgrade doudi")
-        }
-        guard version == DoudiSync.protocolVersion else {
-            throw ServerError(.protocolVersion, "protocol version \(version) is not spoken here (this server speaks \(DoudiSync.protocolVersion)): upgrade doudi")
+    /// Refuses a version outside `oldest`…``DoudiSync/protocolVersion``.
+    ///
+    /// - Throws: ``ServerError`` `protocol-version` saying which side to update.
+    func check(oldest: Int = readableProtocolVersions.lowerBound) throws {
+        guard let version = protocolVersion else { throw ServerError(.protocolVersion, ProtocolVersionText.missing) }
+        guard (oldest...DoudiSync.protocolVersion).contains(version) else {
+            throw ServerError(.protocolVersion, ProtocolVersionText.notSpoken(version, oldest: oldest))
         }
     }
 }

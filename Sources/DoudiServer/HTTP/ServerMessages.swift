@@ -8,11 +8,15 @@ import Foundation
 public struct HealthResponse: Hashable, Sendable, Codable {
     /// `ok`.
     public var status: String
+    /// The newest protocol version the server speaks.
     public var protocolVersion: Int
+    /// The oldest it still answers (`sync.oldestProtocolVersion`); absent from servers of version 1.
+    public var oldestProtocolVersion: Int?
     /// The highest server sequence: how far the store has come.
     public var serverSequence: Int64
-    public init(status: String, protocolVersion: Int, serverSequence: Int64) {
-        self.status = status; self.protocolVersion = protocolVersion; self.serverSequence = serverSequence
+    public init(status: String, protocolVersion: Int, oldestProtocolVersion: Int? = nil, serverSequence: Int64) {
+        self.status = status; self.protocolVersion = protocolVersion; self.oldestProtocolVersion = oldestProtocolVersion
+        self.serverSequence = serverSequence
     }
 }
 
@@ -80,9 +84,8 @@ enum IncomingChangeSet {
     /// another version, `validation` otherwise.
     var rejection: (code: String, message: String)? {
         guard case .unreadable(_, let version, let problem) = self else { return nil }
-        if let version, version != DoudiSync.protocolVersion {
-            return (ServerError.Code.protocolVersion.rawValue,
-                    "protocol version \(version) is not spoken here (this server speaks \(DoudiSync.protocolVersion)): upgrade doudi")
+        if let version, !readableProtocolVersions.contains(version) {
+            return (ServerError.Code.protocolVersion.rawValue, ProtocolVersionText.notSpoken(version))
         }
         return (MergeRejection.Code.validation.rawValue, "the change set cannot be read: \(problem)")
     }

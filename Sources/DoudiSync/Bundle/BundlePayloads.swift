@@ -5,28 +5,30 @@ import Foundation
 /// laptop's device id and pull cursor beside its change sets, so the server can cut the reply
 /// to what the laptop lacks.
 ///
-/// `{"changeSets": [...], "cursor": 120, "device": "dev-…", "protocolVersion": 1}`
+/// `{"changeSets": [...], "cursor": 120, "device": "dev-…", "protocolVersion": 2}`
 public struct BundleRequest: Sendable {
     public var device: String
+    /// The version the laptop speaks: its reply's pages are of that version's form.
+    public var protocolVersion: Int
     /// The laptop's pull cursor when it made the bundle.
     public var cursor: Int64
     /// The change sets, as a push reads them: one that cannot be read is rejected alone.
     public var changeSets: [PushBody.Entry]
 
     /// The payload's bytes for `changeSets` of `device` at `cursor` (canonical JSON).
-    public static func payload(device: String, cursor: Int64, changeSets: [ChangeSet]) -> Data {
-        payload(device: device, cursor: cursor, changeSetTexts: changeSets.map(\.jsonValue.canonicalText))
+    public static func payload(device: String, cursor: Int64, changeSets: [ChangeSet], protocolVersion: Int = DoudiSync.protocolVersion) -> Data {
+        payload(device: device, cursor: cursor, changeSetTexts: changeSets.map(\.jsonValue.canonicalText), protocolVersion: protocolVersion)
     }
 
     /// The same from the change sets' canonical texts, written once by a caller that measured
     /// them (``JSONValue/canonicalText`` of ``ChangeSet/jsonValue``): members in canonical order.
-    public static func payload(device: String, cursor: Int64, changeSetTexts: [String]) -> Data {
+    public static func payload(device: String, cursor: Int64, changeSetTexts: [String], protocolVersion: Int = DoudiSync.protocolVersion) -> Data {
         var out = Data(#"{"changeSets":["#.utf8)
         for (i, text) in changeSetTexts.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             out.append(contentsOf: text.utf8)
         }
-        out.append(contentsOf: #"],"cursor":\#(cursor),"device":\#(JSONValue.string(device).canonicalText),"protocolVersion":\#(DoudiSync.protocolVersion)}"#.utf8)
+        out.append(contentsOf: #"],"cursor":\#(cursor),"device":\#(JSONValue.string(device).canonicalText),"protocolVersion":\#(protocolVersion)}"#.utf8)
         return out
     }
 
@@ -43,6 +45,7 @@ public struct BundleRequest: Sendable {
         guard case .string(let device)? = o["device"], !device.isEmpty else { throw BundleError(.malformed, "the bundle's payload names no device") }
         guard case .int(let cursor)? = o["cursor"], cursor >= 0 else { throw BundleError(.malformed, "the bundle's payload has no cursor (a whole number, 0 or more)") }
         self.device = device
+        self.protocolVersion = body.protocolVersion
         self.cursor = cursor
         self.changeSets = body.changeSets
     }
@@ -68,18 +71,22 @@ public struct BundleReply: Sendable {
     /// The request's cursor was ahead of the server (restored from a backup): the pages start
     /// from 0 and the laptop takes them from there, as a sync does (§9.1).
     public var reset: Bool
+    /// The version the reply speaks: that of its request (its pages are of that version's form).
+    public var protocolVersion: Int
 
     public init(device: String, inReplyTo: UUID, acknowledgements: [Acknowledgement], fromCursor: Int64, pages: [PullResponse],
-                cursor: Int64, hasMore: Bool, orgUnits: [OrgUnit], reset: Bool = false) {
+                cursor: Int64, hasMore: Bool, orgUnits: [OrgUnit], reset: Bool = false, protocolVersion: Int = DoudiSync.protocolVersion) {
         self.device = device; self.inReplyTo = inReplyTo; self.acknowledgements = acknowledgements; self.fromCursor = fromCursor
         self.pages = pages; self.cursor = cursor; self.hasMore = hasMore; self.orgUnits = orgUnits; self.reset = reset
+        self.protocolVersion = protocolVersion
     }
 
     /// The payload's bytes, the pages as the ledger wrote them (``PullPageJSON``).
     ///
     /// - Throws: what `JSONEncoder` throws for the acknowledgements or org units.
     public static func payload(device: String, inReplyTo: UUID, acknowledgements: [Acknowledgement], fromCursor: Int64,
-                               pages: [PullPageJSON], orgUnits: [OrgUnit], reset: Bool = false) throws -> Data {
+                               pages: [PullPageJSON], orgUnits: [OrgUnit], reset: Bool = false,
+                               protocolVersion: Int = DoudiSync.protocolVersion) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var out = Data(#"{"acknowledgements":"#.utf8)
@@ -94,7 +101,7 @@ public struct BundleReply: Sendable {
             out.append(page.json)
         }
         // `reset` only when true: a reply without it reads as before
-        out.append(contentsOf: #"],"protocolVersion":\#(DoudiSync.protocolVersion)\#(reset ? #","reset":true"# : "")}"#.utf8)
+        out.append(contentsOf: #"],"protocolVersion":\#(protocolVersion)\#(reset ? #","reset":true"# : "")}"#.utf8)
         return out
     }
 
@@ -105,9 +112,7 @@ public struct BundleReply: Sendable {
     public init(reading data: Data) throws(BundleError) {
         guard case .object(let o)? = try? JSONValue.parse(data) else { throw BundleError(.malformed, "the reply's payload is not JSON Doudi reads") }
         guard case .int(let version)? = o["protocolVersion"] else { throw BundleError(.malformed, "the reply's payload has no protocolVersion") }
-        guard version == Int64(DoudiSync.protocolVersion) else {
-            throw BundleError(.version, "the reply speaks protocol \(version), this doudi \(DoudiSync.protocolVersion): update doudi")
-        }
+        guard ProtocolVersionText.isReadable(version) else { throw BundleError(.version, "the reply is of \(ProtocolVersionText.notSpoken(version))") }
         guard case .string(let device)? = o["device"], case .string(let answered)? = o["inReplyTo"], let inReplyTo = UUID(uuidString: answered),
               case .int(let fromCursor)? = o["fromCursor"], case .int(let cursor)? = o["cursor"], case .bool(let hasMore)? = o["hasMore"],
               case .array(let pages)? = o["pages"], let acks = o["acknowledgements"], let units = o["orgUnits"] else {
@@ -137,7 +142,7 @@ public struct BundleReply: Sendable {
             reset = flag
         }
         self.init(device: device, inReplyTo: inReplyTo, acknowledgements: acknowledgements, fromCursor: fromCursor, pages: read,
-                  cursor: cursor, hasMore: hasMore, orgUnits: orgUnits, reset: reset)
+                  cursor: cursor, hasMore: hasMore, orgUnits: orgUnits, reset: reset, protocolVersion: Int(version))
     }
 }
 

@@ -171,14 +171,16 @@ public struct StoredRecordRow: Hashable, Sendable {
     public var fundTown: OrgCode?
     public var voided: Bool
     public var serverSequence: Int64
-    /// The ``RecordVersion`` as canonical JSON: what a pull sends.
+    /// The ``RecordVersion`` as canonical JSON in protocol 2's form (``RecordVersion/compactJSONValue``):
+    /// what a version-2 pull sends as it is. Rows stored before version 2 hold version 1's form;
+    /// ``StoredJSON/recordBody(_:forProtocol:)`` gives either form from either.
     public var body: String
 
     /// The row for a record version (its columns derived from its fields).
     public init(_ version: RecordVersion) {
         entity = version.entity; id = version.record; village = version.village; household = version.household
         voided = version.isVoided; serverSequence = version.serverSequence
-        body = version.jsonValue.canonicalText
+        body = version.compactJSONValue.canonicalText
         personKey = Self.personKey(of: version)
         fundTown = Self.fundTown(of: version)
     }

@@ -25,3 +25,30 @@ public enum StoredJSON {
         }
     }
 }
+
+extension StoredJSON {
+    /// A stored record body in the form a pull page of `version` carries: as stored when it is
+    /// already of that form, else read and written again (rows stored before protocol 2 are of
+    /// version 1's form; a version-1 client reads version 1's).
+    ///
+    /// - Throws: ``LedgerError`` `store-damaged` when the body cannot be read.
+    public static func recordBody(_ body: String, forProtocol version: Int) throws -> String {
+        let compact = isCompact(body)
+        if compact == (version >= 2) { return body }
+        return try record(body).jsonValue(forProtocol: version).canonicalText
+    }
+
+    /// Whether a stored record body is of protocol 2's form, without reading it whole.
+    ///
+    /// Canonical JSON sorts the members: before `entity` come only `author` (whose members are
+    /// strings) and `changeSet`, so the first `"entity":"` is the record's own, and version 1's
+    /// `"fields"` member follows it at once. A quote inside a string is escaped, so the pattern
+    /// cannot start inside a value.
+    static func isCompact(_ body: String) -> Bool {
+        let bytes = body.utf8
+        let key = Array(#""entity":""#.utf8), fields = Array(#","fields":"#.utf8)
+        guard let start = bytes.firstRange(of: key) else { return true }
+        guard let close = bytes[start.upperBound...].firstIndex(of: UInt8(ascii: "\"")) else { return true }
+        return !bytes[bytes.index(after: close)...].starts(with: fields)
+    }
+}

@@ -20,8 +20,11 @@ extension SyncLedger {
     /// sequence taken; when nothing more is waiting it is the scope's current sequence, so
     /// the next pull starts where this one ended.
     ///
+    /// A page of protocol 2 (``RecordVersion/compactJSONValue``, and `"protocolVersion": 2`)
+    /// unless `version` is 1; rows stored in the other form are written again on the way out.
+    ///
     /// - Throws: ``LedgerError`` `bad-parameter` for a cursor ahead of the server.
-    public func pull(scope: OrgCode, after: Int64, limit: Int, maxBytes: Int) async throws -> PullPageJSON {
+    public func pull(scope: OrgCode, after: Int64, limit: Int, maxBytes: Int, protocolVersion version: Int = protocolVersion) async throws -> PullPageJSON {
         let page = try await pullPage(scope: scope, after: after, limit: limit, maxBytes: maxBytes)
         var out = Data()
         out.reserveCapacity(page.bytes + 64)
@@ -36,8 +39,10 @@ extension SyncLedger {
         out.append(contentsOf: #"{"conflicts":"#.utf8)
         // a conflict shows the reader only what lies in their scope
         try append(page.conflicts) { try StoredJSON.conflictBody($0.body, within: scope) }
-        out.append(contentsOf: #","cursor":\#(page.cursor),"hasMore":\#(page.hasMore),"records":"#.utf8)
-        append(page.records) { $0.body }
+        out.append(contentsOf: #","cursor":\#(page.cursor),"hasMore":\#(page.hasMore),"#.utf8)
+        if version >= 2 { out.append(contentsOf: #""protocolVersion":\#(version),"#.utf8) }
+        out.append(contentsOf: #""records":"#.utf8)
+        try append(page.records) { try StoredJSON.recordBody($0.body, forProtocol: version) }
         out.append(UInt8(ascii: "}"))
         return PullPageJSON(json: out, records: page.records.count, conflicts: page.conflicts.count, cursor: page.cursor, hasMore: page.hasMore)
     }

@@ -24,8 +24,8 @@ public struct MergeEngine: Sendable {
     /// - Throws: ``MergeRejection`` with a protocol code; the caller writes nothing then.
     public func merge(_ changeSet: ChangeSet, by actor: Actor, state: some MergeState, now: Int64,
                       makeID: @escaping () -> UUID) throws(MergeRejection) -> MergeOutcome {
-        guard changeSet.protocolVersion == DoudiSync.protocolVersion else {
-            throw MergeRejection(.protocolVersion, "protocol version \(changeSet.protocolVersion) is not spoken here (\(DoudiSync.protocolVersion)): upgrade doudi")
+        guard readableProtocolVersions.contains(changeSet.protocolVersion) else {
+            throw MergeRejection(.protocolVersion, ProtocolVersionText.notSpoken(changeSet.protocolVersion))
         }
         guard changeSet.author == actor else {
             throw MergeRejection(.scope, "the change set says it was made by \(changeSet.author.user) (\(changeSet.author.role.rawValue) at \(changeSet.author.org)) but the token is \(actor.user)'s (\(actor.role.rawValue) at \(actor.org))")
