@@ -12,7 +12,7 @@ struct HouseholdListCommand: ParsableCommand {
         )
     }
 
-    @Option(help: ArgumentHelp("按姓名查找 Only households with a member whose name contains this.", valueName: "name"))
+    @Option(help: ArgumentHelp("查找 Only households with a member found by this: part of a name (秀英), the initials of a name's pinyin (zxy), or the last four characters of an ID number (012X).", valueName: "text"))
     var search: String?
 
     @Flag(help: "包括已注销 Include voided households.")
@@ -40,7 +40,7 @@ struct HouseholdListCommand: ParsableCommand {
                 return
             }
             guard !households.isEmpty else {
-                print(search.map { "没有成员姓名含“\($0)”的家庭 No household has a member named like \($0) (add --all to include voided households)." }
+                print(search.map { "没有找到“\($0)”的家庭 No household has a member found by \($0): part of a name, pinyin initials or the last four characters of an ID number (add --all to include voided households)." }
                       ?? "还没有家庭 No households yet: add one with `doudi household add` or import a ledger with `doudi import --csv FILE`.")
                 return
             }

@@ -81,6 +81,16 @@ do {
     FileHandle.standardError.write(Data("doudi-bench: error: \(error)\n".utf8))
     exit(1)
 }
+// a run of some sections (--only) keeps the other sections' target rows already written, by target
+if only != nil, let writeTo, let doc = try? String(contentsOfFile: writeTo, encoding: .utf8),
+   let a = doc.range(of: "<!-- bench:targets -->"), let b = doc.range(of: "<!-- /bench:targets -->"), a.upperBound <= b.lowerBound {
+    func target(_ row: String) -> String { row.split(separator: "|").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? row }
+    let measured = Dictionary(targets.map { (target($0), $0) }, uniquingKeysWith: { _, last in last })
+    let old = doc[a.upperBound..<b.lowerBound].split(separator: "\n").map(String.init)
+        .filter { $0.hasPrefix("| ") && !$0.hasPrefix("| target |") }
+    let merged = old.map { measured[target($0)] ?? $0 }
+    targets = merged + targets.filter { !Set(old.map(target)).contains(target($0)) }
+}
 if !targets.isEmpty {
     let machine = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
         .first { $0.hasPrefix("model name") }.map { String($0.split(separator: ":").last ?? "").trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"

@@ -26,7 +26,9 @@ extension FieldStore {
         guard let keyring = try keyring() else {
             throw FieldError(.notInitialised, "this store has no password yet: run `doudi unlock` to set one and encrypt its records")
         }
-        return unlocked(with: try keyring.unwrap(password: password))
+        let store = unlocked(with: try keyring.unwrap(password: password))
+        store.fillSearchTails()
+        return store
     }
 
     /// Unlocks the store with a data key kept from an earlier unlock (the key cache), if it is
@@ -35,7 +37,9 @@ extension FieldStore {
     /// - Returns: this store unlocked, or nil when the key is not this store's.
     public func unlock(dataKey: SymmetricKey) throws -> FieldStore? {
         guard let keyring = try keyring(), let keys = try? StoreKeys(dataKey: dataKey), keys.check == keyring.keyCheck else { return nil }
-        return unlocked(with: keys)
+        let store = unlocked(with: keys)
+        store.fillSearchTails()
+        return store
     }
 
     /// Gives the store its password: a new random data key, wrapped under `password`; then

@@ -113,6 +113,14 @@ public struct StoreKeys: @unchecked Sendable {
         Self.hex(HMAC<SHA256>.authenticationCode(for: Data(ResidentID.personKey(residentID).utf8), using: indexKey))
     }
 
+    /// The keyed search key of a resident ID number's last four characters (as listings show
+    /// them, `x` upper-cased): HMAC-SHA256 under the index key, in hex, so that a member is found
+    /// by them (``FieldDatabase/searchKeys(name:idTail:)``) and the file holds none of its digits.
+    public func searchTail(_ residentID: String) -> String {
+        let tail = String(ResidentID.personKey(residentID).suffix(4))
+        return Self.hex(HMAC<SHA256>.authenticationCode(for: Data("tail:\(tail)".utf8), using: indexKey))
+    }
+
     // MARK: - Sealing
 
     func seal(_ plaintext: Data, bucket: Int, context: String) -> String {

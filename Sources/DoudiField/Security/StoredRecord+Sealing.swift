@@ -57,6 +57,7 @@ extension StoredRecord {
         }
         if let number = record.residentIDForIndex {
             container[PersonIndex.column] = keys.personIndex(number)
+            container[FieldDatabase.idTailColumn] = keys.searchTail(number)
         }
     }
 }

@@ -40,6 +40,7 @@ public struct FieldDatabase: Sendable {
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
             // deleted content is overwritten with zeros, not left in free pages (LAPTOP-SECURITY.md)
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            registerSearchFunctions(db)
         }
         var database = try FieldDatabase(DatabasePool(path: path, configuration: config))
         if !tightened.isEmpty {
@@ -53,6 +54,7 @@ public struct FieldDatabase: Sendable {
     public static func inMemory() throws -> FieldDatabase {
         var config = Configuration()
         config.foreignKeysEnabled = true
+        config.prepareDatabase { db in registerSearchFunctions(db) }
         var database = try FieldDatabase(DatabaseQueue(configuration: config))
         database.memoryKeys = .random()
         return database
@@ -296,6 +298,7 @@ public struct FieldDatabase: Sendable {
         registerStopPaymentMigration(&migrator)
         registerBankReturnMigration(&migrator)
         registerBundleMigration(&migrator)
+        registerSearchMigration(&migrator)
         return migrator
     }
 }

@@ -56,12 +56,14 @@ public struct OutboxEntry: Hashable, Sendable, Codable {
 }
 
 extension FieldStore {
-    /// Lists households, optionally those with a member whose name contains `name`,
-    /// ordered by village and address.
+    /// Lists households, ordered by village and address: all of them, or those with a member
+    /// found by `search` (``HouseholdSearch``): part of a name (秀英), the initials of a name's
+    /// pinyin (`zxy`, from the start), or the last four characters of an ID number (`0123`,
+    /// `012X`), each through an index (`memberSearch`).
     ///
     /// - Throws: ``FieldError/locked`` when there are households and the store is locked (the
-    ///   head's masked ID number is read from its sealed value).
-    public func households(matching name: String? = nil, includeVoided: Bool = false, limit: Int = 200, offset: Int = 0) throws -> [HouseholdSummary] {
+    ///   head's masked ID number is read from its sealed value, and an ID tail is keyed).
+    public func households(matching search: String? = nil, includeVoided: Bool = false, limit: Int = 200, offset: Int = 0) throws -> [HouseholdSummary] {
         try database.writer.read { db in
             var sql = """
                 SELECT h.id, h.village, h.address, h.categories, h.status,
@@ -74,10 +76,10 @@ extension FieldStore {
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if !includeVoided { conditions.append("h.voidReason IS NULL") }
-            if let name, !name.isEmpty {
-                conditions.append("h.id IN (SELECT household FROM member WHERE name LIKE ? ESCAPE '\\' AND voidReason IS NULL)")
-                let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-                _ = arguments.append(contentsOf: ["%\(escaped)%"])
+            if let search, let query = HouseholdSearch(search) {
+                let (condition, values) = try query.condition(keys: keys)
+                conditions.append(condition)
+                _ = arguments.append(contentsOf: StatementArguments(values))
             }
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             sql += " ORDER BY h.village, h.address LIMIT ? OFFSET ?"

@@ -88,6 +88,8 @@ private struct PulledRecordWriter {
         var sealed: [(index: Int, field: SealedField)]
         /// Index of the person-index column (members).
         var personIndex: Int?
+        /// Index of the ID-tail search column (members).
+        var idTail: Int?
     }
 
     let keys: StoreKeys
@@ -107,7 +109,8 @@ private struct PulledRecordWriter {
             columns: columns, keyColumn: key, keyIndex: columns.firstIndex(of: key) ?? 0,
             insert: "INSERT OR IGNORE INTO \"\(table)\"(\(quoted.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))",
             update: "UPDATE \"\(table)\" SET \(quoted.map { "\($0) = ?" }.joined(separator: ", ")) WHERE \(key) = ?",
-            sealed: sealed, personIndex: entity == .member ? columns.firstIndex(of: PersonIndex.column) : nil)
+            sealed: sealed, personIndex: entity == .member ? columns.firstIndex(of: PersonIndex.column) : nil,
+            idTail: entity == .member ? columns.firstIndex(of: FieldDatabase.idTailColumn) : nil)
         shapes[table] = shape
         return shape
     }
@@ -122,15 +125,17 @@ private struct PulledRecordWriter {
             used += 1
             values.append(field.value.columnValue)
         }
-        // the person index is the store's column, not a field: a record naming it is refused
-        guard used == r.fields.count, r.fields[PersonIndex.column] == nil else {
-            let unknown = Set(r.fields.keys).subtracting(shape.columns).union(r.fields[PersonIndex.column] == nil ? [] : [PersonIndex.column]).sorted()
+        // the person index and the ID tail are the store's columns, not fields: a record naming one is refused
+        let storeColumns = [PersonIndex.column, FieldDatabase.idTailColumn].filter { r.fields[$0] != nil }
+        guard used == r.fields.count, storeColumns.isEmpty else {
+            let unknown = Set(r.fields.keys).subtracting(shape.columns).union(storeColumns).sorted()
             throw FieldError(.validation, "\(r.entity.rawValue) \(r.record) from the server cannot be read: \(unknown.joined(separator: ", ")) not known here; update doudi")
         }
         var personIndex: String?
         if let index = shape.personIndex, case .string(let number) = r.fields["residentID"]?.value ?? .null {
             personIndex = keys.personIndex(number)
             values[index] = personIndex.databaseValue
+            if let tail = shape.idTail { values[tail] = keys.searchTail(number).databaseValue }
         }
         for (index, field) in shape.sealed {
             values[index] = keys.seal(r.fields[field.name]?.value ?? .null, field: field).databaseValue

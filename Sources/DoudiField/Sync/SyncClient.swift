@@ -238,130 +238,103 @@ public struct SyncClient: Sendable {
         }
     }
 
+    /// Carries out what ``SyncMachine`` decides, step by step: requests to the server (each
+    /// sent once: the machine retries), steps in the store, waits; and feeds back what happened.
     private func pushAndPull(progress: @Sendable (Progress) -> Void) async throws -> Report {
         guard let state = try store.syncState(), let token = try store.loginToken() else {
             throw SyncError(code: "not-logged-in", message: "this store has not logged in: run `doudi login --server URL --user NAME` first")
         }
-        var report = Report()
-        let pushStart = DispatchTime.now().uptimeNanoseconds
-        if try store.pendingRestoration() != nil {
-            report.restored = try await rebaseRestored(server: state.server, token: token)
-        }
-        await registerBundleKeysIfNeeded(server: state.server, token: token)
-        progress(.started(pending: try store.outboxCounts().pending, cursor: state.cursor,
-                          serverSequence: await serverSequence(server: state.server)))
-        // what is pending now is pushed now; change sets re-made with a new number, and those
-        // refused retryably while others passed, go again in a further round of the same sync
-        var pushed = Set<UUID>()
-        var total = 0
-        for round in 1...Self.maxPushRounds {
-            let pending = try store.pendingChangeSets(limit: Int.max)
-            if pending.isEmpty { break }
-            total = max(total, pushed.count + pending.filter { !pushed.contains($0.id) }.count)
-            var tally = RoundTally()
-            for start in stride(from: 0, to: pending.count, by: max(1, configuration.pushBatch)) {
-                let batch = Array(pending[start..<min(start + configuration.pushBatch, pending.count)])
-                try await push(batch, server: state.server, token: token, countRetry: round == 1, report: &report, tally: &tally)
-                pushed.formUnion(batch.map(\.id))
-                progress(.pushed(done: pushed.count, of: total))
-            }
-            report.pushed = pushed.count
-            guard tally.rebased > 0 || (tally.retrying > 0 && tally.accepted > 0) else { break }
-        }
-        report.retrying = report.retrying.filter { r in !report.rejected.contains { $0.changeSet == r.changeSet } }
-        report.seconds.push = Self.seconds(since: pushStart)
-        var cursor = try store.syncState()?.cursor ?? 0
+        var machine = SyncMachine(limits: .init(pushBatch: configuration.pushBatch, attempts: max(1, configuration.attempts),
+                                                backoffMillis: configuration.backoffMillis, maxPushRounds: Self.maxPushRounds))
+        var once = self
+        once.configuration.attempts = 1
+        var seconds = Phases(), bytes = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        var pulling = false
+        var step = machine.next(.begin(restoring: try store.pendingRestoration() != nil, cursor: state.cursor,
+                                       pending: try store.outboxCounts().pending))
         while true {
-            let path = "/v1/pull?after=\(cursor)&limit=\(configuration.pullLimit)&maxBytes=\(configuration.pullMaxBytes)&protocolVersion=\(DoudiSync.protocolVersion)"
-            let page: PullResponse
-            do {
-                let fetchStart = DispatchTime.now().uptimeNanoseconds
-                let (data, wireBytes) = try await sendData("GET", server: state.server, path: path, token: token, body: Optional<PushRequest>.none)
-                let decodeStart = DispatchTime.now().uptimeNanoseconds
-                report.seconds.fetch += Self.seconds(since: fetchStart, until: decodeStart)
-                do { page = try PullResponse(wire: data) } catch {
-                    throw SyncError(code: "protocol", message: "the server's answer to \(path) cannot be read: \(error)")
+            if let update = step.progress { progress(update) }
+            let event: SyncMachine.Event
+            switch step.instruction {
+            case .send(let request):
+                if case .pull = request, !pulling {
+                    pulling = true
+                    seconds.push = Self.seconds(since: start)
                 }
-                report.seconds.decode += Self.seconds(since: decodeStart)
-                report.pulledBytes += wireBytes
-            } catch let error as SyncError where error.status == 400 && cursor > 0 && error.message.contains("ahead of this server") {
-                // the server was restored from a backup: pull everything again
+                do { event = try await once.perform(request, server: state.server, token: token, seconds: &seconds, bytes: &bytes) } catch let error as SyncError {
+                    event = .failed(error)
+                }
+            case .readOutbox:
+                event = .outbox(try store.pendingChangeSets(limit: Int.max))
+            case .record(_, let answer, let countRetry):
+                event = .recorded(try store.record(answer.acknowledgements, countRetry: countRetry))
+            case .apply(let page):
+                let applyStart = DispatchTime.now().uptimeNanoseconds
+                try store.apply(page)
+                seconds.apply += Self.seconds(since: applyStart)
+                event = .applied
+            case .resetCursor:
                 try store.resetCursor()
-                cursor = 0
-                continue
+                event = .cursorReset
+            case .saveOrgUnits(let units):
+                // names and populations for rolls, ledgers and the reserve fund (§3.6.5)
+                try store.saveOrgUnits(units)
+                event = .saved
+            case .wait(let millis):
+                try await Task.sleep(nanoseconds: millis * 1_000_000)
+                event = .waited
+            case .finish(var report):
+                report.seconds = seconds
+                report.pulledBytes = bytes
+                try store.markSynced()
+                return report
+            case .fail(let error):
+                throw error
             }
-            let applyStart = DispatchTime.now().uptimeNanoseconds
-            try store.apply(page)
-            report.seconds.apply += Self.seconds(since: applyStart)
-            report.pulledRecords += page.records.count
-            report.pulledConflicts += page.conflicts.count
-            cursor = page.cursor
-            progress(.pulled(records: report.pulledRecords, cursor: cursor))
-            if !page.hasMore { break }
+            step = machine.next(event)
         }
-        report.cursor = cursor
-        // names and populations for rolls, ledgers and the reserve fund (§3.6.5)
-        let units: OrgUnitList = try await send("GET", server: state.server, path: "/v1/org-units", token: token, body: Optional<PushRequest>.none)
-        try store.saveOrgUnits(units.units)
-        try store.markSynced()
-        return report
+    }
+
+    /// One request of the sync, sent once, and what it answered.
+    ///
+    /// - Throws: ``SyncError`` when it failed (the machine decides whether to try again).
+    private func perform(_ request: SyncMachine.Request, server: String, token: String,
+                         seconds: inout Phases, bytes: inout Int) async throws -> SyncMachine.Event {
+        switch request {
+        case .rebaseRestored:
+            return .rebased(try await rebaseRestored(server: server, token: token))
+        case .registerKeys:
+            await registerBundleKeysIfNeeded(server: server, token: token)
+            return .registered
+        case .serverSequence:
+            return .serverSequence(await serverSequence(server: server))
+        case .push(let batch):
+            let waitStart = DispatchTime.now().uptimeNanoseconds
+            defer { seconds.pushWait += Self.seconds(since: waitStart) }
+            return .pushed(try await send("POST", server: server, path: "/v1/push", token: token, body: PushRequest(changeSets: batch)))
+        case .pull(let cursor):
+            let path = "/v1/pull?after=\(cursor)&limit=\(configuration.pullLimit)&maxBytes=\(configuration.pullMaxBytes)&protocolVersion=\(DoudiSync.protocolVersion)"
+            let fetchStart = DispatchTime.now().uptimeNanoseconds
+            let (data, wireBytes) = try await sendData("GET", server: server, path: path, token: token, body: Optional<PushRequest>.none)
+            let decodeStart = DispatchTime.now().uptimeNanoseconds
+            seconds.fetch += Self.seconds(since: fetchStart, until: decodeStart)
+            let page: PullResponse
+            do { page = try PullResponse(wire: data) } catch {
+                throw SyncError(code: "protocol", message: "the server's answer to \(path) cannot be read: \(error)")
+            }
+            seconds.decode += Self.seconds(since: decodeStart)
+            bytes += wireBytes
+            return .pulled(page)
+        case .orgUnits:
+            let units: OrgUnitList = try await send("GET", server: server, path: "/v1/org-units", token: token, body: Optional<PushRequest>.none)
+            return .orgUnits(units.units)
+        }
     }
 
     /// What one round of pushing did.
-    struct RoundTally {
+    struct RoundTally: Sendable, Hashable {
         var accepted = 0, retrying = 0, rebased = 0
-    }
-
-    /// Pushes one batch and records its acknowledgements. A batch the server refuses whole for
-    /// its content (400, 413: an older server refuses a push for one bad change set) is split in
-    /// halves, each pushed on its own, down to the change set it cannot take: that one is set
-    /// aside with the server's answer, and the others flow.
-    private func push(_ batch: [ChangeSet], server: String, token: String, countRetry: Bool,
-                      report: inout Report, tally: inout RoundTally) async throws {
-        let response: PushResponse
-        do {
-            let waitStart = DispatchTime.now().uptimeNanoseconds
-            defer { report.seconds.pushWait += Self.seconds(since: waitStart) }
-            response = try await send("POST", server: server, path: "/v1/push", token: token, body: PushRequest(changeSets: batch))
-        } catch let error as SyncError where Self.refusesContent(error) {
-            guard batch.count == 1 else {
-                let half = batch.count / 2
-                try await push(Array(batch[..<half]), server: server, token: token, countRetry: countRetry, report: &report, tally: &tally)
-                try await push(Array(batch[half...]), server: server, token: token, countRetry: countRetry, report: &report, tally: &tally)
-                return
-            }
-            let status = error.status.map { "HTTP \($0)" } ?? "refused"
-            response = PushResponse(acknowledgements: [Acknowledgement(
-                changeSet: batch[0].id, status: .rejected, code: error.code,
-                message: "the server refuses any push holding this change set (\(status)): \(error.message)")])
-        }
-        guard Set(response.acknowledgements.map(\.changeSet)) == Set(batch.map(\.id)) else {
-            throw SyncError(code: "protocol", message: "the server did not acknowledge every change set sent; nothing was marked, sync again")
-        }
-        let outcome = try store.record(response.acknowledgements, countRetry: countRetry)
-        let sent = Dictionary(batch.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        for ack in response.acknowledgements {
-            switch ack.status {
-            case .accepted: report.accepted += 1; tally.accepted += 1
-            case .acceptedWithConflicts: report.acceptedWithConflicts += 1; tally.accepted += 1
-            case .rejected: break
-            }
-        }
-        for item in outcome.setAside {
-            report.rejected.append(Rejected(changeSet: item.id, sequence: sent[item.id]?.sequence ?? 0, action: sent[item.id]?.action ?? "?",
-                                            code: item.code, message: item.message))
-        }
-        for id in outcome.retrying {
-            guard let ack = response.acknowledgements.first(where: { $0.changeSet == id }) else { continue }
-            report.retrying.removeAll { $0.changeSet == id }
-            report.retrying.append(Rejected(changeSet: id, sequence: sent[id]?.sequence ?? 0, action: sent[id]?.action ?? "?",
-                                            code: ack.code ?? "rejected", message: ack.message ?? ""))
-            tally.retrying += 1
-        }
-        for (from, to) in outcome.rebased {
-            report.rebased.append(Rebased(from: from, fromSequence: sent[from]?.sequence ?? 0, to: to.id, toSequence: to.sequence, action: to.action))
-            tally.rebased += 1
-        }
     }
 
     /// A whole push refused for what it holds (not for who sent it or the protocol spoken):
