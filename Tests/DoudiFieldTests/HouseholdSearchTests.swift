@@ -49,6 +49,17 @@ struct HouseholdSearchTests {
         #expect(keys.count == 6 && !keys.contains { $0.contains(tail) })
     }
 
+    @Test("A name with a space is found without it; a name in Latin letters by a part of it as well as by initials")
+    func spacesAndLatin() throws {
+        let f = try S()
+        let people = try Self.registered(f, ["阿依 古丽", "Ali Khan", "安丽"])
+        let ayi = people["阿依 古丽"]!.household.id, ali = people["Ali Khan"]!.household.id
+        #expect(try found(f, "依古丽") == [ayi] && found(f, "阿依 古丽") == [ayi] && found(f, "依古") == [ayi])
+        #expect(try found(f, "khan") == [ali] && found(f, "li") == [ali])
+        // initials: 安丽 is al, Ali Khan is alikhan (its letters)
+        #expect(try found(f, "al") == [ali, people["安丽"]!.household.id])
+    }
+
     @Test("An edited name is found by its new name only; a voided member not at all; a pulled member like a registered one")
     func followsWrites() throws {
         let f = try S()

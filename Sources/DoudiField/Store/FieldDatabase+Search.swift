@@ -1,4 +1,5 @@
 import DoudiModel
+import DoudiSync
 import Foundation
 import GRDB
 
@@ -20,9 +21,12 @@ extension FieldDatabase {
     /// The column of a member holding its ``StoreKeys/searchTail(_:)``: the store's, not a field.
     static let idTailColumn = "idTail"
 
-    /// The keys of one member's row, as a JSON array.
+    /// A name as search compares it: lower case, without spaces (`阿依 古丽` is found by `依古丽`).
+    static func searchable(_ name: String) -> String { name.lowercased().filter { !$0.isWhitespace } }
+
+    /// The keys of one member's row.
     static func searchKeys(name: String, idTail: String?) -> [String] {
-        let characters = Array(name.lowercased().filter { !$0.isWhitespace })
+        let characters = Array(searchable(name))
         var keys = Set<String>()
         for (i, c) in characters.enumerated() {
             keys.insert("n:\(c)")
@@ -38,10 +42,8 @@ extension FieldDatabase {
     static func registerSearchFunctions(_ db: Database) {
         db.add(function: DatabaseFunction("doudi_search_keys", argumentCount: 2, pure: true) { values in
             guard let name = String.fromDatabaseValue(values[0]) else { return "[]" }
-            let keys = searchKeys(name: name, idTail: String.fromDatabaseValue(values[1]))
-            return "[" + keys.map { key in
-                "\"" + key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-            }.joined(separator: ",") + "]"
+            // the canonical writer escapes whatever a name holds (control characters included)
+            return JSONValue.array(searchKeys(name: name, idTail: String.fromDatabaseValue(values[1])).map(JSONValue.string)).canonicalText
         })
     }
 
@@ -63,7 +65,8 @@ extension FieldDatabase {
                 """
             try db.execute(sql: """
                 CREATE TRIGGER member_search_insert AFTER INSERT ON member BEGIN \(insertKeys) END;
-                CREATE TRIGGER member_search_update AFTER UPDATE OF name, idTail, voidReason, household ON member BEGIN
+                CREATE TRIGGER member_search_update AFTER UPDATE OF name, idTail, voidReason, household ON member
+                  WHEN OLD.name IS NOT NEW.name OR OLD.idTail IS NOT NEW.idTail OR OLD.voidReason IS NOT NEW.voidReason OR OLD.household IS NOT NEW.household BEGIN
                   DELETE FROM memberSearch WHERE member = OLD.id; \(insertKeys) END;
                 CREATE TRIGGER member_search_delete AFTER DELETE ON member BEGIN DELETE FROM memberSearch WHERE member = OLD.id; END;
                 """)
@@ -88,7 +91,7 @@ extension FieldStore {
     /// could not: the numbers are sealed), once, at the first unlock after the update. Best
     /// effort: a store busy now does it at its next unlock.
     func fillSearchTails() {
-        guard let keys else { return }
+        guard let keys, (try? database.writer.read({ db in try Bool.fetchOne(db, sql: "SELECT 1 FROM searchTailsPending LIMIT 1") })) == true else { return }
         try? database.writer.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM searchTailsPending LIMIT 1") == true else { return }
             let update = try db.makeStatement(sql: "UPDATE member SET \(FieldDatabase.idTailColumn) = ? WHERE id = ?")

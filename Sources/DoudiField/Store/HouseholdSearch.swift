@@ -7,7 +7,8 @@ import GRDB
 enum HouseholdSearch: Hashable, Sendable {
     /// Part of a member's name, in any script but Latin letters alone: 秀英, 张秀.
     case name(String)
-    /// The start of the initials of a member's name: `zxy`, `zx`.
+    /// Latin letters: the start of the initials of a member's name (`zxy`, `zx`), or part of a
+    /// name written in Latin letters (`li` in `Ali`).
     case initials(String)
     /// The last four characters of a member's ID number: `0123`, `012X`.
     case idTail(String)
@@ -22,7 +23,7 @@ enum HouseholdSearch: Hashable, Sendable {
         } else if trimmed.allSatisfy({ $0.isASCII && $0.isLetter }) {
             self = .initials(trimmed.lowercased())
         } else {
-            self = .name(trimmed.lowercased())
+            self = .name(FieldDatabase.searchable(trimmed))
         }
     }
 
@@ -35,16 +36,25 @@ enum HouseholdSearch: Hashable, Sendable {
         case .idTail(let tail):
             return (active + "s.key = ?)", ["i:" + (try StoreKeys.required(keys)).searchTail(tail)])
         case .initials(let prefix):
-            // every key from p:<prefix> up to the next prefix: one range of the index
-            return (active + "s.key >= ? AND s.key < ?)", ["p:" + prefix, "p:" + prefix + "\u{10FFFF}"])
+            // every key from p:<prefix> up to the next prefix: one range of the index; or a name part
+            let (name, values) = Self.namePart(prefix)
+            return ("(" + active + "s.key >= ? AND s.key < ?) OR " + name + ")", ["p:" + prefix, "p:" + prefix + "\u{10FFFF}"] + values)
         case .name(let part):
-            let characters = Array(part)
-            if characters.count <= 2 { return (active + "s.key = ?)", ["n:" + part]) }
-            // a longer part: its first pair through the index, then the whole part in the name
-            let escaped = part.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-            return ("h.id IN (SELECT s.household FROM memberSearch s JOIN member m ON m.id = s.member WHERE s.key = ? AND m.name LIKE ? ESCAPE '\\')",
-                    ["n:" + String(characters[0...1]), "%\(escaped)%"])
+            let (condition, values) = Self.namePart(part)
+            return (condition, values)
         }
+    }
+
+    /// Households with a member whose name (as ``FieldDatabase/searchable(_:)`` makes it) holds `part`.
+    private static func namePart(_ part: String) -> (String, [any DatabaseValueConvertible]) {
+        let characters = Array(part)
+        if characters.count <= 2 { return ("h.id IN (SELECT s.household FROM memberSearch s WHERE s.key = ?)", ["n:" + part]) }
+        // a longer part: its first pair through the index, then the whole part in the name without its spaces
+        let escaped = part.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+        return ("""
+            h.id IN (SELECT s.household FROM memberSearch s JOIN member m ON m.id = s.member
+                     WHERE s.key = ? AND lower(replace(replace(m.name, ' ', ''), '\u{3000}', '')) LIKE ? ESCAPE '\\')
+            """, ["n:" + String(characters[0...1]), "%\(escaped)%"])
     }
 }
 

@@ -214,9 +214,10 @@ struct SyncMachine: Sendable {
         }
     }
 
-    /// Whether a failure may pass if the same request is sent again: no answer, or a server error.
+    /// Whether a failure may pass if the same request is sent again: no answer (`network`), or a
+    /// server error (5xx). A refusal, an answer that cannot be read or a wrong server URL is final.
     static func isTransient(_ error: SyncError) -> Bool {
-        error.code != "protocol" && (error.status ?? 500) >= 500
+        error.code != "protocol" && (error.code == "network" || (error.status ?? 0) >= 500)
     }
 
     // MARK: - Steps

@@ -240,8 +240,9 @@ extension FieldStore {
                     let keys = try requireKeys()
                     column = keys.seal(previous.value, field: SealedField(change.entity, field.name)).databaseValue
                     if change.entity == .member, field.name == "residentID", case .string(let number) = previous.value {
-                        try db.execute(sql: "UPDATE member SET \"\(PersonIndex.column)\" = ? WHERE id = ?",
-                                       arguments: [keys.personIndex(number), change.record.uuidString])
+                        // and its search key by ID tail (FieldDatabase+Search)
+                        try db.execute(sql: "UPDATE member SET \"\(PersonIndex.column)\" = ?, \"\(FieldDatabase.idTailColumn)\" = ? WHERE id = ?",
+                                       arguments: [keys.personIndex(number), keys.searchTail(number), change.record.uuidString])
                     }
                 }
                 try db.execute(sql: "UPDATE \"\(table)\" SET \"\(field.name)\" = ? WHERE \(key) = ?", arguments: [column, change.record.uuidString])

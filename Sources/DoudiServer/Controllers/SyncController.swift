@@ -89,6 +89,7 @@ struct SyncController {
         let page = try await ledger.pull(scope: identity.actor.org, after: after, limit: Int(limit), maxBytes: Int(maxBytes),
                                          protocolVersion: Int(version))
         context.logger.info("pull", metadata: ["after": "\(after)", "cursor": "\(page.cursor)", "records": "\(page.records)",
+                                               "protocolVersion": "\(version)", "device": "\(identity.device)",
                                                "conflicts": "\(page.conflicts)", "hasMore": "\(page.hasMore)"])
         return try WireJSON.response(json: page.json, compressingFor: request)
     }

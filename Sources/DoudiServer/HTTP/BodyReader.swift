@@ -128,8 +128,9 @@ extension BodyReader {
             throw ServerError(.malformedRequest, "note: must be a string saying how the conflict was resolved")
         }
         guard let value = o["changeSet"], value != .null else { return (note, nil) }
-        if case .object(let c) = value, case .int(let version)? = c["protocolVersion"], !ProtocolVersionText.isReadable(version) {
-            throw ServerError(.protocolVersion, ProtocolVersionText.notSpoken(version))
+        if case .object(let c) = value, case .int(let version)? = c["protocolVersion"] {
+            // the change set speaks for its laptop: one older than the oldest version answered is told to update
+            try VersionProbe(protocolVersion: Int(exactly: version) ?? Int.max).check(oldest: oldestProtocolVersion)
         }
         do throws(WireError) {
             return (note, try ChangeSet(reading: value))

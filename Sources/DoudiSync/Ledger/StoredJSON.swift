@@ -33,22 +33,24 @@ extension StoredJSON {
     ///
     /// - Throws: ``LedgerError`` `store-damaged` when the body cannot be read.
     public static func recordBody(_ body: String, forProtocol version: Int) throws -> String {
-        let compact = isCompact(body)
-        if compact == (version >= 2) { return body }
+        if let compact = isCompact(body), compact == (version >= 2) { return body }
         return try record(body).jsonValue(forProtocol: version).canonicalText
     }
 
-    /// Whether a stored record body is of protocol 2's form, without reading it whole.
+    /// Whether a stored record body is of protocol 2's form, without reading it whole; nil when
+    /// it cannot be told so (not canonical: it is read and written again).
     ///
     /// Canonical JSON sorts the members: before `entity` come only `author` (whose members are
-    /// strings) and `changeSet`, so the first `"entity":"` is the record's own, and version 1's
-    /// `"fields"` member follows it at once. A quote inside a string is escaped, so the pattern
-    /// cannot start inside a value.
-    static func isCompact(_ body: String) -> Bool {
+    /// strings) and `changeSet`, so the first `"entity":"` is the record's own; after it comes
+    /// version 1's `"fields"`, or version 2's `"household"` or `"record"`. A quote inside a
+    /// string is escaped, so the pattern cannot start inside a value.
+    static func isCompact(_ body: String) -> Bool? {
         let bytes = body.utf8
-        let key = Array(#""entity":""#.utf8), fields = Array(#","fields":"#.utf8)
-        guard let start = bytes.firstRange(of: key) else { return true }
-        guard let close = bytes[start.upperBound...].firstIndex(of: UInt8(ascii: "\"")) else { return true }
-        return !bytes[bytes.index(after: close)...].starts(with: fields)
+        guard let start = bytes.firstRange(of: Array(#""entity":""#.utf8)),
+              let close = bytes[start.upperBound...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        let rest = bytes[bytes.index(after: close)...]
+        if rest.starts(with: #","fields":"#.utf8) { return false }
+        if rest.starts(with: #","household":"#.utf8) || rest.starts(with: #","record":"#.utf8) { return true }
+        return nil
     }
 }
