@@ -45,12 +45,26 @@ extension StoredJSON {
     /// version 1's `"fields"`, or version 2's `"household"` or `"record"`. A quote inside a
     /// string is escaped, so the pattern cannot start inside a value.
     static func isCompact(_ body: String) -> Bool? {
-        let bytes = body.utf8
-        guard let start = bytes.firstRange(of: Array(#""entity":""#.utf8)),
-              let close = bytes[start.upperBound...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-        let rest = bytes[bytes.index(after: close)...]
-        if rest.starts(with: #","fields":"#.utf8) { return false }
-        if rest.starts(with: #","household":"#.utf8) || rest.starts(with: #","record":"#.utf8) { return true }
-        return nil
+        var body = body
+        // a plain loop over contiguous bytes: every record of every pull passes here
+        return body.withUTF8 { bytes -> Bool? in
+            let key = Array(#""entity":""#.utf8)
+            var i = 0
+            search: while i + key.count <= bytes.count {
+                for k in 0..<key.count where bytes[i + k] != key[k] { i += 1; continue search }
+                break
+            }
+            guard i + key.count <= bytes.count else { return nil }
+            var close = i + key.count
+            while close < bytes.count, bytes[close] != UInt8(ascii: "\"") { close += 1 }
+            let rest = UnsafeBufferPointer(rebasing: bytes[min(close + 1, bytes.count)...])
+            func starts(_ text: StaticString) -> Bool {
+                let prefix = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+                return rest.count >= prefix.count && rest.prefix(prefix.count).elementsEqual(prefix)
+            }
+            if starts(#","fields":"#) { return false }
+            if starts(#","household":"#) || starts(#","record":"#) { return true }
+            return nil
+        }
     }
 }
