@@ -105,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DoudiFieldTests",
-            dependencies: ["DoudiField", "DoudiSync", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["DoudiField", "DoudiSync", "DoudiSynthetic", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,6 @@
 import DoudiModel
 import DoudiSync
+import DoudiSynthetic
 import Foundation
 import GRDB
 import Testing
@@ -85,7 +86,7 @@ struct HouseholdSearchTests {
     @Test("Search by name part agrees with reading every name, for random parts of random names", arguments: 0..<20)
     func agreesWithScan(seed: UInt64) throws {
         let f = try S()
-        var rng = SplitRNG(seed: seed)
+        var rng = SplitMix(seed: seed)
         let alphabet = Array("张王李赵刘陈杨黄秀英兰华明国建军芳丽娟大小山春花")
         var names: [String] = []
         for _ in 0..<30 { names.append(String((0..<(2 + Int(rng.next() % 3))).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })) }
@@ -120,18 +121,5 @@ struct HouseholdSearchTests {
     ])
     func initials(name: String, expected: String) {
         #expect(PinyinInitials.of(name) == expected)
-    }
-}
-
-/// A small deterministic generator for the tests.
-struct SplitRNG {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -161,6 +161,21 @@ struct OutboxResolutionTests {
     }
 }
 
+extension SyncClient {
+    /// A client of `store`, logged in, that sends its requests to `transport` in the test
+    /// process; one attempt per request unless `attempts` says otherwise (waits of 1 ms).
+    static func inProcess(_ store: FieldStore, batch: Int = 200, attempts: Int = 1,
+                          transport: @escaping @Sendable (URLRequest) async throws -> (Data, URLResponse)) throws -> SyncClient {
+        try store.saveLogin(server: "http://fake.invalid", token: "t0ken")
+        var configuration = SyncClient.Configuration()
+        configuration.pushBatch = batch
+        configuration.attempts = attempts
+        configuration.backoffMillis = 1
+        configuration.transport = transport
+        return SyncClient(store: store, configuration: configuration)
+    }
+}
+
 /// A server in the test process, behind ``SyncClient/Configuration/transport``.
 final class FakeServer: @unchecked Sendable {
     private let lock = NSLock()
@@ -207,12 +222,7 @@ struct SyncClientUnwedgingTests {
     typealias S = StoreFixture
 
     private func client(_ store: FieldStore, _ server: FakeServer, batch: Int = 200) throws -> SyncClient {
-        try store.saveLogin(server: "http://fake.invalid", token: "t0ken")
-        var configuration = SyncClient.Configuration()
-        configuration.pushBatch = batch
-        configuration.attempts = 1
-        configuration.transport = { try await server.transport($0) }
-        return SyncClient(store: store, configuration: configuration)
+        try SyncClient.inProcess(store, batch: batch) { try await server.transport($0) }
     }
 
     @Test("an old server's 400 for a whole push: the batch is split, the culprit alone is set aside, the others are accepted")

@@ -62,12 +62,7 @@ struct PullResumeTests {
     }
 
     func client(_ store: FieldStore, _ scope: Scope, attempts: Int) throws -> SyncClient {
-        try store.saveLogin(server: "http://scope.invalid", token: "t0ken")
-        var configuration = SyncClient.Configuration()
-        configuration.attempts = attempts
-        configuration.backoffMillis = 1
-        configuration.transport = { try await scope.transport($0) }
-        return SyncClient(store: store, configuration: configuration)
+        try SyncClient.inProcess(store, attempts: attempts) { try await scope.transport($0) }
     }
 
     func households(_ store: FieldStore) throws -> Int {
