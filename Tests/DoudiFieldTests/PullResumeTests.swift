@@ -86,6 +86,41 @@ struct PullResumeTests {
         #expect(stored == ids)
     }
 
+    func indexes(_ store: FieldStore) throws -> Set<String> {
+        try store.database.writer.read { (db: Database) in
+            Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
+        }
+    }
+
+    @Test("An empty store's initial sync drops its secondary indexes and makes them again however it ends; a store killed mid-load gets them at its next unlock")
+    func bulkLoad() async throws {
+        let f = try S()
+        let all = try indexes(f.store)
+        #expect(all.contains("household_listing") && all.contains("memberSearch_key") && all.contains("member_personIndex"))
+        let scope = try Scope(pages: 10, dropping: [4])
+        await #expect(throws: SyncError.self) { try await client(f.store, scope, attempts: 1).sync() }
+        #expect(try indexes(f.store) == all, "a failed initial sync leaves the indexes as they were")
+        _ = try await client(f.store, scope, attempts: 1).sync()
+        #expect(try indexes(f.store) == all)
+        #expect(try found(f.store, "五星村3组12号") == 100)
+
+        // killed mid-load: the definitions kept in bulkLoadIndex come back at the next unlock
+        let g = try S()
+        #expect(try g.store.beginBulkLoadIfEmpty())
+        let dropped = try indexes(g.store)
+        #expect(dropped.contains("member_personIndex") && !dropped.contains("household_listing"))
+        g.store.finishInterruptedBulkLoad()
+        #expect(try indexes(g.store) == all)
+        // a store holding records is not bulk-loaded
+        let h = S.household()
+        try g.store.perform(.registerHousehold(h, members: [S.member(h.id)]))
+        #expect(try g.store.beginBulkLoadIfEmpty() == false)
+    }
+
+    func found(_ store: FieldStore, _ address: String) throws -> Int {
+        try store.database.writer.read { (db: Database) in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM household WHERE address = ?", arguments: [address]) ?? 0 }
+    }
+
     @Test("A drop within the retries is tried again after a wait: one sync, every page once")
     func retriedWithin() async throws {
         let f = try S()

@@ -28,6 +28,7 @@ extension FieldStore {
         }
         let store = unlocked(with: try keyring.unwrap(password: password))
         store.fillSearchTails()
+        store.finishInterruptedBulkLoad()
         return store
     }
 
@@ -39,6 +40,7 @@ extension FieldStore {
         guard let keyring = try keyring(), let keys = try? StoreKeys(dataKey: dataKey), keys.check == keyring.keyCheck else { return nil }
         let store = unlocked(with: keys)
         store.fillSearchTails()
+        store.finishInterruptedBulkLoad()
         return store
     }
 

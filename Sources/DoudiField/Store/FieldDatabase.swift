@@ -299,6 +299,7 @@ public struct FieldDatabase: Sendable {
         registerBankReturnMigration(&migrator)
         registerBundleMigration(&migrator)
         registerSearchMigration(&migrator)
+        registerBulkLoadMigration(&migrator)
         return migrator
     }
 }

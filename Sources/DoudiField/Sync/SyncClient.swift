@@ -246,6 +246,28 @@ public struct SyncClient: Sendable {
         }
         var machine = SyncMachine(limits: .init(pushBatch: configuration.pushBatch, attempts: max(1, configuration.attempts),
                                                 backoffMillis: configuration.backoffMillis, maxPushRounds: Self.maxPushRounds))
+        // a store left without its indexes by a killed initial sync gets them first
+        try store.endBulkLoad()
+        // an empty store's initial sync is a bulk load: its indexes are made once, at the end
+        let bulk = try store.beginBulkLoadIfEmpty()
+        do {
+            var report = try await drive(&machine, state: state, token: token, progress: progress)
+            if bulk {
+                let indexStart = DispatchTime.now().uptimeNanoseconds
+                try store.endBulkLoad()
+                report.seconds.apply += Self.seconds(since: indexStart)
+            }
+            try store.markSynced()
+            return report
+        } catch {
+            if bulk { try? store.endBulkLoad() }
+            throw error
+        }
+    }
+
+    /// The steps of one sync, from its beginning to its report.
+    private func drive(_ machine: inout SyncMachine, state: SyncState, token: String,
+                       progress: @Sendable (Progress) -> Void) async throws -> Report {
         var once = self
         once.configuration.attempts = 1
         var seconds = Phases(), bytes = 0
@@ -287,7 +309,6 @@ public struct SyncClient: Sendable {
             case .finish(var report):
                 report.seconds = seconds
                 report.pulledBytes = bytes
-                try store.markSynced()
                 return report
             case .fail(let error):
                 throw error
