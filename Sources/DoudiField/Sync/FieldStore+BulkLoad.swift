@@ -49,8 +49,10 @@ extension FieldStore {
         }
     }
 
-    /// Makes again every index a bulk load dropped, in one transaction.
+    /// Makes again every index a bulk load dropped, in one transaction (none taken when no
+    /// bulk load is pending: every sync starts here).
     func endBulkLoad() throws {
+        guard try database.writer.read({ db in try Bool.fetchOne(db, sql: "SELECT 1 FROM bulkLoadIndex LIMIT 1") }) == true else { return }
         try database.writer.write { db in
             for row in try Row.fetchAll(db, sql: "SELECT name, sql FROM bulkLoadIndex") {
                 let name: String = row["name"], sql: String = row["sql"]
@@ -65,7 +67,6 @@ extension FieldStore {
     /// Makes the indexes of a bulk load the process did not finish (it was killed): best effort,
     /// at unlock; a store busy now does it at its next unlock or sync.
     func finishInterruptedBulkLoad() {
-        guard (try? database.writer.read({ db in try Bool.fetchOne(db, sql: "SELECT 1 FROM bulkLoadIndex LIMIT 1") })) == true else { return }
         try? endBulkLoad()
     }
 }

@@ -141,15 +141,24 @@ public struct SyncClient: Sendable {
         return response
     }
 
-    /// How far the server's store has come (`GET /v1/health`): where a pull from a cursor goes
-    /// towards, for the time left. One attempt, no token; nil when the server does not say.
-    func serverSequence(server: String) async -> Int64? {
-        struct Health: Decodable { var serverSequence: Int64 }
+    /// What `GET /v1/health` says (the members this client reads).
+    struct Health: Decodable {
+        var protocolVersion: Int?
+        var serverSequence: Int64?
+    }
+
+    /// `GET /v1/health`: one attempt of at most 5 s, no token; nil when the server does not answer.
+    func health(server: String) async -> Health? {
         var quick = self
         quick.configuration.attempts = 1
         quick.configuration.timeoutSeconds = min(configuration.timeoutSeconds, 5)
-        let health: Health? = try? await quick.send("GET", server: server, path: "/v1/health", token: nil, body: Optional<PushRequest>.none)
-        return health?.serverSequence
+        return try? await quick.send("GET", server: server, path: "/v1/health", token: nil, body: Optional<PushRequest>.none)
+    }
+
+    /// How far the server's store has come: where a pull from a cursor goes towards, for the
+    /// time left; nil when the server does not say.
+    func serverSequence(server: String) async -> Int64? {
+        await health(server: server)?.serverSequence
     }
 
     /// Registers this device's bundle keys with the server when its login could not (the store
@@ -219,14 +228,9 @@ public struct SyncClient: Sendable {
     /// A `protocol-version` refusal from a server older than this doudi says the older side is
     /// this one ("update doudi"): ask the server what it speaks and say which side to update.
     func explained(_ error: SyncError, server: String) async -> SyncError {
-        struct Health: Decodable { var protocolVersion: Int }
-        var quick = self
-        quick.configuration.attempts = 1
-        quick.configuration.timeoutSeconds = min(configuration.timeoutSeconds, 5)
-        guard let health: Health = try? await quick.send("GET", server: server, path: "/v1/health", token: nil, body: Optional<PushRequest>.none),
-              health.protocolVersion < DoudiSync.protocolVersion else { return error }
+        guard let spoken = await health(server: server)?.protocolVersion, spoken < DoudiSync.protocolVersion else { return error }
         var explained = error
-        explained.message = "the server speaks protocol \(health.protocolVersion), older than this doudi's \(DoudiSync.protocolVersion): the district must update doudi-server first (\(error.message))"
+        explained.message = "the server speaks protocol \(spoken), older than this doudi's \(DoudiSync.protocolVersion): the district must update doudi-server first (\(error.message))"
         return explained
     }
 
