@@ -90,6 +90,8 @@ struct SyncCommand: AsyncParsableCommand {
         @Nullable var restored: Restored?
         var pulledRecords: Int
         var pulledConflicts: Int
+        /// Records that left this laptop's scope (their household moved to another village): removed here.
+        var departedRecords: Int
         var cursor: Int64
         /// Change sets still waiting (0 after a complete sync, unless some are retrying).
         var pending: Int
@@ -134,7 +136,8 @@ struct SyncCommand: AsyncParsableCommand {
                           newChangeSet: JSONOutput.id($0.to), newSequence: $0.toSequence)
                 },
                 restored: result.restored.map { .init(serverHighestSequence: $0.serverHighestSequence, renumbered: $0.renumbered, nextSequence: $0.nextSequence) },
-                pulledRecords: result.pulledRecords, pulledConflicts: result.pulledConflicts, cursor: result.cursor,
+                pulledRecords: result.pulledRecords, pulledConflicts: result.pulledConflicts,
+                departedRecords: result.departedRecords, cursor: result.cursor,
                 pending: counts.pending, setAside: counts.rejected, openConflicts: try store.conflictEntries().count)
             if json {
                 print(try JSONOutput.string(report))
@@ -156,6 +159,9 @@ struct SyncCommand: AsyncParsableCommand {
     static func summary(_ r: Report) -> String {
         var out = "推送 \(r.pushed) 个变更集：接受 \(r.accepted)，有冲突 \(r.acceptedWithConflicts)，拒绝 \(r.rejected.count)\n"
         out += "拉取 \(r.pulledRecords) 条记录，\(r.pulledConflicts) 个冲突\n"
+        if r.departedRecords > 0 {
+            out += "迁出本辖区的记录 \(r.departedRecords) 条已从本机移除（家庭已迁往其他村） \(r.departedRecords) records left this laptop's scope (a household moved to another village) and were removed\n"
+        }
         if let restored = r.restored {
             out += "恢复后首次同步 First sync after a restore: "
             if let highest = restored.serverHighestSequence {

@@ -92,8 +92,28 @@ public struct PullResponse: Hashable, Sendable, Codable {
     public var cursor: Int64
     /// More is waiting: pull again with ``cursor``.
     public var hasMore: Bool
-    public init(records: [RecordVersion], conflicts: [ConflictRecord], cursor: Int64, hasMore: Bool) {
-        self.records = records; self.conflicts = conflicts; self.cursor = cursor; self.hasMore = hasMore
+    /// Records that left the scope after the cursor (their household moved out of it), to
+    /// remove (§9.7). Protocol 2 only; on the wire only when there are any.
+    public var departures: [DepartedRecord]
+
+    public init(records: [RecordVersion], conflicts: [ConflictRecord], cursor: Int64, hasMore: Bool, departures: [DepartedRecord] = []) {
+        self.records = records; self.conflicts = conflicts; self.cursor = cursor; self.hasMore = hasMore; self.departures = departures
+    }
+
+    enum CodingKeys: String, CodingKey { case records, conflicts, cursor, hasMore, departures }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(records: try c.decode([RecordVersion].self, forKey: .records), conflicts: try c.decode([ConflictRecord].self, forKey: .conflicts),
+                  cursor: try c.decode(Int64.self, forKey: .cursor), hasMore: try c.decode(Bool.self, forKey: .hasMore),
+                  departures: try c.decodeIfPresent([DepartedRecord].self, forKey: .departures) ?? [])
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(records, forKey: .records); try c.encode(conflicts, forKey: .conflicts)
+        try c.encode(cursor, forKey: .cursor); try c.encode(hasMore, forKey: .hasMore)
+        if !departures.isEmpty { try c.encode(departures, forKey: .departures) }
     }
 }
 

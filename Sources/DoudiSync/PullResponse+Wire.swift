@@ -30,7 +30,19 @@ extension PullResponse {
                       do { return try RecordVersion(wire: r) } catch let e as WireError { throw WireError("records[\(i)]: \(e.message)") }
                   },
                   conflicts: try conflicts.map { try RecordFields.value(ConflictRecord.self, from: $0) },
-                  cursor: cursor, hasMore: hasMore)
+                  cursor: cursor, hasMore: hasMore, departures: try Self.departures(o["departures"]))
+    }
+
+    /// A page's `departures` (§9.7): absent means none.
+    static func departures(_ value: JSONValue?) throws -> [DepartedRecord] {
+        switch value ?? .null {
+        case .null: return []
+        case .array(let items):
+            return try items.enumerated().map { i, item in
+                do { return try DepartedRecord(wire: item) } catch let e as WireError { throw WireError("departures[\(i)]: \(e.message)") }
+            }
+        default: throw WireError("departures is not an array")
+        }
     }
 }
 

@@ -80,7 +80,10 @@ extension PullResponse {
             "cursor": .int(cursor), "hasMore": .bool(hasMore),
             "records": .array(records.map { $0.jsonValue(forProtocol: version) }),
         ]
-        if version >= 2 { o["protocolVersion"] = .int(Int64(version)) }
+        if version >= 2 {
+            o["protocolVersion"] = .int(Int64(version))
+            if !departures.isEmpty { o["departures"] = .array(departures.map(\.jsonValue)) }
+        }
         return .object(o)
     }
 }

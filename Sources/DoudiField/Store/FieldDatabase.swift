@@ -300,6 +300,7 @@ public struct FieldDatabase: Sendable {
         registerBundleMigration(&migrator)
         registerSearchMigration(&migrator)
         registerBulkLoadMigration(&migrator)
+        registerDeparturesMigration(&migrator)
         return migrator
     }
 }

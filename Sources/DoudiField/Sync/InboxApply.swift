@@ -4,9 +4,10 @@ import Foundation
 import GRDB
 
 extension FieldStore {
-    /// Applies one pulled page in one transaction: the records as the server holds them,
-    /// the conflicts, the new cursor, and the clock moved past every stamp seen. An
-    /// interrupted sync resumes from the last page applied.
+    /// Applies one pulled page in one transaction: the records that left the scope removed
+    /// (``removeDeparted(_:holding:_:)``), the records as the server holds them, the conflicts,
+    /// the new cursor, and the clock moved past every stamp seen. An interrupted sync resumes
+    /// from the last page applied.
     ///
     /// What arrives in plaintext (inside TLS) is sealed here: sensitive fields in their
     /// columns, history values and conflict bodies whole.
@@ -34,6 +35,8 @@ extension FieldStore {
                 // a kind this list does not name yet goes last (the writer refuses what it cannot store, with a message)
                 (order.firstIndex(of: $0.entity) ?? order.count, $0.serverSequence) < (order.firstIndex(of: $1.entity) ?? order.count, $1.serverSequence)
             }
+            // what left the scope goes first: a record in this page came back later than it left (SPEC §9.7)
+            try removeDeparted(page.departures, holding: held, db)
             var latest: HLCStamp?
             var writer = PulledRecordWriter(keys: keys)
             var heldBack: Int64?

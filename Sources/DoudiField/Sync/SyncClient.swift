@@ -60,6 +60,8 @@ public struct SyncClient: Sendable {
         public var restored: RestoredRebase?
         public var pulledRecords = 0
         public var pulledConflicts = 0
+        /// Records the server said left this laptop's scope (a household moved out, SPEC §9.7): removed here.
+        public var departedRecords = 0
         /// Bytes of the pull answers as they came over the wire (compressed when gzip was used).
         public var pulledBytes = 0
         public var cursor: Int64 = 0

@@ -185,6 +185,7 @@ struct SyncMachine: Sendable {
             guard let page else { return unexpected(event) }
             report.pulledRecords += page.records.count
             report.pulledConflicts += page.conflicts.count
+            report.departedRecords += page.departures.count
             cursor = page.cursor
             self.page = nil
             let step = page.hasMore ? send(.pull(after: cursor), .pulling) : send(.orgUnits, .listingUnits)

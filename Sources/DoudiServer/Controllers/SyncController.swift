@@ -90,7 +90,7 @@ struct SyncController {
                                          protocolVersion: Int(version))
         context.logger.info("pull", metadata: ["after": "\(after)", "cursor": "\(page.cursor)", "records": "\(page.records)",
                                                "protocolVersion": "\(version)", "device": "\(identity.device)",
-                                               "conflicts": "\(page.conflicts)", "hasMore": "\(page.hasMore)"])
+                                               "conflicts": "\(page.conflicts)", "departures": "\(page.departures)", "hasMore": "\(page.hasMore)"])
         return try WireJSON.response(json: page.json, compressingFor: request)
     }
 }

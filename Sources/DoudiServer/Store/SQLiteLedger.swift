@@ -65,6 +65,13 @@ enum SQLiteLedger {
                             request.enrolmentHouseholds.map(\.uuidString), keyed))
         collect(try fetchIn(db, "SELECT entity, id, body FROM record WHERE entity = 'reserveFundEntry' AND voided = 0 AND fundTown IN ",
                             request.fundTowns.map(\.value), keyed))
+        if !request.householdRecords.isEmpty {
+            // through record_household (entity, household): one range per kind
+            for entity in EntityKind.allCases where entity != .household {
+                collect(try fetchIn(db, "SELECT entity, id, body FROM record WHERE entity = ? AND household IN ", prefix: [entity.rawValue],
+                                    request.householdRecords.map(\.uuidString), keyed))
+            }
+        }
         snapshot.records = try bodies.values.map(StoredJSON.record)
         snapshot.conflicts = try fetchIn(db, "SELECT body FROM conflict WHERE id IN ", request.conflicts.map(\.uuidString)) {
             try StoredJSON.conflict($0["body"])
@@ -117,6 +124,12 @@ enum SQLiteLedger {
                 """).execute(arguments: [row.id.uuidString, row.device, row.sequence, row.bodyHash, row.acknowledgement.code ?? "",
                                          row.acknowledgement.jsonValue.canonicalText, row.rejectedAt])
         }
+        for row in writes.departures {
+            try db.cachedStatement(sql: """
+                INSERT INTO departure(entity, id, fromVillage, toVillage, serverSequence) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(entity, id, fromVillage) DO UPDATE SET toVillage = excluded.toVillage, serverSequence = excluded.serverSequence
+                """).execute(arguments: [row.entity.rawValue, row.id.uuidString, row.from.value, row.to.value, row.serverSequence])
+        }
         if let sequence {
             try db.cachedStatement(sql: "UPDATE meta SET value = ? WHERE key = 'serverSequence'").execute(arguments: [sequence])
         }
@@ -162,7 +175,17 @@ enum SQLiteLedger {
             SELECT serverSequence, body FROM conflict
             WHERE serverSequence > ? AND serverSequence <= ? AND \(within("village")) ORDER BY serverSequence LIMIT ?
             """, withinArguments(scope))
-        return FeedBatch(rows: merge([records, policies, conflicts], limit: count), current: current)
+        // what left the scope: rare rows, read by sequence
+        var departures: [FeedRow] = []
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT serverSequence, entity, id, toVillage FROM departure
+            WHERE serverSequence > ? AND serverSequence <= ? AND \(within("fromVillage")) AND NOT \(within("toVillage"))
+            ORDER BY serverSequence, id, entity LIMIT ?
+            """), arguments: [after, upper] + withinArguments(scope) + withinArguments(scope) + [count]) {
+            guard let entity = EntityKind(rawValue: row[1]), let id = UUID(uuidString: row[2]) else { continue }
+            departures.append(FeedRow(kind: .departure, sequence: row[0], body: DepartedRecord(entity: entity, record: id).jsonValue.canonicalText))
+        }
+        return FeedBatch(rows: merge([records, policies, conflicts, departures], limit: count), current: current)
     }
 
     /// Merges lists sorted by sequence into one, the earlier list first within a sequence, cut at `limit`.

@@ -154,6 +154,18 @@ public struct ServerDatabase: Sendable {
                 t.column("createdAt", .integer).notNull()
             }
         }
+        migrator.registerMigration("v5-departures") { db in
+            // SPEC §9.7: records that left a village with their household, the latest departure from each village
+            try db.create(table: "departure") { t in
+                t.column("entity", .text).notNull()
+                t.column("id", .text).notNull()
+                t.column("fromVillage", .text).notNull()
+                t.column("toVillage", .text).notNull()
+                t.column("serverSequence", .integer).notNull()
+                t.primaryKey(["entity", "id", "fromVillage"])
+            }
+            try db.create(index: "departure_sequence", on: "departure", columns: ["serverSequence", "fromVillage"])
+        }
         return migrator
     }
 }

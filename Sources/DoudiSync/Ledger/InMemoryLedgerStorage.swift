@@ -12,6 +12,8 @@ public final class InMemoryLedgerStorage: LedgerStorage, @unchecked Sendable {
         var deviceSequences: [String: [Int64: UUID]] = [:]
         var rejections: [UUID: RejectionRow] = [:]
         var sequences: [OrgCode: Int64] = [:]
+        /// By entity/id/from.
+        var departures: [String: DepartureRow] = [:]
     }
 
     private let lock = NSLock()
@@ -52,7 +54,9 @@ public final class InMemoryLedgerStorage: LedgerStorage, @unchecked Sendable {
             }.map { (FeedRow(kind: .record, sequence: $0.serverSequence, body: $0.body), 0, $0.id.uuidString) }
             let conflicts = state.conflicts.values.filter { $0.district == scope.district && inRange($0.serverSequence) && inScope($0.village) }
                 .map { (FeedRow(kind: .conflict, sequence: $0.serverSequence, body: $0.body), 1, $0.id.uuidString) }
-            let rows = (records + conflicts).sorted { ($0.0.sequence, $0.1, $0.2) < ($1.0.sequence, $1.1, $1.2) }.prefix(limit).map(\.0)
+            let departures = state.departures.values.filter { $0.district == scope.district && inRange($0.serverSequence) && inScope($0.from) && !inScope($0.to) }
+                .map { (FeedRow(kind: .departure, sequence: $0.serverSequence, body: $0.body), 2, "\($0.id.uuidString)/\($0.entity.rawValue)") }
+            let rows = (records + conflicts + departures).sorted { ($0.0.sequence, $0.1, $0.2) < ($1.0.sequence, $1.1, $1.2) }.prefix(limit).map(\.0)
             return FeedBatch(rows: Array(rows), current: state.sequences[scope.district] ?? 0)
         }
     }
@@ -91,6 +95,7 @@ public final class InMemoryLedgerStorage: LedgerStorage, @unchecked Sendable {
                     if let sequence = row.sequence { state.deviceSequences[row.device, default: [:]][sequence] = row.id }
                 }
                 for row in w.rejections where state.rejections[row.id] == nil { state.rejections[row.id] = row }
+                for row in w.departures { state.departures["\(row.entity.rawValue)/\(row.id.uuidString)/\(row.from.value)"] = row }
             }
             return state
         }
@@ -122,6 +127,9 @@ public final class InMemoryLedgerStorage: LedgerStorage, @unchecked Sendable {
                 if let key = row.personKey, request.personKeys.contains(key) { found[RecordKey(row.entity, row.id)] = row }
                 if row.entity == .enrolment, let h = row.household, request.enrolmentHouseholds.contains(h) { found[RecordKey(row.entity, row.id)] = row }
                 if let town = row.fundTown, request.fundTowns.contains(town) { found[RecordKey(row.entity, row.id)] = row }
+            }
+            for row in state.records.values where !request.householdRecords.isEmpty {
+                if let h = row.household, request.householdRecords.contains(h) { found[RecordKey(row.entity, row.id)] = row }
                 if request.policyVersions, row.entity.isPolicyRecord { snapshot.policyVersions.append(try StoredJSON.record(row.body)) }
             }
             snapshot.records = try found.values.map { try StoredJSON.record($0.body) }

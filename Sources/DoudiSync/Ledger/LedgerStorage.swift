@@ -20,8 +20,10 @@ public protocol LedgerStorage: Sendable {
     ///
     /// A record is in the feed of `scope` when its village lies within the scope
     /// (``OrgCode/subtreeBounds``), or when it is a policy version of a unit in the scope's
-    /// ``OrgCode/lineage``. A conflict is in it when its village lies within the scope.
-    /// Rows of one sequence come in one order every time (records before conflicts).
+    /// ``OrgCode/lineage``. A conflict is in it when its village lies within the scope. A
+    /// departure is in it when the village it left lies within the scope and the one it went
+    /// to does not. Rows of one sequence come in one order every time (records, conflicts,
+    /// departures).
     func feed(scope: OrgCode, after: Int64, through: Int64?, limit: Int) async throws -> FeedBatch
 
     /// Conflicts whose village lies within `scope`, oldest first; resolved ones too when asked.
@@ -97,6 +99,9 @@ public struct SnapshotRequest: Hashable, Sendable {
     public var fundTowns: Set<OrgCode> = []
     /// Conflicts by id.
     public var conflicts: Set<UUID> = []
+    /// Every record (voided ones too) whose ``StoredRecordRow/household`` is one of these:
+    /// what moves with a household (``MergeState/records(household:)``).
+    public var householdRecords: Set<UUID> = []
     /// Whether every policy record (not voided) is wanted: the versions and the declared special
     /// periods (``EntityKind/isPolicyRecord``).
     public var policyVersions = false
@@ -151,9 +156,12 @@ public struct LedgerWrites: Sendable {
     public var log: [LogRow] = []
     /// Rejections to remember (retryable ones are not).
     public var rejections: [RejectionRow] = []
+    /// Records that left a village with their household, inserted or replaced by
+    /// (entity, id, from): the latest departure from each village is kept.
+    public var departures: [DepartureRow] = []
 
     public init() {}
-    public var isEmpty: Bool { records.isEmpty && conflicts.isEmpty && log.isEmpty && rejections.isEmpty }
+    public var isEmpty: Bool { records.isEmpty && conflicts.isEmpty && log.isEmpty && rejections.isEmpty && departures.isEmpty }
 }
 
 /// A record as a store keeps it: the columns it indexes and its wire JSON.
@@ -246,6 +254,24 @@ public struct LogRow: Hashable, Sendable {
     }
 }
 
+/// A record's departure from a village, as a store keeps it (§9.7).
+public struct DepartureRow: Hashable, Sendable {
+    public var entity: EntityKind
+    public var id: UUID
+    public var from: OrgCode
+    public var to: OrgCode
+    public var serverSequence: Int64
+
+    public init(_ departure: Departure, serverSequence: Int64) {
+        entity = departure.entity; id = departure.record; from = departure.from; to = departure.to
+        self.serverSequence = serverSequence
+    }
+
+    /// What the feed carries (``DepartedRecord``) as canonical JSON.
+    public var body: String { DepartedRecord(entity: entity, record: id).jsonValue.canonicalText }
+    public var district: OrgCode { from.district }
+}
+
 /// A remembered rejection.
 public struct RejectionRow: Hashable, Sendable {
     public var id: UUID
@@ -265,12 +291,12 @@ public struct FeedBatch: Sendable {
     public init(rows: [FeedRow], current: Int64) { self.rows = rows; self.current = current }
 }
 
-/// One row of the feed: a record's or a conflict's stored JSON and the sequence that wrote it.
+/// One row of the feed: a record's, a conflict's or a departure's stored JSON and the sequence that wrote it.
 public struct FeedRow: Hashable, Sendable {
-    public enum Kind: Sendable { case record, conflict }
+    public enum Kind: Sendable { case record, conflict, departure }
     public var kind: Kind
     public var sequence: Int64
-    /// The stored JSON (``StoredRecordRow/body`` or ``StoredConflictRow/body``).
+    /// The stored JSON (``StoredRecordRow/body``, ``StoredConflictRow/body`` or ``DepartureRow/body``).
     public var body: String
     public init(kind: Kind, sequence: Int64, body: String) { self.kind = kind; self.sequence = sequence; self.body = body }
 }

@@ -11,6 +11,7 @@ public struct MergeSnapshot: MergeState, Sendable {
     private var members: [String: Set<UUID>] = [:]
     private var enrolmentsByHousehold: [UUID: Set<UUID>] = [:]
     private var fundByTown: [OrgCode: Set<UUID>] = [:]
+    private var byHousehold: [UUID: Set<RecordKey>] = [:]
 
     public init() {}
 
@@ -19,6 +20,7 @@ public struct MergeSnapshot: MergeState, Sendable {
         for version in versions {
             let key = RecordKey(version.entity, version.record)
             records[key] = version
+            if let household = version.household, version.entity != .household { byHousehold[household, default: []].insert(key) }
             switch version.entity {
             case .member:
                 if case .string(let number) = version.fields["residentID"]?.value ?? .null {
@@ -50,6 +52,15 @@ public struct MergeSnapshot: MergeState, Sendable {
         (enrolmentsByHousehold[household] ?? []).compactMap { records[RecordKey(.enrolment, $0)] }
             .filter { !$0.isVoided && $0.household == household }
             .sorted { $0.record.uuidString < $1.record.uuidString }
+    }
+
+    /// Only what was loaded: the ledger loads a household's records before a change that may move it
+    /// (``SnapshotRequest/householdRecords``).
+    public func records(household: UUID) -> [RecordVersion] {
+        var found = (byHousehold[household] ?? []).compactMap { records[$0] }.filter { $0.household == household }
+        // a workflow is kept under its application's id and names no household
+        found += found.filter { $0.entity == .application }.compactMap { records[RecordKey(.workflow, $0.record)] }
+        return found.sorted { ($0.entity.rawValue, $0.record.uuidString) < ($1.entity.rawValue, $1.record.uuidString) }
     }
 
     public func reserveFundEntries(town: OrgCode) -> [ReserveFundEntry] {

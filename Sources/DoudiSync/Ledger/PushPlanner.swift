@@ -69,7 +69,16 @@ struct PushPlanner {
             for change in changeSet.changes {
                 request.records.insert(RecordKey(change.entity, change.record))
                 locks.insert(.record(change.entity, change.record))
-                if let household = change.household { request.records.insert(RecordKey(.household, household)) }
+                if let household = change.household {
+                    request.records.insert(RecordKey(.household, household))
+                    // a move of the household (below) rewrites its records: their changes wait for it
+                    locks.insert(.household(household))
+                }
+                // a household's village may change: what moves with it is read (MergeEngine `follow`)
+                if change.entity == .household, change.operation == .update, change.fields.contains(where: { $0.name == "village" }) {
+                    request.householdRecords.insert(change.record)
+                    locks.insert(.household(change.record))
+                }
                 // the void of a household or member still paid is refused (HouseholdCase.checkVoid): read its enrolments
                 if change.operation == .void, change.entity == .household || change.entity == .member, let household = change.household {
                     request.enrolmentHouseholds.insert(household)
@@ -111,8 +120,8 @@ struct PushPlanner {
     }
 
     /// What the first load showed must be read too: the persons of members that an update
-    /// keeps (their number is in the stored record, not in the change), and the households
-    /// and funds of the records loaded.
+    /// keeps (their number is in the stored record, not in the change), the households
+    /// and funds of the records loaded, and the workflows of a moving household's applications.
     static func followUp(_ first: PushLoad, loaded: Snapshot) -> PushLoad {
         var locks: Set<LedgerLock> = []
         var request = SnapshotRequest()
@@ -126,6 +135,11 @@ struct PushPlanner {
             if let town = StoredRecordRow.fundTown(of: version), !first.snapshot.fundTowns.contains(town) {
                 request.fundTowns.insert(town); locks.insert(.fund(town))
             }
+        }
+        for version in loaded.records where version.entity == .application {
+            guard let household = version.household, first.snapshot.householdRecords.contains(household) else { continue }
+            let workflow = RecordKey(.workflow, version.record)
+            if !first.snapshot.records.contains(workflow) { request.records.insert(workflow); locks.insert(.record(.workflow, version.record)) }
         }
         return PushLoad(locks: locks.subtracting(first.locks).sorted(), snapshot: request)
     }
@@ -277,6 +291,7 @@ struct PushPlanner {
                 }
                 for conflict in outcome.conflicts { try put(conflict, sequence) }
                 for conflict in resolved { try put(conflict, sequence) }
+                writes.departures += outcome.departures.map { DepartureRow($0, serverSequence: sequence) }
                 let changeSet = entry.changeSet
                 let ack = Acknowledgement(changeSet: changeSet.id, status: outcome.conflicts.isEmpty ? .accepted : .acceptedWithConflicts,
                                           serverSequence: sequence, conflicts: outcome.conflicts.map(\.id))

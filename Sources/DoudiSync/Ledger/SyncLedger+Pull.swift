@@ -8,6 +8,13 @@ public struct PullPageJSON: Sendable {
     public var conflicts: Int
     public var cursor: Int64
     public var hasMore: Bool
+    /// Records that left the scope (version 2 only).
+    public var departures: Int
+
+    public init(json: Data, records: Int, conflicts: Int, cursor: Int64, hasMore: Bool, departures: Int = 0) {
+        self.json = json; self.records = records; self.conflicts = conflicts; self.cursor = cursor; self.hasMore = hasMore
+        self.departures = departures
+    }
 }
 
 extension SyncLedger {
@@ -20,8 +27,10 @@ extension SyncLedger {
     /// sequence taken; when nothing more is waiting it is the scope's current sequence, so
     /// the next pull starts where this one ended.
     ///
-    /// A page of protocol 2 (``RecordVersion/compactJSONValue``, and `"protocolVersion": 2`)
-    /// unless `version` is 1; rows stored in the other form are written again on the way out.
+    /// A page of protocol 2 (``RecordVersion/compactJSONValue``, `"protocolVersion": 2`, and
+    /// the records that left the scope as `departures` when there are any) unless `version` is 1;
+    /// rows stored in the other form are written again on the way out. Version 1 has no
+    /// departures: its laptops keep what left (SPEC §9.7).
     ///
     /// - Throws: ``LedgerError`` `bad-parameter` for a cursor ahead of the server.
     public func pull(scope: OrgCode, after: Int64, limit: Int, maxBytes: Int, protocolVersion version: Int = protocolVersion) async throws -> PullPageJSON {
@@ -39,12 +48,19 @@ extension SyncLedger {
         out.append(contentsOf: #"{"conflicts":"#.utf8)
         // a conflict shows the reader only what lies in their scope
         try append(page.conflicts) { try StoredJSON.conflictBody($0.body, within: scope) }
-        out.append(contentsOf: #","cursor":\#(page.cursor),"hasMore":\#(page.hasMore),"#.utf8)
+        out.append(contentsOf: #","cursor":\#(page.cursor),"#.utf8)
+        if version >= 2, !page.departures.isEmpty {
+            out.append(contentsOf: #""departures":"#.utf8)
+            append(page.departures) { $0.body }
+            out.append(UInt8(ascii: ","))
+        }
+        out.append(contentsOf: #""hasMore":\#(page.hasMore),"#.utf8)
         if version >= 2 { out.append(contentsOf: #""protocolVersion":\#(version),"#.utf8) }
         out.append(contentsOf: #""records":"#.utf8)
         try append(page.records) { try StoredJSON.recordBody($0.body, forProtocol: version) }
         out.append(UInt8(ascii: "}"))
-        return PullPageJSON(json: out, records: page.records.count, conflicts: page.conflicts.count, cursor: page.cursor, hasMore: page.hasMore)
+        return PullPageJSON(json: out, records: page.records.count, conflicts: page.conflicts.count, cursor: page.cursor, hasMore: page.hasMore,
+                            departures: version >= 2 ? page.departures.count : 0)
     }
 
     /// The same page decoded.
@@ -52,12 +68,14 @@ extension SyncLedger {
         let page = try await pullPage(scope: scope, after: after, limit: limit, maxBytes: maxBytes)
         return PullResponse(records: try page.records.map { try StoredJSON.record($0.body) },
                             conflicts: try page.conflicts.map { try StoredJSON.conflict($0.body).visible(within: scope) },
-                            cursor: page.cursor, hasMore: page.hasMore)
+                            cursor: page.cursor, hasMore: page.hasMore,
+                            departures: try page.departures.map { try DepartedRecord(wire: JSONValue.parse(Data($0.body.utf8))) })
     }
 
     struct Page {
         var records: [FeedRow] = []
         var conflicts: [FeedRow] = []
+        var departures: [FeedRow] = []
         var cursor: Int64
         var hasMore = false
         var bytes = 0
@@ -93,6 +111,7 @@ extension SyncLedger {
                 switch row.kind {
                 case .record: page.records.append(row)
                 case .conflict: page.conflicts.append(row)
+                case .departure: page.departures.append(row)
                 }
             }
             count += group.count; page.bytes += groupBytes

@@ -129,6 +129,9 @@ struct MergeRun<State: MergeState> {
             }
         case .void:
             guard let existing else { throw reject(.dependency, change, "no such record to void here: push the change set that creates it first") }
+            guard existing.village == change.village else {
+                throw reject(.validation, change, "the record is kept under \(existing.village), not \(change.village): a void changes nothing else; pull, then void it")
+            }
             guard change.fields.contains(where: { $0.name == "voidReason" && $0.value != .null && $0.value != .string("") }) else {
                 throw reject(.validation, change, "a void needs a reason")
             }
@@ -151,6 +154,9 @@ struct MergeRun<State: MergeState> {
             if !existing.isVoided { try requireNotPaid(change) }
         case .restore:
             guard let existing else { throw reject(.dependency, change, "no such record to restore here: push the change set that creates it first") }
+            guard existing.village == change.village else {
+                throw reject(.validation, change, "the record is kept under \(existing.village), not \(change.village): a restore changes nothing else; pull, then restore it")
+            }
             guard change.fields.contains(where: { $0.name == "voidReason" && $0.value == .null }),
                   change.fields.allSatisfy({ $0.name == "voidReason" || ($0.name == "status" && entity == .household) }) else {
                 throw reject(.validation, change, "a restore clears voidReason (and a household's status) and changes nothing else")
@@ -165,9 +171,45 @@ struct MergeRun<State: MergeState> {
                                     fields: fields, serverSequence: 0, author: changeSet.author, changeSet: changeSet.id)
         try validate(version, change)
         checkInvariants(&version, change)
-        overlay[key(entity, change.record)] = version
-        outcome.writes.removeAll { $0.entity == entity && $0.record == change.record }
+        write(version)
+        if entity == .household, let existing, existing.village != version.village {
+            let stamp = change.fields.first { $0.name == "village" }?.stamp ?? changeSet.stamp
+            follow(household: change.record, from: existing.village, to: version.village, stamp: stamp)
+        }
+    }
+
+    mutating func write(_ version: RecordVersion) {
+        overlay[key(version.entity, version.record)] = version
+        outcome.writes.removeAll { $0.entity == version.entity && $0.record == version.record }
         outcome.writes.append(version)
+    }
+
+    /// A household moved to another village takes its records with it (SPEC §9.7): each is
+    /// written again under the new village by this change set (the `village` field of those
+    /// that carry one, a workflow's, stamped as the household's), and each, the household too,
+    /// is named a departure from the village it was under, for the laptops of that village.
+    mutating func follow(household: UUID, from old: OrgCode, to new: OrgCode, stamp: HLCStamp) {
+        outcome.departures.append(Departure(entity: .household, record: household, from: old, to: new))
+        var records: [String: RecordVersion] = [:]
+        for version in state.records(household: household) { records[key(version.entity, version.record)] = version }
+        // what this change set wrote before the move stands over the stored versions
+        let applications = Set(records.values.filter { $0.entity == .application }.map(\.record))
+            .union(overlay.values.filter { $0.entity == .application && $0.household == household }.map(\.record))
+        for version in overlay.values where version.entity != .household
+            && (version.household == household || (version.entity == .workflow && applications.contains(version.record))) {
+            records[key(version.entity, version.record)] = version
+        }
+        for name in records.keys.sorted() {
+            guard var moved = records[name], moved.village != new else { continue }
+            let from = moved.village
+            moved.village = new
+            if let field = moved.fields["village"], field.value == .string(from.value) {
+                moved.fields["village"] = FieldVersion(value: .string(new.value), stamp: max(stamp, field.stamp))
+            }
+            moved.author = changeSet.author; moved.changeSet = changeSet.id
+            write(moved)
+            outcome.departures.append(Departure(entity: moved.entity, record: moved.record, from: from, to: new))
+        }
     }
 
     /// A household's benefit account, once it has one, is changed by the town or the district

@@ -15,6 +15,9 @@ public protocol MergeState {
     /// A town's reserve-fund ledger entries (not voided); the balance is DoudiModel's
     /// ``ReserveFundLedger/balance``.
     func reserveFundEntries(town: OrgCode) -> [ReserveFundEntry]
+    /// Every record of a household (voided ones too), and the workflows of its applications:
+    /// what moves with it to another village.
+    func records(household: UUID) -> [RecordVersion]
 }
 
 /// Why a change set was refused. The store is left as it was.
@@ -57,4 +60,6 @@ public struct MergeOutcome: Hashable, Sendable {
     public var conflicts: [ConflictRecord] = []
     /// Conflicts the change set resolves.
     public var resolved: [UUID] = []
+    /// Records that moved to another village with their household (§9.7).
+    public var departures: [Departure] = []
 }

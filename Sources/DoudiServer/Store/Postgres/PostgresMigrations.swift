@@ -133,6 +133,20 @@ enum PostgresMigrations {
             "ALTER TABLE device ADD COLUMN last_bundle_at bigint",
             "CREATE TABLE server_key (name text PRIMARY KEY, secret text NOT NULL, created_at bigint NOT NULL)",
         ]),
+        // SPEC §9.7: records that left a village with their household, the latest departure from each village
+        Migration(name: "v4-departures", statements: [
+            """
+            CREATE TABLE departure (
+                entity text NOT NULL,
+                id uuid NOT NULL,
+                from_village text COLLATE "C" NOT NULL,
+                to_village text COLLATE "C" NOT NULL,
+                district text COLLATE "C" NOT NULL,
+                server_sequence bigint NOT NULL,
+                PRIMARY KEY (entity, id, from_village))
+            """,
+            "CREATE INDEX departure_feed ON departure(district, server_sequence)",
+        ]),
     ]
 
     /// Applies the migrations `connection`'s database lacks.

@@ -7,7 +7,7 @@ extension PostgresServerStore {
     /// Feed rows of `scope` after `after` (up to `through`), oldest first, with the
     /// district's current sequence, all read by one statement (one snapshot).
     ///
-    /// Each half (records, conflicts) takes its first `limit` rows in feed order from the
+    /// Each part (records, conflicts, departures) takes its first `limit` rows in feed order from the
     /// `(district, server_sequence)` index, and the union is cut to `limit` again: the first
     /// `limit` of the whole feed are among them. Rows of one sequence come records first,
     /// then conflicts, each by id.
@@ -29,6 +29,13 @@ extension PostgresServerStore {
                  WHERE district = \(district) AND server_sequence > \(after) AND server_sequence <= \(through)
                    AND village >= \(bounds.lower) AND village < \(bounds.upper)
                  ORDER BY server_sequence, id LIMIT \(limit))
+                UNION ALL
+                (SELECT 2 AS kind, server_sequence, id, entity,
+                        json_build_object('entity', entity, 'record', upper(id::text))::text AS body FROM departure
+                 WHERE district = \(district) AND server_sequence > \(after) AND server_sequence <= \(through)
+                   AND from_village >= \(bounds.lower) AND from_village < \(bounds.upper)
+                   AND NOT (to_village >= \(bounds.lower) AND to_village < \(bounds.upper))
+                 ORDER BY server_sequence, id, entity LIMIT \(limit))
                 ORDER BY server_sequence, kind, id, entity LIMIT \(limit)
             )
             SELECT COALESCE((SELECT value FROM district_sequence WHERE district = \(district)), 0)::bigint,
@@ -43,7 +50,14 @@ extension PostgresServerStore {
             let (value, kind, sequence, body) = try Self.decode(row, (Int64, Int32?, Int64?, String?).self, "a feed row")
             current = value
             guard let kind, let sequence, let body else { continue }  // the row of an empty page
-            feed.append(FeedRow(kind: kind == 0 ? .record : .conflict, sequence: sequence, body: body))
+            switch kind {
+            case 0: feed.append(FeedRow(kind: .record, sequence: sequence, body: body))
+            case 1: feed.append(FeedRow(kind: .conflict, sequence: sequence, body: body))
+            default:
+                // written canonically here, as every feed body is (json_build_object spaces its text)
+                let departed = try DepartedRecord(wire: JSONValue.parse(Data(body.utf8)))
+                feed.append(FeedRow(kind: .departure, sequence: sequence, body: departed.jsonValue.canonicalText))
+            }
         }
         return FeedBatch(rows: feed, current: current)
     }

@@ -198,7 +198,7 @@ struct PostgresLedgerTransaction: LedgerTransaction {
     }
 
     /// The records a request names by key, and those its persons, households and towns reach
-    /// (not voided), each once: one statement, one part per route.
+    /// (not voided; a moving household's, voided too), each once: one statement, one part per route.
     func records(_ request: SnapshotRequest) async throws -> [RecordVersion] {
         var parts: [String] = []
         var binds = PostgresBindings()
@@ -224,6 +224,14 @@ struct PostgresLedgerTransaction: LedgerTransaction {
         }
         if !request.fundTowns.isEmpty {
             parts.append("SELECT entity, id, body FROM record WHERE fund_town = ANY(\(bind(request.fundTowns.map(\.value)))::text[]) AND NOT voided")
+        }
+        if !request.householdRecords.isEmpty {
+            // through record_household (entity, household): every kind but the household itself
+            let kinds = EntityKind.allCases.filter { $0 != .household }.map(\.rawValue)
+            parts.append("""
+                SELECT entity, id, body FROM record
+                WHERE entity = ANY(\(bind(kinds))::text[]) AND household = ANY(\(bind(Array(request.householdRecords)))::uuid[])
+                """)
         }
         guard !parts.isEmpty else { return [] }
         var seen: Set<String> = []
@@ -317,6 +325,21 @@ struct PostgresLedgerTransaction: LedgerTransaction {
                 ON CONFLICT (id) DO NOTHING
                 """, "remembering \(rejections.count) rejections")
         }
+        try await writeDepartures(writes.departures)
+    }
+
+    /// Writes departures, the latest from each village standing (done apart: they are rare).
+    func writeDepartures(_ rows: [DepartureRow]) async throws {
+        let departures = Self.lastByKey(rows) { "\($0.entity.rawValue)/\($0.id.uuidString)/\($0.from.value)" }
+        guard !departures.isEmpty else { return }
+        _ = try await self.rows("""
+            INSERT INTO departure(entity, id, from_village, to_village, district, server_sequence)
+            SELECT * FROM unnest(\(departures.map(\.entity.rawValue))::text[], \(departures.map(\.id))::uuid[],
+                                 \(departures.map(\.from.value))::text[], \(departures.map(\.to.value))::text[],
+                                 \(departures.map(\.district.value))::text[], \(departures.map(\.serverSequence))::bigint[])
+            ON CONFLICT (entity, id, from_village) DO UPDATE SET to_village = excluded.to_village, district = excluded.district,
+                server_sequence = excluded.server_sequence
+            """, "writing \(departures.count) departures")
     }
 
     /// The rows with each key once, the last of each standing, in the order of their last
