@@ -306,6 +306,13 @@ if "pull-response.json" in loaded:
     must_fail("an unknown conflict kind", "PullResponse.schema.json",
               mutated("pull-response.json", lambda v: v["conflicts"][0].update(kind="mystery")))
 
+if "pull-response-departures.json" in loaded:
+    gone = "pull-response-departures.json"
+    must_fail("a departure without its record", "PullResponseV2.schema.json", mutated(gone, lambda v: v["departures"][0].pop("record")))
+    must_fail("a departure of an unknown kind", "PullResponseV2.schema.json", mutated(gone, lambda v: v["departures"][0].update(entity="castle")))
+    must_fail("a departure saying where it went", "PullResponseV2.schema.json",
+              mutated(gone, lambda v: v["departures"][0].update(to="511011101202")))
+
 if "pull-response-v2.json" in loaded and "pull-response.json" in loaded:
     v2 = "pull-response-v2.json"
     must_fail("a compact page without protocolVersion", "PullResponseV2.schema.json", mutated(v2, lambda v: v.pop("protocolVersion")))

@@ -194,6 +194,8 @@ struct GoldenVectorTests {
 /// 8. A's token runs out: the next request is answered 401 `token-expired`.
 enum GoldenStory {
     static let village = try! OrgCode("511011101201")
+    /// 团结村, where the household moves at the end of the story.
+    static let otherVillage = try! OrgCode("511011101202")
     static let town = try! OrgCode("511011101")
     static let collector = Actor(user: "wuxing.collector", role: .collector, org: village)
     static let approver = Actor(user: "beimu.approver", role: .townApprover, org: town)
@@ -209,7 +211,8 @@ enum GoldenStory {
     static let changeSetIDs = (a1: id("A1C5E7F9-0B2D-4E6F-8A1C-3E5F7A9B0001"), a2: id("A1C5E7F9-0B2D-4E6F-8A1C-3E5F7A9B0002"),
                                a3: id("A1C5E7F9-0B2D-4E6F-8A1C-3E5F7A9B0003"), a4: id("A1C5E7F9-0B2D-4E6F-8A1C-3E5F7A9B0004"),
                                a5: id("A1C5E7F9-0B2D-4E6F-8A1C-3E5F7A9B0005"), t1: id("7E2D4B6F-1A3C-4D5E-9F7A-2B4C6D8E0001"),
-                               t2: id("7E2D4B6F-1A3C-4D5E-9F7A-2B4C6D8E0002"), t3: id("7E2D4B6F-1A3C-4D5E-9F7A-2B4C6D8E0003"))
+                               t2: id("7E2D4B6F-1A3C-4D5E-9F7A-2B4C6D8E0002"), t3: id("7E2D4B6F-1A3C-4D5E-9F7A-2B4C6D8E0003"),
+                               t4: id("7E2D4B6F-1A3C-4D5E-9F7A-2B4C6D8E0004"))
 
     static let policy: PolicyVersion = {
         let url = GoldenVectorTests.root.appendingPathComponent("ServerConfig/policy/dongxing-2020.json")
@@ -269,7 +272,7 @@ enum GoldenStory {
     /// The server of the story: the real ``SyncLedger`` over ``InMemoryLedgerStorage``
     /// (``TestServer``), its clock set by the story, conflict ids numbered from 1.
     static func startServer() async throws -> TestServer {
-        try await TestServer.started(policy: policy, orgCodes: [village.district, town, village], now: t0,
+        try await TestServer.started(policy: policy, orgCodes: [village.district, town, village, otherVillage], now: t0,
                                      conflictIDs: "C0F1A2B3-C4D5-4E6F-9A0B-1C2D3E4F%04d")
     }
 
@@ -426,7 +429,22 @@ enum GoldenStory {
         }
         try emit("pull-response-resolved.json", later)
 
-        // 8. The token ran out.
+        // 8. T moves the household to 团结村: its member, application and workflow go with it, and A's
+        //    next pull (protocol 2) names the four as departures, with no record.
+        var moved = confirmed
+        moved.village = otherVillage
+        let t4 = try t.act(changeSetIDs.t4, "household.edit", at: t0 + 40 * minute) { s in
+            [try update(.household, household, from: confirmed, to: moved, village: otherVillage, household: household,
+                        held: heldByT, created: a1.stamp, stamp: s)]
+        }
+        try expect(try await Self.push([t4], tCaller, at: t0 + 41 * minute, server)[0], .accepted, "T#4")
+        let left = try await server.ledger.pull(scope: village, after: later.cursor, limit: 1000, maxBytes: 4 << 20, protocolVersion: 2)
+        guard left.records == 0, left.departures == 4 else {
+            throw StoryError(description: "A's pull after the move should hold four departures and no record, not \(left.records) and \(left.departures)")
+        }
+        out.append(("pull-response-departures.json", left.json))
+
+        // 9. The token ran out.
         try emit("error-body.json", ErrorBody(code: "token-expired", message: "the token expired: log in again with POST /v1/login"))
 
         return out.sorted { $0.file < $1.file }

@@ -127,10 +127,11 @@ public final class InMemoryLedgerStorage: LedgerStorage, @unchecked Sendable {
                 if let key = row.personKey, request.personKeys.contains(key) { found[RecordKey(row.entity, row.id)] = row }
                 if row.entity == .enrolment, let h = row.household, request.enrolmentHouseholds.contains(h) { found[RecordKey(row.entity, row.id)] = row }
                 if let town = row.fundTown, request.fundTowns.contains(town) { found[RecordKey(row.entity, row.id)] = row }
+                if request.policyVersions, row.entity.isPolicyRecord { snapshot.policyVersions.append(try StoredJSON.record(row.body)) }
             }
+            // a moving household's records, voided ones too
             for row in state.records.values where !request.householdRecords.isEmpty {
                 if let h = row.household, request.householdRecords.contains(h) { found[RecordKey(row.entity, row.id)] = row }
-                if request.policyVersions, row.entity.isPolicyRecord { snapshot.policyVersions.append(try StoredJSON.record(row.body)) }
             }
             snapshot.records = try found.values.map { try StoredJSON.record($0.body) }
             if request.policyMarker {
