@@ -190,6 +190,24 @@ struct FieldStoreTests {
         try f.store.perform(.addMember(S.member(h.id, name: "张大山", born: "1975-03-04", sequence: 11)))
     }
 
+    @Test("A laptop's own versions keep their values once, in the change set; history reads them there, a restore's reason too")
+    func historyFromChangeSets() throws {
+        let f = try S()
+        var h = S.household()
+        try f.store.perform(.registerHousehold(h, members: [S.member(h.id)]))
+        h.address = "新地址 3 号"
+        try f.store.perform(.editHousehold(h))
+        try f.store.perform(.void(.household, h.id, reason: "重复登记"))
+        try f.store.perform(.restore(.household, h.id, reason: "误作废，经核实恢复"))
+        let versions = try f.store.history(of: h.id)
+        #expect(versions.map(\.operation) == [.create, .update, .void, .restore])
+        #expect(versions[1].fields == ["address"] && versions[1].snapshot["address"] == .string("新地址 3 号"))
+        #expect(versions[3].snapshot["restoreReason"] == .string("误作废，经核实恢复") && versions[3].snapshot["voidReason"] == .null)
+        // a history row whose change set is gone says the store is damaged, never a trap
+        try f.store.database.writer.write { db in try db.execute(sql: "DELETE FROM changeSet WHERE action = 'household.edit'") }
+        #expect { try f.store.history(of: h.id) } throws: { ($0 as? FieldError)?.code == .storeDamaged }
+    }
+
     @Test("An edit that changes nothing is refused, even for sets (categories encode in a stable order)")
     func stableSets() throws {
         let f = try S()

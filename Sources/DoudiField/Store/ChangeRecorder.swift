@@ -4,11 +4,10 @@ import Foundation
 import GRDB
 
 /// Writes records inside one transaction and collects, field by field, the change
-/// set that describes them; then writes the change set to the outbox and every
-/// new version to history. Used only inside `FieldStore.perform`.
+/// set that describes them; then writes the change set to the outbox and a history row for
+/// every new version (its values are the change set's). Used only inside `FieldStore.perform`.
 ///
-/// Rows are written sealed (``SealedRow``) and history values sealed whole
-/// (``SealedBlob/historyValues``) with the store's keys.
+/// Rows are written sealed (``RecordRow``) with the store's keys.
 struct ChangeRecorder {
     let db: Database
     let changeSetID: UUID
@@ -17,7 +16,8 @@ struct ChangeRecorder {
     /// The unlocked store's keys.
     let keys: StoreKeys
     private(set) var changes: [Change] = []
-    private var history: [(EntityKind, UUID, ChangeOperation, String)] = []
+    /// The versions recorded, for their history rows (whose values are the change set's).
+    private var history: [(EntityKind, UUID, ChangeOperation)] = []
 
     init(db: Database, changeSetID: UUID, stamp: HLCStamp, author: Actor, keys: StoreKeys) {
         self.db = db; self.changeSetID = changeSetID; self.stamp = stamp; self.author = author; self.keys = keys
@@ -30,8 +30,8 @@ struct ChangeRecorder {
             throw FieldError(.duplicate, field: "id", "a \(R.entity.rawValue) with id \(record.recordID) already exists")
         }
         let village = try record.village(db)
-        try SealedRow(record: record, keys: keys).insert(db)
         let fields = try RecordFields.fields(of: record)
+        try RecordRow(R.entity, fields: fields, keys: keys).insert(into: R.databaseTableName, db)
         let changed = fields.sorted { $0.key < $1.key }.map { FieldChange(name: $0.key, value: $0.value, stamp: stamp, previous: nil) }
         try note(R.entity, record.recordID, .create, village: village, household: record.householdID, fields: changed)
     }
@@ -52,7 +52,7 @@ struct ChangeRecorder {
         let village = try record.village(db)
         let oldVillage = try old.village(db)
         let base = try latestStamp(R.entity, record.recordID)
-        try SealedRow(record: record, keys: keys).update(db)
+        try RecordRow(R.entity, fields: after, only: names, keys: keys).update(R.databaseTableName, key: R.primaryKeyColumn, id: record.recordID, db)
         var changed: [FieldChange] = []
         for name in names {
             let previousStamp = try stamp(of: name, R.entity, record.recordID)
@@ -141,12 +141,8 @@ struct ChangeRecorder {
         }
         try db.execute(sql: "UPDATE \"\(R.databaseTableName)\" SET voidReason = NULL WHERE \(R.primaryKeyColumn) = ?", arguments: [id.uuidString])
         changed.append(FieldChange(name: "voidReason", value: .null, stamp: stamp, previous: try previous("voidReason", .string(voidReason))))
+        // the reason is the change set's note, shown in this record's history beside the cleared void
         try note(R.entity, id, .restore, village: village, household: record.householdID, fields: changed, base: base)
-        // the reason stays in this record's history beside the cleared void
-        if let last = history.popLast(), case .object(var values) = try JSONValue.parse(Data(last.3.utf8)) {
-            values["restoreReason"] = .string(reason)
-            history.append((last.0, last.1, last.2, JSONValue.object(values).canonicalText))
-        }
     }
 
     /// The stamp a field was last written with: its own, else the record's creation stamp.
@@ -178,9 +174,13 @@ struct ChangeRecorder {
         } else {
             for f in fields { try upsert.execute(arguments: [entity.rawValue, id.uuidString, f.name, stamp.text]) }
         }
-        let values = JSONValue.object(Dictionary(fields.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }))
-        history.append((entity, id, op, values.canonicalText))
+        history.append((entity, id, op))
     }
+
+    /// What a history row of this laptop's own change holds as its values: nothing, for they are
+    /// the change's, in the change set kept in the outbox (``FieldStore/history(of:)`` reads
+    /// them there). One sealed copy of a change's values, not two.
+    static let valuesInChangeSet = ""
 
     /// Writes the history rows for everything recorded.
     func writeHistory() throws {
@@ -188,9 +188,9 @@ struct ChangeRecorder {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO history(entity, record, operation, changeSet, author, stamp, "values") VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
-        for (entity, id, op, values) in history {
+        for (entity, id, op) in history {
             try insert.execute(arguments: [entity.rawValue, id.uuidString, op.rawValue, changeSetID.uuidString, author, stamp.text,
-                                           keys.seal(values, blob: .historyValues)])
+                                           Self.valuesInChangeSet])
         }
     }
 }

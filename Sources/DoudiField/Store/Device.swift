@@ -23,6 +23,24 @@ public struct Device: Hashable, Sendable, Codable, FetchableRecord, PersistableR
 
     /// The actor the device's user acts as.
     public var actor: Actor { Actor(user: user, role: role, org: org) }
+
+    /// The store's device, read column by column (every action reads it: no `Codable` pass).
+    ///
+    /// - Throws: ``FieldError`` `store-damaged` when a column does not hold what it should.
+    static func current(_ db: Database) throws -> Device? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, name, user, role, org, nextSequence, clock, createdAt FROM device LIMIT 1")) else {
+            return nil
+        }
+        guard let role = Role(rawValue: row[3]), let org = try? OrgCode(row[4] as String) else {
+            throw FieldError(.storeDamaged, "the store's device row names an unknown role or org unit: restore the store from a backup")
+        }
+        return Device(id: row[0], name: row[1], user: row[2], role: role, org: org, nextSequence: row[5], clock: row[6], createdAt: row[7])
+    }
+
+    /// Writes what an action moves on: the next sequence number and the clock.
+    func saveProgress(_ db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE device SET nextSequence = ?, clock = ? WHERE id = ?").execute(arguments: [nextSequence, clock, id])
+    }
 }
 
 /// What `doudi init` needs to set up a store.

@@ -155,10 +155,36 @@ extension FieldStore {
     public func history(of record: UUID) throws -> [HistoryEntry] {
         try database.writer.read { db in
             var snapshot: [String: JSONValue] = [:]
+            // this laptop's own versions keep their values in their change sets: the n-th row of a
+            // change set for this record (of one kind) is its n-th change of the record
+            var changeSets: [String: ChangeSet] = [:]
+            var seen: [String: Int] = [:]
             return try Row.fetchAll(db, sql: "SELECT * FROM history WHERE record = ? ORDER BY seq", arguments: [record.uuidString]).map { row in
                 let text = try openedBlob(row["values"], .historyValues)
-                guard case .object(let values) = try JSONValue.parse(Data(text.utf8)) else {
-                    throw FieldError(.validation, "history of \(record) is damaged")
+                let values: [String: JSONValue]
+                if text == ChangeRecorder.valuesInChangeSet {
+                    let id: String = row["changeSet"]
+                    if changeSets[id] == nil {
+                        guard let body = try String.fetchOne(db, sql: "SELECT body FROM changeSet WHERE id = ?", arguments: [id]) else {
+                            throw FieldError(.storeDamaged, "history of \(record) names change set \(id), which this store no longer holds: restore it from a backup")
+                        }
+                        changeSets[id] = try storedChangeSet(body: body)
+                    }
+                    // (an application and its workflow share the id: counted apart)
+                    let entity: String = row["entity"]
+                    let n = seen[id + entity, default: 0]
+                    seen[id + entity] = n + 1
+                    let changes = changeSets[id]?.changes.filter { $0.record == record && $0.entity.rawValue == entity } ?? []
+                    guard n < changes.count else { throw FieldError(.storeDamaged, "history of \(record) does not match its change set \(id)") }
+                    var found = Dictionary(changes[n].fields.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
+                    // a restore's reason is its change set's note
+                    if changes[n].operation == .restore, let note = changeSets[id]?.note { found["restoreReason"] = .string(note) }
+                    values = found
+                } else {
+                    guard case .object(let read) = try JSONValue.parse(Data(text.utf8)) else {
+                        throw FieldError(.validation, "history of \(record) is damaged")
+                    }
+                    values = read
                 }
                 snapshot.merge(values) { _, new in new }
                 return HistoryEntry(

@@ -125,7 +125,7 @@ public struct FieldStore: Sendable {
 
     private func perform(_ action: FieldAction, _ db: Database) throws -> ChangeSet {
         let keys = try requireKeys()
-        guard var device = try Device.fetchOne(db.cachedStatement(sql: "SELECT * FROM device LIMIT 1")) else {
+        guard var device = try Device.current(db) else {
             throw FieldError(.notInitialised, "this store is not set up: run `doudi init` first")
         }
         var clock = HybridLogicalClock(last: HLCStamp(text: device.clock) ?? HLCStamp(wallMillis: 0, counter: 0, node: device.id))
@@ -154,7 +154,7 @@ public struct FieldStore: Sendable {
                                      keys.seal(body, blob: .changeSetBody)])
         device.nextSequence += 1
         device.clock = clock.last.text
-        try device.update(db)
+        try device.saveProgress(db)
         return changeSet
     }
 
