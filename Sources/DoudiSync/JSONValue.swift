@@ -65,7 +65,11 @@ public enum RecordFields {
     }()
 
     /// The record's top-level fields.
+    ///
+    /// Encoded straight into values (``JSONValueEncoder``); a record holding what ``JSONValue``
+    /// does not (a floating-point number, a date) goes through `JSONEncoder`, as it always did.
     public static func fields<R: Encodable>(of record: R) throws -> [String: JSONValue] {
+        if case .object(let o)? = try? JSONValueEncoder.encode(record) { return o }
         let data = try encoder.encode(record)
         guard case .object(let o) = try JSONValue.parse(data) else {
             throw EncodingError.invalidValue(record, .init(codingPath: [], debugDescription: "a record must encode as a JSON object"))
@@ -78,9 +82,10 @@ public enum RecordFields {
         try value(R.self, from: .object(fields))
     }
 
-    /// Any encodable value as a JSON value.
+    /// Any encodable value as a JSON value (as ``fields(of:)`` encodes).
     public static func value<T: Encodable>(of value: T) throws -> JSONValue {
-        try JSONValue.parse(encoder.encode(value))
+        if let direct = try? JSONValueEncoder.encode(value) { return direct }
+        return try JSONValue.parse(encoder.encode(value))
     }
 
     /// A JSON value as a decodable type.
