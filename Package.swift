@@ -75,10 +75,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libcurl driven directly, for the bench's transport comparison (the design card's libcurl4-openssl-dev).
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // The bench tool: run it in release mode (`swift run -c release doudi-bench`); figures go to BENCHMARKS.md.
         .executableTarget(
             name: "doudi-bench",
-            dependencies: ["DoudiModel", "DoudiSync", "DoudiField", "DoudiSynthetic", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["DoudiModel", "DoudiSync", "DoudiField", "DoudiSynthetic", "CCurl", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),

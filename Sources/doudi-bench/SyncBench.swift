@@ -91,6 +91,8 @@ struct SyncFigures {
     /// A new laptop filled by one reply bundle; 1,000 edits carried as a bundle (BundleBench).
     var bundleInitial = BundleRound()
     var bundleEdits = BundleRound()
+    /// The same pages fetched by URLSession and by libcurl directly (TransportBench).
+    var transport = TransportFigures()
 }
 
 /// Records every household of `shape` on a district office laptop, pushes it to the real
@@ -147,6 +149,10 @@ func runSyncBench(shape: DistrictShape, label: String) async throws -> SyncFigur
     f.initialTime = try await seconds { f.initial = try await laptopClient.sync() }
     f.clientMemory = max(0, (peakMemoryMiB() ?? 0) - memoryBefore)
     f.records = f.initial.pulledRecords
+    if let token = try laptop.loginToken() {
+        f.transport = try await measureTransports(server: server.url, token: token, limit: laptopClient.configuration.pullLimit,
+                                                  maxBytes: laptopClient.configuration.pullMaxBytes)
+    }
 
     // incremental: 1,000 member edits on the office laptop, pushed, pulled by the new laptop
     var rng = SplitMix(seed: 99)
@@ -236,6 +242,20 @@ func syncSection(_ runs: [SyncFigures]) -> String {
     for f in runs {
         out += "| \(f.label) | \(rate(f.changeSets, f.pushTime)) change sets (\(f.changeSets) in \(s(f.pushTime))) | \(String(format: "%.1f s", f.serverCPU)) | "
         out += "\(rate(1_000, f.editPushTime)) (\(ms(f.editPushTime))) | \(rate(f.incremental.pulledRecords, f.incrementalTime)) (\(ms(f.incrementalTime))) | \(rate(f.incremental.pulledRecords, f.rawIncrementalTime)) | \(String(format: "%.0f MiB", f.serverMemory)) |\n"
+    }
+    out += """
+
+    **Transport.** The same pull pages of each scope (protocol 2, gzip taken) fetched as bytes, not decoded, by `URLSession`
+    (what `doudi` uses; libcurl underneath on Linux) and by libcurl driven directly (one easy handle, its connection kept
+    alive; `TransportBench.swift`), best of two passes. The time both share is the server reading and splicing the pages.
+
+    | scope | pages | bytes (decoded) | URLSession | libcurl directly | URLSession ÷ libcurl |
+    |---|---|---|---|---|---|
+
+    """
+    for f in runs where f.transport.pages > 0 {
+        let t = f.transport
+        out += "| \(f.label) | \(t.pages) | \(String(format: "%.1f MiB", Double(t.bytes) / 1_048_576)) | \(s(t.urlSession)) | \(s(t.libcurl)) | \(String(format: "%.2f×", t.urlSession / max(t.libcurl, 1e-9))) |\n"
     }
     return out
 }
