@@ -107,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DoudiFieldTests",
-            dependencies: ["DoudiField", "DoudiSync", "DoudiSynthetic", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["DoudiField", "DoudiSync", "DoudiSynthetic", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),

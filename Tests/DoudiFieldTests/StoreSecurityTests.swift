@@ -1,3 +1,4 @@
+import Crypto
 import DoudiModel
 import DoudiSync
 import Foundation
@@ -121,6 +122,17 @@ struct StoreSecurityTests {
         #expect(!bodies.isEmpty && bodies.allSatisfy(StoreKeys.isSealed))
         // this laptop's own versions keep their values in the sealed change set, not in a second copy
         #expect(!history.isEmpty && history.allSatisfy { $0 == ChangeRecorder.valuesInChangeSet || StoreKeys.isSealed($0) })
+    }
+
+    @Test("Seal nonces come from a buffer of the kernel's randomness: none is handed out twice, across refills and threads")
+    func noncesUnique() async throws {
+        let batches = try await withThrowingTaskGroup(of: [Data].self) { group in
+            for _ in 0..<4 { group.addTask { (0..<1_000).map { _ in Data(NonceSource.shared.next()) } } }
+            var all: [Data] = []
+            for try await batch in group { all += batch }
+            return all
+        }
+        #expect(batches.count == 4_000 && Set(batches).count == 4_000 && batches.allSatisfy { $0.count == 12 })
     }
 
     @Test("A wrong password is refused; the right one unlocks")

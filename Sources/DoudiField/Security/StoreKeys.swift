@@ -130,7 +130,7 @@ public struct StoreKeys: @unchecked Sendable {
         let length = max(bucket, (padded.count + bucket - 1) / bucket * bucket)
         padded.append(contentsOf: repeatElement(0, count: length - padded.count))
         // AES-GCM with a random 96-bit nonce over a 256-bit key cannot fail
-        guard let box = try? AES.GCM.seal(padded, using: sealingKey, nonce: AES.GCM.Nonce(), authenticating: Data(context.utf8)),
+        guard let box = try? AES.GCM.seal(padded, using: sealingKey, nonce: NonceSource.shared.next(), authenticating: Data(context.utf8)),
               let combined = box.combined else {
             preconditionFailure("AES-GCM refused to seal")
         }

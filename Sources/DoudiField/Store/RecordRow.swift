@@ -36,13 +36,21 @@ struct RecordRow {
     func insert(into table: String, _ db: Database) throws {
         let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
         try db.cachedStatement(sql: "INSERT INTO \"\(table)\"(\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES (\(marks))")
-            .execute(arguments: StatementArguments(values))
+            .execute(arguments: StatementArguments(columns: values))
     }
 
     /// `UPDATE table SET column = ?, … WHERE key = id`.
     func update(_ table: String, key: String, id: UUID, _ db: Database) throws {
         guard !columns.isEmpty else { return }
         try db.cachedStatement(sql: "UPDATE \"\(table)\" SET \(columns.map { "\"\($0)\" = ?" }.joined(separator: ", ")) WHERE \"\(key)\" = ?")
-            .execute(arguments: StatementArguments(values + [id.uuidString.databaseValue]))
+            .execute(arguments: StatementArguments(columns: values + [id.uuidString.databaseValue]))
+    }
+}
+
+extension StatementArguments {
+    /// Arguments from column values, without GRDB's generic map through a key path (its
+    /// instantiation for every statement was a sixth of writing a pulled record).
+    init(columns values: [DatabaseValue]) {
+        self.init(values.map { $0 as (any DatabaseValueConvertible)? })
     }
 }

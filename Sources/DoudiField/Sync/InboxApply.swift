@@ -146,7 +146,7 @@ private struct PulledRecordWriter {
         let key = values[shape.keyIndex]
         // insert if new; else update by key. Neither writes when another row holds the same
         // resident ID number: a local registration the server refused — the server's record stands
-        try db.cachedStatement(sql: shape.insert).execute(arguments: StatementArguments(values))
+        try db.cachedStatement(sql: shape.insert).execute(arguments: StatementArguments(columns: values))
         var existed = false
         if db.changesCount == 0 {
             existed = true
@@ -159,7 +159,7 @@ private struct PulledRecordWriter {
                                arguments: ["同步：该身份证号已由服务器登记在成员 \(r.record.uuidString.prefix(8)) 下", personIndex, r.record.uuidString])
                 try update(shape, values, key, db)
                 if db.changesCount == 0 {
-                    try db.cachedStatement(sql: shape.insert).execute(arguments: StatementArguments(values))
+                    try db.cachedStatement(sql: shape.insert).execute(arguments: StatementArguments(columns: values))
                     existed = false
                 }
             }
@@ -185,7 +185,7 @@ private struct PulledRecordWriter {
 
     private func update(_ shape: Shape, _ values: [DatabaseValue], _ key: DatabaseValue, _ db: Database) throws {
         do {
-            try db.cachedStatement(sql: shape.update).execute(arguments: StatementArguments(values + [key]))
+            try db.cachedStatement(sql: shape.update).execute(arguments: StatementArguments(columns: values + [key]))
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             return // reported to the caller as no change: the unique clash is handled there
         }
