@@ -27,13 +27,7 @@ struct JSONValueDecoder: Decoder {
         DecodingError.typeMismatch(type, .init(codingPath: codingPath, debugDescription: "expected \(type)"))
     }
 
-    struct Index: CodingKey {
-        var intValue: Int?
-        var stringValue: String { "\(intValue ?? 0)" }
-        init(_ i: Int) { intValue = i }
-        init?(intValue: Int) { self.intValue = intValue }
-        init?(stringValue: String) { nil }
-    }
+    typealias Index = JSONArrayIndex
 
     struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let object: [String: JSONValue]
@@ -148,4 +142,13 @@ struct JSONValueDecoder: Decoder {
         if type == JSONValue.self, let t = value as? T { return t }
         return try T(from: JSONValueDecoder(value, codingPath: codingPath))
     }
+}
+
+/// The coding key of an array element (its position), for ``JSONValueDecoder`` and ``JSONValueEncoder``.
+struct JSONArrayIndex: CodingKey {
+    var intValue: Int?
+    var stringValue: String { "\(intValue ?? 0)" }
+    init(_ i: Int) { intValue = i }
+    init?(intValue: Int) { self.intValue = intValue }
+    init?(stringValue: String) { nil }
 }

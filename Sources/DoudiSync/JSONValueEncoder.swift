@@ -77,13 +77,7 @@ struct JSONValueEncoder: Encoder {
         return .int(i)
     }
 
-    struct Index: CodingKey {
-        var intValue: Int?
-        var stringValue: String { "\(intValue ?? 0)" }
-        init(_ i: Int) { intValue = i }
-        init?(intValue: Int) { self.intValue = intValue }
-        init?(stringValue: String) { nil }
-    }
+    typealias Index = JSONArrayIndex
 
     struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
         let node: Node
