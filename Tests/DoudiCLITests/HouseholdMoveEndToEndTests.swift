@@ -37,7 +37,12 @@ struct HouseholdMoveEndToEndTests {
         // 五星村's second laptop edits the household offline; the town moves it meanwhile
         try a2.ok("household", "edit", L.liuID, "--phone", "13900000009")
         try town.ok("household", "edit", L.liuID, "--village", L.villageB)
-        try town.sync()
+        // and, before syncing, takes the next step on its application: the step names the new village
+        let queue = try #require(try town.json("review", "list", "--all", "--date", "2026-11-06", "--json") as? [[String: Any]])
+        let application = try #require(queue.first?["application"] as? String, "\(queue)")
+        try town.ok("review", "start", application, "--date", "2026-11-06")
+        let moved = try town.sync()
+        #expect((moved["rejected"] as? [Any])?.isEmpty == true && moved["accepted"] as? Int == 2, "\(moved)")
 
         // 五星村 (nothing pending): the household, its three members, the survey, the application and its workflow go
         let report = try a1.sync()

@@ -80,6 +80,33 @@ struct DepartureTests {
         #expect(try f.store.outboxCounts().rejected == 1)
     }
 
+    @Test("a record waiting for its edit to be answered that comes back meanwhile stays; a visit typed here keeps its household")
+    func waitingCameBack() throws {
+        let f = try S()
+        let moved = try Self.pulled(f, names: ["孙悟净"], sequence: 3)
+        var h = moved.household
+        h.address = "花果山 1 号"
+        let edit = try f.store.perform(.editHousehold(h))
+        try f.store.apply(PullResponse(records: [], conflicts: [], cursor: 9, hasMore: false,
+                                       departures: [DepartedRecord(entity: .household, record: h.id)]))
+        #expect(try count(f, "SELECT COUNT(*) FROM departedRecord WHERE record = ?", h.id) == 1)
+        // moved back: the server sends the household again at a later sequence
+        try f.store.apply(PullResponse(records: [try Self.version(.household, h.id, moved.household, household: h.id, sequence: 12)],
+                                       conflicts: [], cursor: 12, hasMore: false))
+        #expect(try count(f, "SELECT COUNT(*) FROM departedRecord WHERE record = ?", h.id) == 0)
+        _ = try f.store.record([Acknowledgement(changeSet: edit.id, status: .accepted, serverSequence: 13)])
+        try f.store.apply(PullResponse(records: [], conflicts: [], cursor: 13, hasMore: false))
+        #expect(try f.store.household(h.id) != nil)
+
+        // a visit typed here for a household that then leaves: the household waits with it
+        let other = try Self.pulled(f, names: ["猪八戒"], sequence: 14)
+        try f.store.perform(.recordVisit(Visit(id: UUID(), household: other.household.id, date: try Day(iso: "2020-06-20"), visitors: ["李会计", "王主任"],
+                                               interviewee: "猪八戒", observations: "房屋漏雨", conclusion: .truthful)))
+        try f.store.apply(PullResponse(records: [], conflicts: [], cursor: 15, hasMore: false,
+                                       departures: [DepartedRecord(entity: .household, record: other.household.id)]))
+        #expect(try f.store.household(other.household.id) != nil)
+    }
+
     @Test("a record that left and came back in one page stays: departures go before the page's records")
     func leftAndCameBack() throws {
         let f = try S()

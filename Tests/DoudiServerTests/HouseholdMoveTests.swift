@@ -119,6 +119,45 @@ struct HouseholdMoveTests {
         }
     }
 
+    @Test("a decision on an application (which names no household of its own) moves with the household and leaves 五星村")
+    func decisionMoves() async throws {
+        try await ServerFixture.run { f in
+            let wuxing = try await f.login(Users.wuxing, device: "dev-wx")
+            let town = try await f.login(Users.approver, device: "dev-town")
+            var collector = Device("dev-wx", Users.wuxing, role: .collector, org: Org.wuxing, clock: f.clock)
+            var approver = Device("dev-town", Users.approver, role: .townApprover, org: Org.beimu, clock: f.clock)
+            let household = Device.household(village: Org.wuxing)
+            let head = try Self.member(household.id, "张大山", 11)
+            let application = Application(id: UUID(), household: household.id, programme: .dibao, summary: "因病致贫", date: try Day(iso: "2020-06-20"))
+            let registered = try collector.changeSet("household.register") { stamp in
+                [try Self.create(.household, household.id, household, village: Org.wuxing, household: household.id, stamp),
+                 try Self.create(.member, head.id, head, village: Org.wuxing, household: household.id, stamp),
+                 try Self.create(.application, application.id, application, village: Org.wuxing, household: household.id, stamp)]
+            }
+            #expect(try await f.push([registered], token: wuxing)[0].status == .accepted)
+            let decision = Decision(id: UUID(), application: application.id, outcome: .rejected, reason: "收入超过标准", decidedBy: "周镇长",
+                                    role: .townApprover, org: Org.beimu, date: try Day(iso: "2020-06-25"))
+            let decided = try approver.changeSet("application.decide") { stamp in
+                let fields = try RecordFields.fields(of: decision)
+                return [Change(entity: .decision, record: decision.id, operation: .create, village: Org.wuxing, household: nil,
+                               fields: fields.keys.sorted().map { FieldChange(name: $0, value: fields[$0]!, stamp: stamp, previous: nil) })]
+            }
+            let answer = try await f.push([decided], token: town)[0]
+            #expect(answer.status == .accepted, "\(answer)")
+            let seen = try await Self.pull(f, after: 0, token: wuxing).page
+            #expect(seen.records.contains { $0.record == decision.id && $0.household == household.id })
+
+            let move = Self.move(&approver, household.id, to: Org.tuanjie, from: Org.wuxing, base: registered.stamp)
+            #expect(try await f.push([move], token: town)[0].status == .accepted)
+            let left = try await Self.pull(f, after: seen.cursor, token: wuxing).page
+            #expect(Set(left.departures) == Set([DepartedRecord(entity: .household, record: household.id), DepartedRecord(entity: .member, record: head.id),
+                                                 DepartedRecord(entity: .application, record: application.id), DepartedRecord(entity: .decision, record: decision.id)]))
+            let tuanjie = try await f.login(Users.tuanjie, device: "dev-tj")
+            let arrived = try await Self.pull(f, after: 0, token: tuanjie).page.records
+            #expect(arrived.first { $0.record == decision.id }?.village == Org.tuanjie)
+        }
+    }
+
     @Test("a collector cannot move a household out of its village: refused `scope`, nothing written")
     func refusals() async throws {
         try await ServerFixture.run { f in

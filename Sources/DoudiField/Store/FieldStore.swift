@@ -173,12 +173,23 @@ public struct FieldStore: Sendable {
                 try r.create(m)
             }
         case .editHousehold(let household):
-            if let old = try Household.active(db, id: household.id, keys: r.keys) {
+            let old = try Household.active(db, id: household.id, keys: r.keys)
+            if let old {
                 do { try BenefitAccount.checkChange(from: old.benefitAccount, to: household.benefitAccount, by: r.author.role) } catch {
                     throw FieldError(.forbidden, field: "benefitAccount", error.message)
                 }
             }
             try r.update(household)
+            if let old, old.village != household.village {
+                // the server moves the household's workflows with it in this change set (SPEC §9.7):
+                // so does this laptop, so that its next step on them names the new village
+                let ofHousehold = "application IN (SELECT id FROM application WHERE household = ?)"
+                try db.execute(sql: "UPDATE workflow SET village = ? WHERE \(ofHousehold)", arguments: [household.village.value, household.id.uuidString])
+                try db.execute(sql: """
+                    INSERT INTO fieldStamp(entity, record, field, stamp) SELECT 'workflow', application, 'village', ? FROM workflow WHERE \(ofHousehold)
+                    ON CONFLICT(entity, record, field) DO UPDATE SET stamp = excluded.stamp
+                    """, arguments: [r.stamp.text, household.id.uuidString])
+            }
         case .addMember(let m):
             try requireActiveHousehold(m.household, db)
             try requireUniqueResidentID(m, r)

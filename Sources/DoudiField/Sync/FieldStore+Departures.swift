@@ -28,16 +28,27 @@ extension FieldStore {
     /// and may go now; keeps (and remembers) those still held by a pending change set or by
     /// `held` (a reply bundle's records with edits made since).
     ///
+    /// A record still waiting that `page` writes again (it came back) waits no more: it stays.
+    ///
     /// - Returns: how many records were removed.
     @discardableResult
-    func removeDeparted(_ departures: [DepartedRecord], holding held: Set<UUID>, _ db: Database) throws -> Int {
+    func removeDeparted(_ departures: [DepartedRecord], holding held: Set<UUID>, returning page: [RecordVersion] = [], _ db: Database) throws -> Int {
         var waiting = try Row.fetchAll(db.cachedStatement(sql: "SELECT entity, record FROM departedRecord")).compactMap { row -> DepartedRecord? in
             guard let entity = EntityKind(rawValue: row[0]), let id = UUID(uuidString: row[1]) else { return nil }
             return DepartedRecord(entity: entity, record: id)
         }
         guard !departures.isEmpty || !waiting.isEmpty else { return 0 }
-        waiting += departures
-        let pending = held.union(try pendingChangeSets(db).flatMap { $0.changes.map(\.record) })
+        // a record the page writes again came back after it left (the page holds the record's latest
+        // version, later than any departure of it): it neither goes nor waits
+        let back = Set(page.map { DepartedRecord(entity: $0.entity, record: $0.record) })
+        for record in waiting where back.contains(record) {
+            try db.cachedStatement(sql: "DELETE FROM departedRecord WHERE entity = ? AND record = ?")
+                .execute(arguments: [record.entity.rawValue, record.record.uuidString])
+        }
+        waiting.removeAll { back.contains($0) }
+        waiting += departures.filter { !back.contains($0) }
+        // a pending change holds its record, and its household (a visit typed here for it)
+        let pending = held.union(try pendingChangeSets(db).flatMap { $0.changes.flatMap { [$0.record] + ($0.household.map { [$0] } ?? []) } })
         var removed = 0
         for departed in waiting {
             let entity = departed.entity.rawValue, id = departed.record.uuidString

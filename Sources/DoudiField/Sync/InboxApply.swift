@@ -36,7 +36,7 @@ extension FieldStore {
                 (order.firstIndex(of: $0.entity) ?? order.count, $0.serverSequence) < (order.firstIndex(of: $1.entity) ?? order.count, $1.serverSequence)
             }
             // what left the scope goes first: a record in this page came back later than it left (SPEC §9.7)
-            try removeDeparted(page.departures, holding: held, db)
+            try removeDeparted(page.departures, holding: held, returning: page.records, db)
             var latest: HLCStamp?
             var writer = PulledRecordWriter(keys: keys)
             var heldBack: Int64?

@@ -105,6 +105,13 @@ struct PushPlanner {
                             locks.insert(.fund(town))
                         }
                     }
+                case .decision:
+                    // a decision is kept under its application's household (MergeRun.decisionHousehold)
+                    for field in change.fields where field.name == "application" {
+                        if case .string(let text) = field.value, let application = UUID(uuidString: text) {
+                            request.records.insert(RecordKey(.application, application))
+                        }
+                    }
                 case .policyVersion, .specialPeriod:
                     locks.insert(.policies)
                 default:

@@ -167,7 +167,8 @@ struct MergeRun<State: MergeState> {
             fields = existing.fields
             for f in change.fields { fields[f.name] = FieldVersion(value: f.value, stamp: max(f.stamp, existing.fields[f.name]?.stamp ?? f.stamp)) }
         }
-        var version = RecordVersion(entity: entity, record: change.record, village: change.village, household: change.household,
+        var version = RecordVersion(entity: entity, record: change.record, village: change.village,
+                                    household: change.household ?? (entity == .decision ? decisionHousehold(fields, existing) : nil),
                                     fields: fields, serverSequence: 0, author: changeSet.author, changeSet: changeSet.id)
         try validate(version, change)
         checkInvariants(&version, change)
@@ -176,6 +177,14 @@ struct MergeRun<State: MergeState> {
             let stamp = change.fields.first { $0.name == "village" }?.stamp ?? changeSet.stamp
             follow(household: change.record, from: existing.village, to: version.village, stamp: stamp)
         }
+    }
+
+    /// A decision names no household of its own (its application does): kept under its
+    /// application's household, so that it moves with it (§9.7).
+    func decisionHousehold(_ fields: [String: FieldVersion], _ existing: RecordVersion?) -> UUID? {
+        if let known = existing?.household { return known }
+        guard case .string(let text)? = fields["application"]?.value, let application = UUID(uuidString: text) else { return nil }
+        return lookup(.application, application)?.household
     }
 
     mutating func write(_ version: RecordVersion) {
