@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "DoudiSync", targets: ["DoudiSync"]),
         .library(name: "DoudiField", targets: ["DoudiField"]),
         .library(name: "DoudiServer", targets: ["DoudiServer"]),
+        .library(name: "DoudiText", targets: ["DoudiText"]),
+        .library(name: "DoudiConsole", targets: ["DoudiConsole"]),
         .executable(name: "doudi", targets: ["doudi"]),
         .executable(name: "doudi-server", targets: ["doudi-server"]),
         .executable(name: "doudi-bench", targets: ["doudi-bench"]),
@@ -32,6 +34,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // xlsx (a zip of XML) for the rolls and ledgers Excel and banks take, and for ledgers the offices send.
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // the web console's server-rendered pages
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // already under Hummingbird; named for the console's own response headers
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(name: "DoudiModel", swiftSettings: swiftSettings),
@@ -58,10 +64,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // One home for what people read: the Chinese labels, status names and report texts the CLI and the console share.
+        .target(name: "DoudiText", dependencies: ["DoudiModel", "DoudiSync", "DoudiField"], swiftSettings: swiftSettings),
+        // The towns' and the district's web console, served by doudi-server: each user works through a copy of their
+        // scope kept on the server (a field store, as a laptop's), so every action is a change set through the engine.
+        .target(
+            name: "DoudiConsole",
+            dependencies: ["DoudiModel", "DoudiSync", "DoudiField", "DoudiText", "DoudiServer",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Mustache", package: "swift-mustache"),
+                           .product(name: "HTTPTypes", package: "swift-http-types")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "doudi",
             dependencies: [
-                "DoudiModel", "DoudiField",
+                "DoudiModel", "DoudiField", "DoudiText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "ClientCLI",
@@ -70,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "doudi-server",
             dependencies: [
-                "DoudiServer", "DoudiModel",
+                "DoudiServer", "DoudiModel", "DoudiConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

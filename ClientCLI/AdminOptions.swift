@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// What every `doudi admin` command needs: the store of a district officer, logged in.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// `doudi apply HOUSEHOLD --programme P --summary TEXT [...]` and `doudi apply submit APPLICATION`.

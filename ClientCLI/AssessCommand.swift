@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// `doudi assess FILE|HOUSEHOLD... [--as-of YYYY-MM-DD] [--policy PATH] [--store PATH] [--json]`

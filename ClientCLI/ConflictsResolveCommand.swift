@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 
 /// `doudi conflicts resolve CONFLICT --note TEXT [--use other|kept]`
 struct ConflictsResolveCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 
 /// `doudi conflicts show CONFLICT [--json]`
 struct ConflictsShowCommand: ParsableCommand {

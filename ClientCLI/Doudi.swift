@@ -1,5 +1,6 @@
 import ArgumentParser
 import DoudiModel
+import DoudiText
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// `doudi due [--within DAYS] [--village CODE] [--as-of YYYY-MM-DD] [--json]`: the offline worklist

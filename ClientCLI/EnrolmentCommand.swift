@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// `doudi enrolment list|review`: who is enrolled in what, and the town's review after a re-survey (§3.1.5).

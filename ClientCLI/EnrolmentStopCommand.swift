@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// `doudi enrolment stop HOUSEHOLD --reason TEXT --last-month YYYY-MM [--member M] [--ground G]`,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// `doudi fund show|allocate|replenish`: the towns' reserve funds (临时救助备用金, §3.6.5).

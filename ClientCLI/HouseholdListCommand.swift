@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 
 /// `doudi household list [--search NAME] [--all] [--limit N] [--json]`
 struct HouseholdListCommand: ParsableCommand {

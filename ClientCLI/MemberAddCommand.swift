@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// `doudi member add HOUSEHOLD --name NAME --id ID --relation REL [member options]`

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 import DoudiSync
 
 /// `doudi outbox [list] [--all] [--json]`: the change sets waiting to sync, and those set aside.

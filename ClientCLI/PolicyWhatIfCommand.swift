@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// `doudi policy what-if --draft FILE [--month YYYY-MM] [--town CODE] [--csv FILE] [--json]`: what a

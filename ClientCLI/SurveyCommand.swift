@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// `doudi survey record`: income-and-asset surveys (家庭经济状况调查).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DoudiField
+import DoudiText
 import Foundation
 
 /// `doudi unlock [--password-stdin] [--store PATH]`

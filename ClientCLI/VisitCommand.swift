@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// `doudi visit record`: home visits (入户调查).

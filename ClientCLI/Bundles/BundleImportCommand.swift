@@ -1,5 +1,6 @@
 import ArgumentParser
 import DoudiField
+import DoudiText
 import Foundation
 
 /// `doudi bundle import FILE`: applies the server's reply to this laptop's bundle.

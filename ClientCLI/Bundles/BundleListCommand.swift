@@ -1,5 +1,6 @@
 import ArgumentParser
 import DoudiField
+import DoudiText
 import Foundation
 
 /// `doudi bundle list`: the bundles this laptop made and the replies it applied.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DoudiModel
+import DoudiText
 
 /// A household's optional fields, shared by `household add` and `household edit`.
 /// Only the options given change anything.

@@ -1,4 +1,5 @@
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// The `--json` output of `doudi assess`: one object per household.

@@ -1,4 +1,5 @@
 import DoudiModel
+import DoudiText
 import DoudiSync
 import Foundation
 

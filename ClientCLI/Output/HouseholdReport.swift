@@ -1,5 +1,6 @@
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// The `--json` output of `doudi household list`: one object per household.

@@ -1,4 +1,5 @@
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// `doudi fund show --json`: each town's reserve fund (备用金, §3.6.5), money in integer fen.

@@ -1,4 +1,5 @@
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// `doudi roll MONTH --json`: the roll for scripts — every line with its reference, ID and

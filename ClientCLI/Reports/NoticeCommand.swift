@@ -30,36 +30,22 @@ struct NoticeSheetCommand: ParsableCommand {
         try reportingFailures { try output.report { () throws -> NoticeSheetReport in
             let store = try storeOptions.open()
             let org = try ReportScope.org(town, store: store)
-            let tree = try store.orgTree()
-            // §4.4 a case approved under the special procedure is on the sheet of the notice posted after it
-            let onNotice = try store.cases(at: [.publicNotice, .approved])
-                .filter { org.contains($0.householdCase.household.village) && $0.workflow.noticeOnSheet != nil }
-            let periods = Set(onNotice.compactMap { $0.workflow.noticeOnSheet?.postedOn })
-            guard let chosen = try posted.map({ try Parse.day($0, option: "--posted") }) ?? periods.max() else {
-                print("没有公示中的申请 No application of \(org) is on notice: post one with `doudi review notice APP`.")
-                return NoticeSheetReport()
-            }
-            let cases = onNotice.filter { $0.workflow.noticeOnSheet?.postedOn == chosen }
-            guard let through = cases.first?.workflow.noticeOnSheet?.through else {
-                throw CommandFailure("no notice was posted on \(chosen); notices were posted on \(periods.sorted().map(\.description).joined(separator: ", "))")
-            }
-            let book = try store.policyBook()
-            let entries = try cases.map { c -> NoticeSheet.Entry in
-                let policy = try book.inForce(on: chosen)
-                return NoticeSheet.Entry(application: c.application, householdCase: c.householdCase,
-                                         assessment: Assessor(policy: policy).assess(c.householdCase, asOf: chosen))
-            }
-            let townCode = org.town ?? org
-            let townName = ReportScope.name(townCode, tree)
-            let sheet = NoticeSheet(town: townName, office: office ?? "\(townName)人民政府", phone: phone, from: chosen, through: through,
-                                    entries: entries, org: tree)
+            let chosen = try posted.map { try Parse.day($0, option: "--posted") }
+            let sheet: NoticeSheet
+            do {
+                guard let made = try store.noticeSheet(within: org, posted: chosen, office: office, phone: phone) else {
+                    print("没有公示中的申请 No application of \(org) is on notice: post one with `doudi review notice APP`.")
+                    return NoticeSheetReport()
+                }
+                sheet = made
+            } catch let error as FieldError where error.code == .notFound { throw CommandFailure(error.message) }
             print(sheet.title)
             print(sheet.periodText)
             var table = Table(NoticeSheet.columns, rightAligned: [0, 4, 5, 7])
             for row in sheet.rows { table.append(row) }
             print(table.render(), terminator: "")
             print(sheet.footer)
-            var report = NoticeSheetReport(sheet, postedOn: chosen, through: through)
+            var report = NoticeSheetReport(sheet, postedOn: sheet.from, through: sheet.through)
             if let html {
                 try ReportScope.write(sheet.html(), to: html, what: "公示表 notice sheet (HTML, print on A4)")
                 report.files.append(.init(kind: "html", path: html))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// `doudi roll reconcile FILE --format ID`: records the bank's answer to a batch (回盘).

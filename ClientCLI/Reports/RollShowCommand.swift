@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// `doudi roll [show] MONTH`: the monthly payment roll (发放花名册) for the bank's 一卡通

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// `doudi review …`: the town's review of submitted applications, and the district's filing
@@ -98,47 +99,5 @@ struct ReviewListCommand: ParsableCommand {
             if let special { print("\(day) 适用\(special.chineseName)：\(special.rules.programmes.map(\.chineseName).joined(separator: "、"))可集体评审后先审批、后公示，报区备案 (§4.4)") }
             print("\(rows.count) 件。测算 = 按 \(policy.id) 对该户的评估（临时救助为申请的每人金额）；评估依据：doudi assess HOUSEHOLD")
         }
-    }
-}
-
-/// One row of the review queue.
-struct ReviewRow: Encodable {
-    var application: String
-    var household: String
-    var head: String
-    var village: String
-    var programme: String
-    var stage: String
-    var stageName: String
-    var assessed: String
-    var noticeThrough: String?
-    /// Approved under the special procedure (§4.4): the district's filing list shows it.
-    var specialProcedure: Bool
-    /// Approved under the special procedure and its notice still to be posted.
-    var noticePending: Bool
-    var nextSteps: [String]
-    /// The warning of another open application of the household for the same programme (``OpenApplications``).
-    var duplicateWarning: String? = nil
-
-    init(_ c: CaseInReview, assessment: Assessment, next: [WorkflowEvent.Kind]) {
-        application = Labels.short(c.application.id)
-        household = Labels.short(c.householdCase.household.id)
-        head = ReviewText.headName(c.householdCase)
-        village = c.householdCase.household.village.value
-        programme = c.application.programme.chineseName
-        stage = c.workflow.stage.rawValue
-        stageName = c.workflow.stage.chineseName
-        let p = c.application.programme
-        if p == .temporaryAid {
-            assessed = c.application.amountPerPerson.map { "\($0.yuanText)×\(c.application.persons ?? 1)" } ?? "—"
-        } else if let d = assessment.determination(p, member: c.application.member) {
-            assessed = d.status.qualifies ? "\(d.monthlyAmount.yuanText)/月" : d.status.chineseName
-        } else {
-            assessed = "—"
-        }
-        noticeThrough = (c.workflow.state.notice ?? c.workflow.approval?.notice).map(\.through.description)
-        specialProcedure = c.workflow.approval?.specialPeriod != nil
-        noticePending = c.workflow.approval?.awaitsNotice ?? false
-        nextSteps = next.map(\.chineseName)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// `doudi org list|add|edit|report|due`: the district's registry of social organisations (§3.7).

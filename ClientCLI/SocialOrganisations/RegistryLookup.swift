@@ -1,5 +1,6 @@
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// Finds one record among `records` by its short id (4 or more leading characters of its

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// `doudi volunteer list|add`: the district's pool of poverty-relief volunteers (§3.7).

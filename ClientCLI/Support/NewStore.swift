@@ -1,5 +1,6 @@
 import DoudiField
 import DoudiModel
+import DoudiText
 import DoudiSync
 import Foundation
 

@@ -1,5 +1,6 @@
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// What the `… restore` commands share, and the `void` of visits and surveys: find the record

@@ -1,4 +1,5 @@
 import DoudiField
+import DoudiText
 import Foundation
 
 /// The command line's side of a store whose sensitive values are sealed

@@ -1,5 +1,6 @@
 import DoudiField
 import DoudiModel
+import DoudiText
 import Foundation
 
 /// What `household void` and `member void` share: resolve the record, void it with the

@@ -26,18 +26,20 @@ public func buildApplication(
     configuration: ServerConfiguration,
     clock: ServerClock = .system,
     logger: Logger? = nil,
+    extensions: [any ServerExtension] = [],
     onServerRunning: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
 ) async throws -> some ApplicationProtocol {
     let location = configuration.database.path
     guard PostgresConnectionURL.isPostgres(location) else {
         let store = SQLiteServerStore(database: try ServerDatabase.open(path: configuration.resolve(location)))
         return try await buildApplication(configuration: configuration, store: store, clock: clock, logger: logger,
-                                          services: [], onServerRunning: onServerRunning)
+                                          services: [], extensions: extensions, onServerRunning: onServerRunning)
     }
     let store = try await PostgresServerStore.connect(url: location, logger: logger ?? Logger(label: "doudi-server"))
     do {
         return try await buildApplication(configuration: configuration, store: store, clock: clock, logger: logger,
-                                          services: [StoreShutdownService { await store.shutdown() }], onServerRunning: onServerRunning)
+                                          services: [StoreShutdownService { await store.shutdown() }], extensions: extensions,
+                                          onServerRunning: onServerRunning)
     } catch {
         await store.shutdown()
         throw error
@@ -63,9 +65,10 @@ struct StoreShutdownService: Service {
 public func runServer(
     configuration: ServerConfiguration,
     logger: Logger? = nil,
+    extensions: [any ServerExtension] = [],
     onServerRunning: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
 ) async throws {
-    let app = try await buildApplication(configuration: configuration, logger: logger, onServerRunning: onServerRunning)
+    let app = try await buildApplication(configuration: configuration, logger: logger, extensions: extensions, onServerRunning: onServerRunning)
     try await app.runService()
     app.logger.info("doudi-server stopped")
 }
@@ -79,6 +82,7 @@ public func buildApplication(
     clock: ServerClock = .system,
     logger: Logger? = nil,
     services: [any Service] = [],
+    extensions: [any ServerExtension] = [],
     onServerRunning: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
 ) async throws -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "doudi-server")
@@ -93,19 +97,26 @@ public func buildApplication(
     let ledger = SyncLedger(storage: store, configuration: ledgerConfiguration, clock: { clock.nowMillis() })
     try await ServerSeed.load(configuration).apply(to: store, ledger: ledger, hasher: hasher, logger: logger)
 
-    let router = buildRouter(configuration: configuration, store: store, ledger: ledger, hasher: hasher, clock: clock)
+    let loopback = LoopbackClient()
+    let router = buildRouter(configuration: configuration, store: store, ledger: ledger, hasher: hasher, clock: clock, loopback: loopback)
+    for e in extensions { e.addRoutes(to: router, server: ServerContext(configuration: configuration, loopback: loopback)) }
     let host = configuration.http.host
     return Application(
         router: router,
         configuration: .init(address: .hostname(host, port: configuration.http.port), serverName: "doudi-server"),
         services: services,
-        onServerRunning: { channel in await onServerRunning(host, channel.localAddress?.port ?? configuration.http.port) },
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.http.port
+            for e in extensions { await e.serverRunning(host: host, port: port) }
+            await onServerRunning(host, port)
+        },
         logger: logger
     )
 }
 
 /// The routes: `/v1/health` and `/v1/login` without a token, the rest behind ``TokenMiddleware``.
-func buildRouter(configuration: ServerConfiguration, store: any ServerStore, ledger: SyncLedger, hasher: PasswordHasher, clock: ServerClock) -> Router<DoudiRequestContext> {
+func buildRouter(configuration: ServerConfiguration, store: any ServerStore, ledger: SyncLedger, hasher: PasswordHasher, clock: ServerClock,
+                 loopback: LoopbackClient = LoopbackClient()) -> Router<DoudiRequestContext> {
     let router = Router(context: DoudiRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware())
@@ -114,7 +125,7 @@ func buildRouter(configuration: ServerConfiguration, store: any ServerStore, led
     let service = ServiceController(store: store, oldestProtocolVersion: configuration.sync.oldestProtocolVersion)
     let bundleKeys = ServerBundleKeys(store: store)
     let keyRegistry = DeviceKeyRegistry(store: store, serverKeys: bundleKeys, audit: AuditLog(store: store, clock: clock))
-    let auth = AuthController(store: store, hasher: hasher, clock: clock, auth: configuration.auth, reader: reader, keyRegistry: keyRegistry)
+    let auth = AuthController(store: store, hasher: hasher, clock: clock, auth: configuration.auth, reader: reader, keyRegistry: keyRegistry, loopback: loopback)
     service.addPublicRoutes(to: api)
     auth.addPublicRoutes(to: api)
     let authenticated = api.group().add(middleware: TokenMiddleware(store: store, clock: clock))

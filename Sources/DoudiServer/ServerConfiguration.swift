@@ -111,8 +111,28 @@ public struct ServerConfiguration: Hashable, Sendable, Codable {
         public init() {}
     }
 
+    /// The towns' and the district's web console (`/console`, DoudiConsole).
+    public struct Console: Hashable, Sendable, Codable {
+        /// Serve the console; off, `/console` answers 404 and the API is unchanged.
+        public var enabled: Bool = true
+        /// Where each console user's working copy of their scope is kept (a field store sealed
+        /// with the user's password, as a laptop's). Empty: `console` beside the SQLite database,
+        /// or in the system's temporary folder for `:memory:` and PostgreSQL.
+        public var directory: String = ""
+        /// A session ends after this long without a request.
+        public var idleSeconds: Int64 = 30 * 60
+        /// A session ends this long after its login, however busy.
+        public var lifetimeSeconds: Int64 = 12 * 3600
+        /// Mark the session cookie `Secure` (set it when the console is reached over TLS, through
+        /// a reverse proxy: the cookie is then never sent in clear).
+        public var secureCookie: Bool = false
+
+        public init() {}
+    }
+
     public var http = HTTP()
     public var database = Database()
+    public var console = Console()
     public var auth = Auth()
     public var sync = Sync()
     public var bootstrap = Bootstrap()
@@ -123,7 +143,7 @@ public struct ServerConfiguration: Hashable, Sendable, Codable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case http, database, auth, sync, bootstrap, logLevel }
+    enum CodingKeys: String, CodingKey { case http, database, auth, sync, bootstrap, console, logLevel }
 
     /// Reads a configuration file; relative paths in it are taken relative to its folder.
     ///
@@ -180,8 +200,20 @@ public struct ServerConfiguration: Hashable, Sendable, Codable {
         try require(sync.maxClockDriftSeconds >= 0, "sync.maxClockDriftSeconds", "cannot be negative")
         try require(readableProtocolVersions.contains(sync.oldestProtocolVersion), "sync.oldestProtocolVersion",
                     "must be \(readableProtocolVersions.lowerBound)…\(DoudiSync.protocolVersion) (the versions this server speaks)")
+        try require(console.idleSeconds >= 60, "console.idleSeconds", "must be at least 60 seconds (1800 is the default)")
+        try require(console.lifetimeSeconds >= console.idleSeconds, "console.lifetimeSeconds", "must be at least console.idleSeconds (43200 is the default)")
         try require(["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel), "logLevel",
                     "must be trace, debug, info, notice, warning, error or critical")
+    }
+
+    /// The folder of the console's working copies (``Console/directory``), absolute.
+    public var consoleDirectory: String {
+        if !console.directory.isEmpty { return resolve(console.directory) }
+        let location = database.path
+        if location == ":memory:" || PostgresConnectionURL.isPostgres(location) {
+            return (NSTemporaryDirectory() as NSString).appendingPathComponent("doudi-console-\(ProcessInfo.processInfo.processIdentifier)")
+        }
+        return (resolve(location) as NSString).deletingLastPathComponent + "/console"
     }
 
     /// A path from the configuration, made absolute against ``baseDirectory``.

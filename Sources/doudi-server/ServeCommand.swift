@@ -1,4 +1,5 @@
 import ArgumentParser
+import DoudiConsole
 import DoudiModel
 import DoudiServer
 import Foundation
@@ -38,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "doudi-server")
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
         do {
-            try await runServer(configuration: configuration, logger: logger) { host, port in
+            try await runServer(configuration: configuration, logger: logger, extensions: [WebConsole(configuration: configuration)]) { host, port in
                 // unbuffered, so a parent process reading the pipe sees it at once
                 FileHandle.standardOutput.write(Data("doudi-server listening on \(host):\(port)\n".utf8))
             }

@@ -29,7 +29,7 @@ extension FieldStore {
     public static let shortIDMinimum = 4
 
     /// The short id listings show: the first 8 characters of the UUID, lowercase.
-    public static func shortID(_ id: UUID) -> String { String(id.uuidString.prefix(8)).lowercased() }
+    public static func shortID(_ id: UUID) -> String { id.shortID }
 
     /// Finds a household by a short id, its full id, or the resident ID number of one of
     /// its (not voided) members.

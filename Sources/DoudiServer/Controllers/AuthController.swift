@@ -27,9 +27,12 @@ struct AuthController {
     let audit: AuditLog
     /// Registers the device's bundle keys a login carries and answers the server's.
     let keyRegistry: DeviceKeyRegistry
+    /// Extensions of this process (the web console) that log their users in over loopback.
+    let loopback: LoopbackClient
 
     init(store: any ServerStore, hasher: PasswordHasher, clock: ServerClock, auth: ServerConfiguration.Auth, reader: BodyReader,
-         keyRegistry: DeviceKeyRegistry) {
+         keyRegistry: DeviceKeyRegistry, loopback: LoopbackClient = LoopbackClient()) {
+        self.loopback = loopback
         self.store = store; self.hasher = hasher; self.clock = clock; self.tokenLifetimeSeconds = auth.tokenLifetimeSeconds
         self.keyRegistry = keyRegistry
         self.reader = reader
@@ -57,8 +60,10 @@ struct AuthController {
     }
 
     /// The client's address: the connection's, or behind a trusted reverse proxy the last
-    /// entry of `X-Forwarded-For` (the address the proxy saw).
+    /// entry of `X-Forwarded-For` (the address the proxy saw); for the web console of this
+    /// process, the browser's address it speaks for (``LoopbackClient``).
     func clientAddress(_ request: Request, _ context: DoudiRequestContext) -> String? {
+        if let client = loopback.client(of: request) { return client }
         if throttle.configuration.trustForwardedFor,
            let forwarded = request.headers.last(where: { $0.name.canonicalName == "x-forwarded-for" })?.value,
            let last = forwarded.split(separator: ",").last.map({ $0.trimmingCharacters(in: .whitespaces) }), !last.isEmpty {

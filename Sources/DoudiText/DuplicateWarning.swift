@@ -4,9 +4,9 @@ import Foundation
 
 /// The warning of a second open application for the same programme (``OpenApplications``),
 /// shown at `doudi apply` and in `doudi review list`.
-enum DuplicateWarning {
+public enum DuplicateWarning {
     /// The warning for `application`, or nil when it is the household's only open one.
-    static func text(for application: Application, store: FieldStore) throws -> String? {
+    public static func text(for application: Application, store: FieldStore) throws -> String? {
         let all = try store.applications(of: application.household).filter { $0.voidReason == nil }
         let duplicates = OpenApplications.duplicates(of: application, among: all.map { ($0.application, $0.workflow) })
         guard !duplicates.isEmpty else { return nil }

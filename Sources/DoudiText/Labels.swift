@@ -1,12 +1,11 @@
-import DoudiField
 import DoudiModel
 import DoudiSync
 import Foundation
 
 /// The Chinese terms the human output uses for fields, actions and times.
-enum Labels {
+public enum Labels {
     /// Record fields as the paper forms name them (FORMS.md); unknown names pass through.
-    static let fields: [String: String] = [
+    public static let fields: [String: String] = [
         // household
         "village": "村(社区)", "hukou": "户籍地", "hukouType": "户籍类别", "address": "家庭住址", "phone": "联系电话",
         "categories": "户类别", "housing": "住房状况", "povertyCauses": "致贫原因",
@@ -27,10 +26,10 @@ enum Labels {
         "end": "截止年月", "stopPayment": "停保",
     ]
 
-    static func field(_ name: String) -> String { fields[name] ?? name }
+    public static func field(_ name: String) -> String { fields[name] ?? name }
 
     /// `household.register` → 登记家庭, `application.submit` → 提交申请 …
-    static func action(_ name: String) -> String {
+    public static func action(_ name: String) -> String {
         switch name {
         case "household.register": return "登记家庭"
         case "household.edit": return "修改家庭信息"
@@ -53,7 +52,7 @@ enum Labels {
     }
 
     /// 新建 / 修改 / 注销 (a household or member) / 作废 (other records).
-    static func operation(_ op: ChangeOperation, _ entity: EntityKind) -> String {
+    public static func operation(_ op: ChangeOperation, _ entity: EntityKind) -> String {
         switch op {
         case .create: "新建"
         case .update: "修改"
@@ -62,17 +61,17 @@ enum Labels {
         }
     }
 
-    static func voidVerb(_ entity: EntityKind) -> String {
+    public static func voidVerb(_ entity: EntityKind) -> String {
         entity == .household || entity == .member ? "注销" : "作废"
     }
 
     /// A stamp's wall-clock time where the user is, `2020-07-01 08:00:05`.
-    static func time(_ stamp: HLCStamp) -> String {
+    public static func time(_ stamp: HLCStamp) -> String {
         time(Date(timeIntervalSince1970: Double(stamp.wallMillis) / 1000))
     }
 
     /// A moment where the user is, `2020-07-01 08:00:05`.
-    static func time(_ date: Date) -> String {
+    public static func time(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = .current
@@ -81,11 +80,11 @@ enum Labels {
     }
 
     /// What the user typed, as messages repeat it: resident ID numbers in it are masked.
-    static func echo(_ text: String) -> String { maskingResidentIDs(text) }
+    public static func echo(_ text: String) -> String { maskingResidentIDs(text) }
 
     /// `text` with every resident ID number in it masked, valid or mistyped (`511011********1234`):
     /// an ID number never reaches the terminal in full, even inside an option's value.
-    static func maskingResidentIDs(_ text: String) -> String {
+    public static func maskingResidentIDs(_ text: String) -> String {
         // a run of exactly 17 digits and a digit or X, with no digit on either side
         let chars = Array(text)
         var out = ""
@@ -106,21 +105,21 @@ enum Labels {
     }
 
     /// The short id listings show.
-    static func short(_ id: UUID) -> String { FieldStore.shortID(id) }
+    public static func short(_ id: UUID) -> String { id.shortID }
 
     /// A bank or 一卡通 account number masked `4 + **** + 4` (FORMS.md).
-    static func maskedAccount(_ number: String) -> String {
+    public static func maskedAccount(_ number: String) -> String {
         guard number.count > 8 else { return String(repeating: "*", count: number.count) }
         return String(number.prefix(4)) + "****" + String(number.suffix(4))
     }
 
     /// `建档立卡贫困户、老人户`, or 无.
-    static func categories(_ categories: Set<HouseholdCategory>) -> String {
+    public static func categories(_ categories: Set<HouseholdCategory>) -> String {
         categories.isEmpty ? "无" : categories.sorted().map(\.chineseName).joined(separator: "、")
     }
 
     /// 在册, or 注销（reason）.
-    static func status(_ status: RecordStatus) -> String {
+    public static func status(_ status: RecordStatus) -> String {
         switch status {
         case .active: "在册"
         case .voided(let reason): "注销（\(reason)）"
@@ -128,7 +127,7 @@ enum Labels {
     }
 
     /// `肢体二级`, or empty.
-    static func disability(_ d: Disability?) -> String {
+    public static func disability(_ d: Disability?) -> String {
         d.map { "\($0.category.chineseName)\($0.gradeName)" } ?? ""
     }
 }

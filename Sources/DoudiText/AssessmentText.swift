@@ -6,11 +6,14 @@ import DoudiModel
 /// step a line, and the household's monthly total.
 ///
 /// ID numbers are always masked (`511011********1234`, FORMS.md).
-struct AssessmentText {
-    var policy: PolicyVersion
-    var asOf: Day
+public struct AssessmentText {
+    public var policy: PolicyVersion
+    public var asOf: Day
 
-    func render(_ results: [AssessedHousehold]) -> String {
+    /// A text for `policy`, with ages and amounts as of `asOf`.
+    public init(policy: PolicyVersion, asOf: Day) { self.policy = policy; self.asOf = asOf }
+
+    public func render(_ results: [AssessedHousehold]) -> String {
         var out = "政策版本 \(policy.id)《\(policy.title)》，\(policy.effectiveFrom) 起施行；测算日 \(asOf)\n"
         for result in results {
             out += "\n" + household(result)
@@ -22,7 +25,7 @@ struct AssessmentText {
         return out
     }
 
-    func household(_ result: AssessedHousehold) -> String {
+    public func household(_ result: AssessedHousehold) -> String {
         let c = result.householdCase
         let h = c.household
         var lines: [String] = []
@@ -54,7 +57,7 @@ struct AssessmentText {
     }
 
     /// `王建军  男  45岁  与户主关系 本人(户主)  511011********0312  肢体二级残疾`
-    func member(_ m: Member) -> String {
+    public func member(_ m: Member) -> String {
         var parts = [m.name, m.residentID.sex.chineseName, "\(m.age(on: asOf))岁", "与户主关系 \(m.relation.chineseName)", m.residentID.masked]
         if let d = m.disability { parts.append("\(d.category.chineseName)\(d.gradeName)残疾") }
         if m.health == .seriouslyIll { parts.append(m.health.chineseName) }
@@ -64,7 +67,7 @@ struct AssessmentText {
     }
 
     /// `【农村低保】全户：符合，每月 210.00 元，保障人口 3 人，优先纳入`
-    func heading(_ d: Determination, in c: HouseholdCase) -> String {
+    public func heading(_ d: Determination, in c: HouseholdCase) -> String {
         let who = d.member.map { id in c.member(id)?.name ?? id.uuidString.lowercased() } ?? "全户"
         var parts = ["\(d.status.chineseName)"]
         if let f = d.temporaryAid {

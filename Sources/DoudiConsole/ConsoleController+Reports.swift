@@ -1,0 +1,205 @@
+import DoudiField
+import DoudiModel
+import DoudiServer
+import DoudiSync
+import DoudiText
+import Foundation
+import Hummingbird
+
+/// The notice sheet, the roll and the ledger to download, the reserve fund, the district's
+/// dashboard and the conflicts to settle.
+extension ConsoleController {
+    /// `GET /console/towns/{town}/notice-sheet[?posted=DAY&phone=…]`: the printable sheet (A4).
+    func noticeSheet(_ request: Request, _ context: DoudiRequestContext, _ session: ConsoleSession) async throws -> Response {
+        let town = try self.town(context, session)
+        let store = try await fresh(session)
+        let posted = try request.uri.queryParameters["posted"].map { try Self.day(String($0), field: "posted") }
+        let phone = request.uri.queryParameters["phone"].map(String.init) ?? "12345"
+        guard let sheet = try store.noticeSheet(within: town, posted: posted, office: nil, phone: phone) else {
+            throw ConsoleError(.notFound, "\(town.value) 没有公示中的申请 no application of this town is on notice: post one from a case page (张榜公示)")
+        }
+        return ConsolePages.html(sheet.html())
+    }
+
+    /// `GET /console/towns/{town}/roll.csv[?month=YYYY-MM]`: the month's payment roll for the
+    /// bank (full ID and account numbers: town approvers and district officers only).
+    func roll(_ request: Request, _ context: DoudiRequestContext, _ session: ConsoleSession) async throws -> Response {
+        let town = try self.town(context, session)
+        guard session.actor.role == .townApprover || session.actor.role == .districtOfficer else {
+            throw ConsoleError(.forbidden, "发放花名册含完整身份证号和账号，仅镇(街道)审批人员和区民政局可下载 the roll carries full ID and account numbers")
+        }
+        let month = try Self.month(request)
+        let store = try await fresh(session)
+        let tree = try store.orgTree()
+        let name = tree[town]?.name ?? town.value
+        let (roll, _) = try store.paymentRoll(month: month, within: town, issuer: "\(name)民政", preparedOn: Self.today())
+        do { try roll.checkReadyForBank() } catch {
+            throw ConsoleError(.refused, "花名册尚不能交银行 the roll is not ready for the bank: \(error)")
+        }
+        return ConsolePages.download(roll.csv(), type: "text/csv; charset=utf-8", fileName: "\(name)\(month.iso)发放花名册.csv")
+    }
+
+    /// `GET /console/towns/{town}/ledger.csv`: the town's ledger (台账) as of today.
+    func ledger(_ request: Request, _ context: DoudiRequestContext, _ session: ConsoleSession) async throws -> Response {
+        let town = try self.town(context, session)
+        let store = try await fresh(session)
+        let day = Self.today()
+        let policy: PolicyVersion
+        do { policy = try store.policyBook().inForce(on: day) } catch { throw ConsoleError(.refused, "今天没有生效的政策版本: \(error)") }
+        let ledger = TownLedger(town: town, cases: try store.householdCases(within: town, includingVoided: true), policy: policy, asOf: day,
+                                org: try store.orgTree(), bankReturns: try store.bankReturns(within: town))
+        return ConsolePages.download(ledger.csv(), type: "text/csv; charset=utf-8", fileName: "\(ledger.title).csv")
+    }
+
+    /// `GET /console/towns/{town}/reserve-fund`
+    func reserveFund(_ context: DoudiRequestContext, _ session: ConsoleSession) async throws -> Response {
+        let town = try self.town(context, session)
+        let store = try await fresh(session)
+        let fund = try store.reserveFund(town: town)
+        let name = try store.orgTree()[town]?.name ?? town.value
+        let canAllocate = ReserveFundEntry.Kind.allocation.writers.contains(session.actor.role)
+        return pages.page("reserveFund", title: "\(name) 备用金", session: session, flash: await flash(session), [
+            "town": name, "code": town.value, "balance": fund.balance.yuanText, "csrf": session.csrf, "today": Self.today().iso,
+            "entries": fund.entries.map { ["date": $0.date.iso, "kind": $0.kind.chineseName, "amount": $0.amount.yuanText, "note": $0.note ?? ""] },
+            "canAllocate": canAllocate,
+            "kinds": [["value": "allocation", "text": "预拨"], ["value": "replenishment", "text": "补充"]],
+        ])
+    }
+
+    /// `POST /console/towns/{town}/reserve-fund`: the district allocates or replenishes.
+    func allocate(_ context: DoudiRequestContext, _ session: ConsoleSession, _ form: FormBody) async throws -> Response {
+        let town = try self.town(context, session)
+        guard let kind = form["kind"].flatMap(ReserveFundEntry.Kind.init(rawValue:)), kind != .draw else {
+            throw ConsoleError(.badInput, field: "kind", "类别应为预拨或补充 allocation or replenishment")
+        }
+        let amount = try StepForm.money(try form.require("amount", "金额"), field: "amount")
+        let entry = ReserveFundEntry(id: UUID(), town: town, kind: kind, amount: amount, date: try Self.day(form["date"]), note: form["note"])
+        _ = try session.store.perform(.fundReserve(entry))
+        try await copies.sync(session.store, user: session.actor.user, force: true)
+        let balance = try session.store.reserveFund(town: town).balance
+        return await done(session, "已登记备用金\(kind.chineseName) \(amount.yuanText) 元；余额 \(balance.yuanText) 元；已同步",
+                          then: "/console/towns/\(town.value)/reserve-fund")
+    }
+
+    // MARK: - the dashboard
+
+    /// The figures of the dashboard: per town and programme for `month`, per month and
+    /// programme for the six months to it (from the payment rolls' rules).
+    struct Dashboard {
+        var month: YearMonth
+        var programmes: [Programme]
+        var towns: [(code: OrgCode, name: String, totals: [Programme: PaymentRoll.Total])]
+        var months: [(month: YearMonth, amounts: [Programme: Money])]
+    }
+
+    func dashboardFigures(_ request: Request, _ session: ConsoleSession) async throws -> Dashboard {
+        guard session.actor.org.level == .district else {
+            throw ConsoleError(.forbidden, "统计为区民政局的页面 the dashboard is the district's")
+        }
+        let month = try Self.month(request)
+        let store = try await fresh(session)
+        let org = session.actor.org
+        let tree = try store.orgTree()
+        let cases = try store.householdCases(within: org, includingVoided: true)
+        let returns = try store.bankReturns(within: org)
+        let book = try store.policyBook()
+        func roll(_ m: YearMonth) throws -> PaymentRoll? {
+            guard let policy = try? book.inForce(forRollOf: m) else { return nil }
+            return PaymentRoll(month: m, cases: cases, oneOffPayments: try store.payments(in: m), bankReturns: returns, policy: policy,
+                               org: tree, issuer: "", preparedOn: Self.today())
+        }
+        var months: [(YearMonth, [Programme: Money])] = []
+        var current: PaymentRoll?
+        for back in stride(from: 5, through: 0, by: -1) {
+            let m = month.adding(months: -back)
+            guard let r = try roll(m) else { continue }
+            if back == 0 { current = r }
+            months.append((m, Dictionary(uniqueKeysWithValues: Programme.allCases.map { ($0, r.total(for: $0)) })))
+        }
+        let towns = tree.children(of: org).map { unit in
+            let totals = (current?.totals ?? []).filter { $0.town == unit.code }
+            return (unit.code, unit.name, Dictionary(totals.map { ($0.programme, $0) }, uniquingKeysWith: { a, _ in a }))
+        }
+        let used = Programme.allCases.filter { p in months.contains { ($0.1[p] ?? .zero) > .zero } || towns.contains { $0.2[p] != nil } }
+        return Dashboard(month: month, programmes: used, towns: towns, months: months)
+    }
+
+    /// `GET /console/dashboard[?month=YYYY-MM]`: caseload and money per programme by town and by month.
+    func dashboard(_ request: Request, _ session: ConsoleSession) async throws -> Response {
+        let d = try await dashboardFigures(request, session)
+        let names = d.programmes.map(\.chineseName)
+        let townChart = BarChart(series: names, bars: d.towns.map { t in
+            BarChart.Bar(label: t.name, values: d.programmes.map { t.totals[$0]?.amount.fen ?? 0 })
+        }, format: { Money(fen: $0).yuanText + " 元" }, title: "\(d.month.iso) 各镇(街道)月发放金额")
+        let monthChart = BarChart(series: names, bars: d.months.map { m in
+            BarChart.Bar(label: m.month.iso, values: d.programmes.map { m.amounts[$0]?.fen ?? 0 })
+        }, format: { Money(fen: $0).yuanText + " 元" }, title: "逐月发放金额")
+        let townRows = d.towns.map { t -> [String: Any] in
+            ["name": t.name,
+             "cells": d.programmes.map { p in t.totals[p].map { "\($0.households)/\($0.persons)/\($0.amount.yuanText)" } ?? "—" },
+             "total": t.totals.values.reduce(Money.zero) { $0 + $1.amount }.yuanText]
+        }
+        let monthRows = d.months.map { m -> [String: Any] in
+            ["month": m.month.iso, "cells": d.programmes.map { (m.amounts[$0] ?? .zero).yuanText },
+             "total": m.amounts.values.reduce(Money.zero, +).yuanText]
+        }
+        return pages.page("dashboard", title: "统计", session: session, flash: await flash(session), [
+            "heading": "统计 Dashboard（\(d.month.iso)）", "month": d.month.iso, "programmes": names,
+            "towns": d.towns.map { ["code": $0.code.value, "name": $0.name] },
+            "townChart": townChart.svg(), "monthChart": monthChart.svg(), "townRows": townRows, "monthRows": monthRows,
+        ])
+    }
+
+    /// `GET /console/dashboard.csv[?month=YYYY-MM]`: the dashboard's two tables.
+    func dashboardCSV(_ request: Request, _ session: ConsoleSession) async throws -> Response {
+        let d = try await dashboardFigures(request, session)
+        var csv = CSVText()
+        csv.append(["统计月份", d.month.iso])
+        csv.append(["镇(街道)", "救助项目", "户数", "人数", "金额(元)"])
+        for t in d.towns {
+            for p in d.programmes {
+                let total = t.totals[p]
+                csv.append([t.name, p.chineseName, "\(total?.households ?? 0)", "\(total?.persons ?? 0)", (total?.amount ?? .zero).yuanText])
+            }
+        }
+        csv.appendBlankRow()
+        csv.append(["月份"] + d.programmes.map(\.chineseName) + ["合计"])
+        for m in d.months {
+            csv.append([m.month.iso] + d.programmes.map { (m.amounts[$0] ?? .zero).yuanText } + [m.amounts.values.reduce(Money.zero, +).yuanText])
+        }
+        return ConsolePages.download(csv.text, type: "text/csv; charset=utf-8", fileName: "统计\(d.month.iso).csv")
+    }
+
+    // MARK: - conflicts
+
+    /// `GET /console/conflicts`: the open conflicts of the user's scope.
+    func conflicts(_ session: ConsoleSession) async throws -> Response {
+        let store = try await fresh(session)
+        let rows = try store.conflicts().map { stored -> [String: Any] in
+            let c = stored.conflict
+            let detail = [c.message, c.field.map { "字段 \(Labels.field($0))" }, "保留值 kept: \(Labels.maskingResidentIDs(c.kept.canonicalText))",
+                          "另一值 other: \(Labels.maskingResidentIDs(c.other.canonicalText))"].compactMap { $0 }.joined(separator: "\n")
+            return ["id": c.id.uuidString.lowercased(), "title": "\(c.kind.chineseName)：\(c.entity.chineseName) \(Labels.short(c.record))（\(c.village.value)）",
+                    "detail": detail, "settleable": c.canBeSettled(by: session.actor), "csrf": session.csrf]
+        }
+        return pages.page("conflicts", title: "冲突", session: session, flash: await flash(session), ["rows": rows])
+    }
+
+    /// `POST /console/conflicts/{id}/resolve`: settles a conflict keeping what stands, with the note.
+    func resolveConflict(_ context: DoudiRequestContext, _ session: ConsoleSession, _ form: FormBody) async throws -> Response {
+        guard let id = context.parameters.get("conflict").flatMap(UUID.init(uuidString:)) else { throw ConsoleError(.notFound, "冲突编号有误") }
+        let note = try form.require("note", "处理说明")
+        _ = try session.store.perform(.resolveConflicts([id], note: note, with: nil))
+        try await copies.sync(session.store, user: session.actor.user, force: true)
+        return await done(session, "冲突已处理并同步", then: "/console/conflicts")
+    }
+
+    /// `?month=YYYY-MM`, default this month.
+    static func month(_ request: Request) throws -> YearMonth {
+        guard let text = request.uri.queryParameters["month"].map(String.init), !text.isEmpty else {
+            let today = Self.today()
+            return today.yearMonth
+        }
+        do { return try YearMonth(iso: text) } catch { throw ConsoleError(.badInput, field: "month", "月份应为 YYYY-MM：\(text)") }
+    }
+}

@@ -1,0 +1,201 @@
+import DoudiField
+import DoudiModel
+import DoudiServer
+import Foundation
+import Hummingbird
+
+/// The console's routes, under `/console` (and `/` sends a browser there).
+///
+/// - `GET|POST /console/login`, `POST /console/logout`
+/// - `GET /console/towns/{town}`: the town's review queue; `…/notice-sheet`, `…/roll.csv`,
+///   `…/ledger.csv`, `GET|POST …/reserve-fund`
+/// - `GET /console/district`: the district's queue; `GET /console/dashboard` (and `.csv`)
+/// - `GET /console/cases/{application}`, `POST /console/cases/{application}/steps/{step}`
+/// - `GET /console/conflicts`, `POST /console/conflicts/{id}/resolve`
+///
+/// Every page but the login needs a session (cookie `doudi_session`: HttpOnly,
+/// SameSite=Strict, Secure when configured); every POST needs the session's CSRF token;
+/// every page naming a town or a case checks it lies within the user's jurisdiction (403).
+struct ConsoleController: Sendable {
+    static let sessionCookie = "doudi_session"
+    static let loginCookie = "doudi_login"
+
+    let sessions: ConsoleSessions
+    let copies: WorkingCopies
+    let pages: ConsolePages
+    let secureCookie: Bool
+    /// Seconds since 1970.
+    let now: @Sendable () -> Int64
+
+    func addRoutes(to router: Router<DoudiRequestContext>) {
+        router.get("/") { _, _ in ConsolePages.redirect("/console") }
+        let console = router.group("console")
+        console.get { request, _ in
+            guard let session = await self.session(request) else { return ConsolePages.redirect("/console/login") }
+            return ConsolePages.redirect(Self.home(of: session.actor))
+        }
+        console.get("login") { request, _ in self.loginPage(request) }
+        console.post("login") { request, context in await self.login(request, context) }
+        console.post("logout") { request, _ in await self.logout(request) }
+        console.get("towns/:town") { request, context in await self.page(request) { s in try await self.townQueue(request, context, s) } }
+        console.get("district") { request, _ in await self.page(request) { s in try await self.districtQueue(request, s) } }
+        console.get("cases/:application") { request, context in await self.page(request) { s in try await self.casePage(context, s) } }
+        console.post("cases/:application/steps/:step") { request, context in
+            await self.form(request) { s, form in try await self.takeStep(context, s, form) }
+        }
+        console.get("towns/:town/notice-sheet") { request, context in await self.page(request) { s in try await self.noticeSheet(request, context, s) } }
+        console.get("towns/:town/roll.csv") { request, context in await self.page(request) { s in try await self.roll(request, context, s) } }
+        console.get("towns/:town/ledger.csv") { request, context in await self.page(request) { s in try await self.ledger(request, context, s) } }
+        console.get("towns/:town/reserve-fund") { request, context in await self.page(request) { s in try await self.reserveFund(context, s) } }
+        console.post("towns/:town/reserve-fund") { request, context in
+            await self.form(request) { s, form in try await self.allocate(context, s, form) }
+        }
+        console.get("dashboard") { request, _ in await self.page(request) { s in try await self.dashboard(request, s) } }
+        console.get("dashboard.csv") { request, _ in await self.page(request) { s in try await self.dashboardCSV(request, s) } }
+        console.get("conflicts") { request, _ in await self.page(request) { s in try await self.conflicts(s) } }
+        console.post("conflicts/:conflict/resolve") { request, context in
+            await self.form(request) { s, form in try await self.resolveConflict(context, s, form) }
+        }
+    }
+
+    /// Where a user starts: their town's queue, or the district's.
+    static func home(of actor: Actor) -> String {
+        actor.org.level == .town ? "/console/towns/\(actor.org.value)" : "/console/district"
+    }
+
+    // MARK: - sessions
+
+    /// The request's live session, if any.
+    func session(_ request: Request) async -> ConsoleSession? {
+        guard let id = request.cookies[Self.sessionCookie]?.value, !id.isEmpty else { return nil }
+        return await sessions.session(id, now: now())
+    }
+
+    /// A page behind the login: without a session, the login page; an error, its page.
+    func page(_ request: Request, _ body: (ConsoleSession) async throws -> Response) async -> Response {
+        guard let session = await session(request) else {
+            return ConsolePages.redirect("/console/login?next=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? ""))
+        }
+        do { return try await body(session) } catch {
+            return pages.error(ConsoleError.action(error), session: session)
+        }
+    }
+
+    /// A posted form behind the login, its CSRF token checked first.
+    func form(_ request: Request, _ body: (ConsoleSession, FormBody) async throws -> Response) async -> Response {
+        guard let session = await session(request) else {
+            return pages.error(ConsoleError(.unauthenticated, "会话已结束，请重新登录 your session has ended: sign in again, then repeat the step"), session: nil)
+        }
+        do {
+            let form = try await FormBody.read(request)
+            guard let token = form["csrf"], RandomToken.equal(token, session.csrf) else {
+                throw ConsoleError(.forbidden, "表单已失效，请刷新页面后重试 the form's security token is missing or stale: reload the page and submit again")
+            }
+            return try await body(session, form)
+        } catch {
+            return pages.error(ConsoleError.action(error), session: session)
+        }
+    }
+
+    /// Tells the next page what happened and sends the browser there.
+    func done(_ session: ConsoleSession, _ text: String, then location: String) async -> Response {
+        await sessions.setFlash(session.id, Flash(kind: .done, text: text))
+        return ConsolePages.redirect(location)
+    }
+
+    /// The one-time message of the session, for the page being shown.
+    func flash(_ session: ConsoleSession) async -> Flash? { await sessions.takeFlash(session.id) }
+
+    // MARK: - login and logout
+
+    func loginPage(_ request: Request, message: Flash? = nil, user: String = "", status: HTTPResponse.Status = .ok) -> Response {
+        // a login form carries a token matching a cookie of its own (double submit): another
+        // site cannot post a login that signs this browser in as someone else
+        let token = RandomToken.make()
+        var response = pages.page("login", title: "登录", session: nil, flash: message, status: status, ["csrf": token, "user": user])
+        response.setCookie(cookie(Self.loginCookie, token, path: "/console/login", maxAge: 3600))
+        return response
+    }
+
+    func login(_ request: Request, _ context: DoudiRequestContext) async -> Response {
+        let form: FormBody
+        do { form = try await FormBody.read(request) } catch { return pages.error(ConsoleError.action(error), session: nil) }
+        guard let token = form["csrf"], let expected = request.cookies[Self.loginCookie]?.value, RandomToken.equal(token, expected) else {
+            return loginPage(request, message: Flash(kind: .error, text: "登录表单已失效，请重新输入 the sign-in form expired: sign in again"), status: .forbidden)
+        }
+        let user = form["user"] ?? ""
+        guard !user.isEmpty, let password = form.values["password"]?.last, !password.isEmpty else {
+            return loginPage(request, message: Flash(kind: .error, text: "请输入用户名和密码 enter your user name and password"), user: user, status: .badRequest)
+        }
+        do {
+            let (store, actor) = try await copies.open(user: user, password: password, client: context.remoteAddress)
+            let session = await sessions.start(actor: actor, store: store, now: now())
+            let next = form["next"].flatMap { $0.hasPrefix("/console/") && !$0.contains("//") ? $0 : nil } ?? Self.home(of: actor)
+            var response = ConsolePages.redirect(next)
+            response.setCookie(cookie(Self.sessionCookie, session.id, path: "/", maxAge: nil))
+            response.setCookie(cookie(Self.loginCookie, "", path: "/console/login", maxAge: 0))
+            context.logger.info("console login", metadata: ["role": "\(actor.role.rawValue)", "org": "\(actor.org.value)"])
+            return response
+        } catch {
+            let e = ConsoleError.action(error)
+            return loginPage(request, message: Flash(kind: .error, text: e.message), user: user, status: e.status)
+        }
+    }
+
+    func logout(_ request: Request) async -> Response {
+        guard let session = await session(request) else { return ConsolePages.redirect("/console/login") }
+        guard let form = try? await FormBody.read(request), let token = form["csrf"], RandomToken.equal(token, session.csrf) else {
+            return pages.error(ConsoleError(.forbidden, "表单已失效，请刷新页面后重试 the form's security token is missing or stale"), session: session)
+        }
+        await sessions.end(session.id)
+        var response = ConsolePages.redirect("/console/login")
+        response.setCookie(cookie(Self.sessionCookie, "", path: "/", maxAge: 0))
+        return response
+    }
+
+    func cookie(_ name: String, _ value: String, path: String, maxAge: Int?) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: path, secure: secureCookie, httpOnly: true, sameSite: .strict)
+    }
+
+    // MARK: - scope
+
+    /// The town named in the path, when the user has jurisdiction over it.
+    ///
+    /// - Throws: ``ConsoleError`` `forbidden` for a town outside it, `badInput` for a code that is no town.
+    func town(_ context: DoudiRequestContext, _ session: ConsoleSession) throws -> OrgCode {
+        let text = context.parameters.get("town") ?? ""
+        guard let code = try? OrgCode(text), code.level == .town else {
+            throw ConsoleError(.notFound, "\(text) 不是镇(街道)代码 is not a 9-digit town code")
+        }
+        guard session.actor.hasJurisdiction(over: code) else {
+            throw ConsoleError(.forbidden, "\(code.value) 不在您的辖区内 is outside your jurisdiction (\(session.actor.org.value))")
+        }
+        return code
+    }
+
+    /// The user's working copy, synced unless it synced a moment ago.
+    func fresh(_ session: ConsoleSession) async throws -> FieldStore {
+        do { try await copies.sync(session.store, user: session.actor.user) } catch {
+            // a page is still shown from the copy as it is; the step forms push when taken
+            await sessions.setFlash(session.id, Flash(kind: .error, text: "同步失败，显示的是上次同步的数据 sync failed, showing the last synced data: \(error)"))
+        }
+        return session.store
+    }
+
+    /// Today in the server's time zone.
+    static func today() -> Day {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .current
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        return (try? Day(year: parts.year ?? 2026, month: parts.month ?? 1, day: parts.day ?? 1)) ?? Day(ordinal: 0)
+    }
+
+    /// A day typed in a form (default today); a day after today is refused.
+    static func day(_ text: String?, field: String = "date") throws -> Day {
+        guard let text else { return today() }
+        let day: Day
+        do { day = try Day(typed: text) } catch { throw ConsoleError(.badInput, field: field, "日期有误 \(error)") }
+        guard day <= today() else { throw ConsoleError(.badInput, field: field, "日期不能晚于今天 \(day) is after today") }
+        return day
+    }
+}

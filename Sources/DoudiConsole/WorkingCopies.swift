@@ -1,0 +1,149 @@
+import Crypto
+import DoudiField
+import DoudiModel
+import DoudiServer
+import DoudiSync
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Each console user's working copy of their scope: a field store on the server's disk, set
+/// up, sealed with the user's password and synced exactly as a town's or the district's
+/// laptop is (`SyncClient` over loopback HTTP to this server's own API). What the console
+/// shows is read from it and every step taken in the console is a change set in its outbox,
+/// pushed through the sync engine at once: merge rules, authority and invariants are the
+/// engine's, and laptops receive the step on their next sync.
+///
+/// Logging in goes through `POST /v1/login` with the browser's address (``LoopbackClient``),
+/// so the API's throttling, lockout, disabled accounts and audit log apply unchanged.
+actor WorkingCopies {
+    /// The name the copies know the server by; requests are sent to ``address``. A fixed name
+    /// keeps a copy's cursor across restarts on another port.
+    static let serverName = "http://doudi-server.loopback"
+
+    let directory: String
+    let loopback: LoopbackClient
+    /// `http://127.0.0.1:PORT` once the server listens.
+    private var address: String?
+    /// A sync in flight per user: a second request waits for it instead of syncing again.
+    private var syncing: [String: Task<SyncClient.Report, any Error>] = [:]
+    /// When each user's copy last synced (seconds since 1970).
+    private var lastSync: [String: Int64] = [:]
+
+    init(directory: String, loopback: LoopbackClient) {
+        self.directory = directory; self.loopback = loopback
+    }
+
+    func serverRunning(host: String, port: Int) {
+        let reachable = host == "0.0.0.0" || host == "::" || host.isEmpty ? "127.0.0.1" : host
+        address = "http://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port)"
+    }
+
+    /// Logs `user` in through the API (for the browser at `client`) and answers their working
+    /// copy, unlocked, synced: made at the first login (and again when the password no longer
+    /// opens it: the password was changed elsewhere).
+    ///
+    /// - Throws: ``ConsoleError`` with the server's refusal (wrong password, throttled, locked,
+    ///   a village collector), or why the copy cannot be made.
+    func open(user: String, password: String, client: String?) async throws -> (FieldStore, Actor) {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let path = self.path(of: user)
+        if FileManager.default.fileExists(atPath: path), let existing = try? FieldStore(database: FieldDatabase.open(path: path)),
+           let device = try? existing.device(), device.user == user {
+            let answer: LoginResponse
+            do { answer = try await self.client(existing, browser: client).login(server: Self.serverName, user: user, password: password) } catch let error as SyncError {
+                if error.code == "scope" { return try await makeNew(user: user, password: password, browser: client, replacing: path) }
+                throw ConsoleError.login(error)
+            }
+            try Self.requireOffice(answer.actor)
+            if let unlocked = try? existing.unlock(password: password) {
+                _ = try? await sync(unlocked, user: user, force: true)
+                return (unlocked, answer.actor)
+            }
+            // the password was changed elsewhere: this copy's key is wrapped under the old one
+            return try await makeNew(user: user, password: password, browser: client, replacing: path)
+        }
+        return try await makeNew(user: user, password: password, browser: client, replacing: path)
+    }
+
+    /// Makes a new copy for `user` (removing the one at `path`), logs it in and syncs it.
+    private func makeNew(user: String, password: String, browser: String?, replacing path: String) async throws -> (FieldStore, Actor) {
+        Self.remove(path)
+        let store = FieldStore(database: try FieldDatabase.open(path: path))
+        do {
+            let device = "web-" + RandomToken.make().prefix(8)
+            let answer: LoginResponse
+            do {
+                answer = try await client(store, browser: browser).firstLogin(server: Self.serverName, user: user, password: password, device: device)
+            } catch let error as SyncError { throw ConsoleError.login(error) }
+            try Self.requireOffice(answer.actor)
+            let actor = answer.actor
+            _ = try store.setUp(DeviceSetup(name: "网页控制台 web console", user: actor.user, role: actor.role, org: actor.org), deviceID: answer.device)
+            let protected = try store.protect(password: password)
+            try protected.saveLogin(server: Self.serverName, token: answer.token)
+            lastSync[user] = nil
+            do { _ = try await sync(protected, user: user, force: true) } catch {
+                throw ConsoleError(.unavailable, "首次同步失败 the first sync of your working copy failed: \(error)")
+            }
+            return (protected, actor)
+        } catch {
+            Self.remove(path)
+            throw error
+        }
+    }
+
+    /// Syncs `user`'s copy: pushes what the console wrote and pulls what changed. Unless
+    /// `force`, a copy synced in the last `freshSeconds` is left as it is (a page view).
+    @discardableResult
+    func sync(_ store: FieldStore, user: String, force: Bool = false, freshSeconds: Int64 = 3) async throws -> SyncClient.Report? {
+        let now = Int64(Date().timeIntervalSince1970)
+        if let task = syncing[user] { return try await task.value }
+        if !force, let last = lastSync[user], now - last < freshSeconds { return nil }
+        let client = self.client(store, browser: nil)
+        let task = Task { try await client.sync() }
+        syncing[user] = task
+        defer { syncing[user] = nil }
+        let report = try await task.value
+        lastSync[user] = Int64(Date().timeIntervalSince1970)
+        return report
+    }
+
+    /// A sync client whose requests go to this server over loopback, carrying the loopback key
+    /// and the browser's address (a login counts against that address, not the server's).
+    private func client(_ store: FieldStore, browser: String?) -> SyncClient {
+        var configuration = SyncClient.Configuration()
+        configuration.attempts = 2
+        configuration.backoffMillis = 100
+        let base = address ?? "http://127.0.0.1:8080"
+        let key = loopback.key
+        configuration.transport = { request in
+            var request = request
+            if let url = request.url?.absoluteString, url.hasPrefix(WorkingCopies.serverName) {
+                request.url = URL(string: base + url.dropFirst(WorkingCopies.serverName.count))
+            }
+            request.setValue(key, forHTTPHeaderField: LoopbackClient.keyHeader)
+            if let browser { request.setValue(browser, forHTTPHeaderField: LoopbackClient.clientHeader) }
+            return try await URLSession.shared.data(for: request)
+        }
+        return SyncClient(store: store, configuration: configuration)
+    }
+
+    /// The console serves the towns and the district; village collectors keep their laptops.
+    static func requireOffice(_ actor: Actor) throws {
+        guard actor.role != .collector else {
+            throw ConsoleError(.forbidden, "村(社区)信息采集员使用离线笔记本上的 doudi：网页控制台供镇(街道)和区使用 (village collectors work on their laptop; the console is for towns and the district)")
+        }
+    }
+
+    /// The copy's file: the user's name hashed (names are not file names).
+    func path(of user: String) -> String {
+        let digest = SHA256.hash(data: Data(user.utf8)).map { String(format: "%02x", $0) }.joined()
+        return (directory as NSString).appendingPathComponent("\(digest.prefix(24)).doudi")
+    }
+
+    static func remove(_ path: String) {
+        for suffix in ["", "-wal", "-shm", ".token"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+
+/// A part of `doudi-server` built outside this module that serves routes beside the API:
+/// the web console (DoudiConsole). It is handed what it may use of the server when the
+/// router is built, and told the server's real address once it listens.
+public protocol ServerExtension: Sendable {
+    /// Adds the extension's routes (outside `/v1`); called once, while the router is built.
+    func addRoutes(to router: Router<DoudiRequestContext>, server: ServerContext)
+    /// Called once the server listens, with the address it bound and its real port.
+    func serverRunning(host: String, port: Int) async
+}
+
+/// What an extension may use of the server.
+public struct ServerContext: Sendable {
+    /// The server's configuration.
+    public var configuration: ServerConfiguration
+    /// Proves a request to the API comes from an extension in this process, which speaks for a
+    /// client it serves: see ``LoopbackClient``.
+    public var loopback: LoopbackClient
+}
+
+/// The API's trust in an extension of the same process that calls it over loopback on behalf
+/// of its own clients (the console logs its users in through `POST /v1/login`): such a request
+/// carries ``keyHeader`` with this process's random ``key`` and ``clientHeader`` with the address
+/// of the browser it acts for, so that login throttling counts that browser's address
+/// (SPEC §11), not the server's own. Without the key the header is ignored.
+public struct LoopbackClient: Sendable {
+    public static let keyHeader = "X-Doudi-Loopback-Key"
+    public static let clientHeader = "X-Doudi-Loopback-Client"
+    /// 32 random bytes, hex: made at start, never stored or logged.
+    public let key: String
+
+    public init() {
+        var generator = SystemRandomNumberGenerator()
+        key = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    /// The client address a request speaks for when it carries this process's key.
+    func client(of request: Request) -> String? {
+        func header(_ name: String) -> String? {
+            let lower = name.lowercased()
+            return request.headers.last(where: { $0.name.canonicalName == lower })?.value
+        }
+        guard let given = header(Self.keyHeader), Self.constantTimeEqual(given, key),
+              let client = header(Self.clientHeader), !client.isEmpty else { return nil }
+        return String(client.prefix(64))
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
