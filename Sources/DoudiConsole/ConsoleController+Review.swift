@@ -179,11 +179,10 @@ extension ConsoleController {
 
     /// The case named in the path, when it lies within the user's jurisdiction.
     func inScope(_ context: DoudiRequestContext, _ session: ConsoleSession, _ store: FieldStore) throws -> CaseInReview {
-        guard let text = context.parameters.get("application"), let id = UUID(uuidString: text) else {
-            throw ConsoleError(.notFound, "申请编号有误 not an application id")
-        }
+        // the whole id, or the short one listings show
+        let text = context.parameters.get("application") ?? ""
         let review: CaseInReview
-        do { review = try store.caseInReview(id) } catch { throw ConsoleError(.notFound, "您的辖区内没有这个申请 no such application within your jurisdiction") }
+        do { review = try store.caseInReview(try UUID(uuidString: text) ?? store.resolveApplication(text)) } catch { throw ConsoleError(.notFound, "您的辖区内没有这个申请 no such application within your jurisdiction") }
         guard session.actor.hasJurisdiction(over: review.householdCase.household.village) else {
             throw ConsoleError(.forbidden, "此申请不在您的辖区内 this application is outside your jurisdiction")
         }

@@ -108,11 +108,12 @@ struct ConsoleController: Sendable {
 
     // MARK: - login and logout
 
-    func loginPage(_ request: Request, message: Flash? = nil, user: String = "", status: HTTPResponse.Status = .ok) -> Response {
+    func loginPage(_ request: Request, message: Flash? = nil, user: String = "", next: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
         // a login form carries a token matching a cookie of its own (double submit): another
         // site cannot post a login that signs this browser in as someone else
         let token = RandomToken.make()
-        var response = pages.page("login", title: "登录", session: nil, flash: message, status: status, ["csrf": token, "user": user])
+        let next = next ?? request.uri.queryParameters["next"].map(String.init) ?? ""
+        var response = pages.page("login", title: "登录", session: nil, flash: message, status: status, ["csrf": token, "user": user, "next": next])
         response.setCookie(cookie(Self.loginCookie, token, path: "/console/login", maxAge: 3600))
         return response
     }
@@ -138,7 +139,7 @@ struct ConsoleController: Sendable {
             return response
         } catch {
             let e = ConsoleError.action(error)
-            return loginPage(request, message: Flash(kind: .error, text: e.message), user: user, status: e.status)
+            return loginPage(request, message: Flash(kind: .error, text: e.message), user: user, next: form["next"], status: e.status)
         }
     }
 

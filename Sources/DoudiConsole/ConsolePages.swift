@@ -22,6 +22,9 @@ struct ConsolePages: Sendable {
     /// A whole page.
     func page(_ template: String, title: String, session: ConsoleSession?, flash: Flash? = nil,
               status: HTTPResponse.Status = .ok, _ context: [String: Any]) -> Response {
+        // `{{#has_rows}}`: whether a list is non-empty (Mustache has no test of a list's length)
+        var context = context
+        for (key, value) in context { if let list = value as? [Any] { context["has_" + key] = !list.isEmpty } }
         let body = library.render(context, withTemplate: template) ?? ""
         var layout: [String: Any] = ["title": title, "body": body]
         if let session {

@@ -59,6 +59,7 @@ enum ConsoleTemplates {
     <p class="muted">镇(街道)审批人员与区民政局工作人员使用服务器上的账号登录；村(社区)信息采集员请使用笔记本上的 doudi。</p>
     <form method="post" action="/console/login" id="login-form">
     <input type="hidden" name="csrf" value="{{csrf}}">
+    <input type="hidden" name="next" value="{{next}}">
     <p><label>用户名 User <input name="user" id="user" autocomplete="username" required value="{{user}}"></label></p>
     <p><label>密码 Password <input name="password" id="password" type="password" autocomplete="current-password" required></label></p>
     <p><button type="submit" id="sign-in">登录</button></p>
@@ -78,7 +79,7 @@ enum ConsoleTemplates {
     </nav>
     <form method="get" action="{{action}}" class="muted">测算日 <input type="date" name="date" value="{{date}}">
     <label><input type="checkbox" name="all" value="1" {{#all}}checked{{/all}}> 显示全部在办申请</label> <button type="submit">刷新</button></form>
-    {{#rows.count}}
+    {{#has_rows}}
     <table id="queue">
     <thead><tr><th>申请</th><th>户主</th><th>村(社区)</th><th>救助项目</th><th>办理阶段</th><th>测算</th><th>下一步</th><th>评估依据</th></tr></thead>
     <tbody>
@@ -91,8 +92,8 @@ enum ConsoleTemplates {
     {{/rows}}
     </tbody>
     </table>
-    {{/rows.count}}
-    {{^rows.count}}<p id="queue-empty">没有待办的申请 Nothing waits for a step by you on {{date}}.</p>{{/rows.count}}
+    {{/has_rows}}
+    {{^has_rows}}<p id="queue-empty">没有待办的申请 Nothing waits for a step by you on {{date}}.</p>{{/has_rows}}
     <p class="muted">测算 = 按政策版本 {{policy}} 对该户的评估（临时救助为申请的每人金额）。</p>
     """
 
@@ -111,21 +112,21 @@ enum ConsoleTemplates {
     <h2>评估 Assessment（{{policy}}，测算日 {{asOf}}）</h2>
     <pre class="explain" id="assessment">{{assessment}}</pre>
     <h2>家庭经济状况调查 Surveys</h2>
-    {{#surveys.count}}<table><thead><tr><th>日期</th><th>调查人</th><th>收入项</th><th>月收入合计</th></tr></thead><tbody>
+    {{#has_surveys}}<table><thead><tr><th>日期</th><th>调查人</th><th>收入项</th><th>月收入合计</th></tr></thead><tbody>
     {{#surveys}}<tr><td>{{date}}</td><td>{{surveyors}}</td><td>{{items}}</td><td class="num">{{total}}</td></tr>{{/surveys}}
-    </tbody></table>{{/surveys.count}}{{^surveys.count}}<p>无</p>{{/surveys.count}}
+    </tbody></table>{{/has_surveys}}{{^has_surveys}}<p>无</p>{{/has_surveys}}
     <h2>入户调查 Visits</h2>
-    {{#visits.count}}<table><thead><tr><th>日期</th><th>调查人</th><th>结论</th></tr></thead><tbody>
+    {{#has_visits}}<table><thead><tr><th>日期</th><th>调查人</th><th>结论</th></tr></thead><tbody>
     {{#visits}}<tr><td>{{date}}</td><td>{{visitors}}</td><td>{{conclusion}}</td></tr>{{/visits}}
-    </tbody></table>{{/visits.count}}{{^visits.count}}<p>无</p>{{/visits.count}}
+    </tbody></table>{{/has_visits}}{{^has_visits}}<p>无</p>{{/has_visits}}
     <h2>办理记录 Steps taken</h2>
     <table id="history"><thead><tr><th>日期</th><th>步骤</th><th>办理人</th><th>阶段</th><th>说明</th></tr></thead><tbody>
     {{#history}}<tr><td>{{day}}</td><td>{{step}}</td><td>{{actor}}</td><td>{{stage}}</td><td>{{detail}}</td></tr>{{/history}}
     </tbody></table>
-    {{#decisions.count}}<h2>审批决定 Decisions</h2><ul>{{#decisions}}<li>{{.}}</li>{{/decisions}}</ul>{{/decisions.count}}
+    {{#has_decisions}}<h2>审批决定 Decisions</h2><ul>{{#decisions}}<li>{{.}}</li>{{/decisions}}</ul>{{/has_decisions}}
     {{#fund}}<p id="reserve-fund">{{town}}临时救助备用金余额：<strong>{{balance}}</strong> 元</p>{{/fund}}
     <h2>下一步 Next steps</h2>
-    {{^steps.count}}<p>{{closedText}}</p>{{/steps.count}}
+    {{^has_steps}}<p>{{closedText}}</p>{{/has_steps}}
     {{#steps}}
     <form class="step" method="post" action="/console/cases/{{id}}/steps/{{kind}}" id="step-{{kind}}">
     <input type="hidden" name="csrf" value="{{csrf}}">
@@ -185,7 +186,7 @@ enum ConsoleTemplates {
 
     static let conflicts = """
     <h1>待处理的冲突 Conflicts to settle</h1>
-    {{^rows.count}}<p id="conflicts-empty">没有待处理的冲突。</p>{{/rows.count}}
+    {{^has_rows}}<p id="conflicts-empty">没有待处理的冲突。</p>{{/has_rows}}
     {{#rows}}
     <form class="step" method="post" action="/console/conflicts/{{id}}/resolve">
     <input type="hidden" name="csrf" value="{{csrf}}">

@@ -171,11 +171,15 @@ extension NoticeSheet {
         h1 { text-align: center; font-size: 18pt; margin: 0 0 0.5em; }
         p.meta { margin: 0.2em 0; }
         table { border-collapse: collapse; width: 100%; margin: 1em 0; }
-        th, td { border: 1px solid #000; padding: 4px 6px; text-align: center; vertical-align: middle; }
+        th, td { border: 1px solid #000; padding: 4px 6px; text-align: center; vertical-align: middle; word-break: keep-all; }
+        th { white-space: nowrap; }
         th { background: #eee; }
         td.text { text-align: left; }
         td.amount { text-align: right; white-space: nowrap; }
         p.footer { margin-top: 1em; }
+        div.sign { margin-top: 2em; display: flex; justify-content: flex-end; gap: 3em; align-items: flex-end; }
+        div.sign p { margin: 0.4em 0; }
+        div.seal { width: 42mm; height: 42mm; border: 1px dashed #999; color: #999; display: flex; align-items: center; justify-content: center; }
         @page { size: A4 landscape; margin: 15mm; }
         @media print {
           body { margin: 0; }
@@ -205,6 +209,14 @@ extension NoticeSheet {
         </tbody>
         </table>
         <p class="footer">\(e(footer))</p>
+        <div class="sign">
+        <div>
+        <p>公示单位（盖章）：\(e(office))</p>
+        <p>负责人（签字）：________________</p>
+        <p>日期：\(e(ReportFormat.chinese(from)))</p>
+        </div>
+        <div class="seal">盖章处</div>
+        </div>
         </body>
         </html>
 
