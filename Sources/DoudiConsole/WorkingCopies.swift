@@ -106,6 +106,10 @@ actor WorkingCopies {
         syncing[user] = task
         defer { syncing[user] = nil }
         let report = try await task.value
+        if report.pushed > 0 {
+            // what this console user pushed, the others' next page pulls at once
+            lastSync = [:]
+        }
         lastSync[user] = Int64(Date().timeIntervalSince1970)
         return report
     }

@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+
+/// The web console over plain HTTP against a real `doudi-server` (curl as the browser, its
+/// cookie jar as the browser's): statuses, cookies, CSRF, jurisdiction, roles and the API's
+/// login throttling, each as a person at a browser meets them.
+@Suite("web console over HTTP (real doudi-server, curl)", .serialized)
+struct ConsoleHTTPTests {
+    /// A browser: curl with a cookie jar of its own.
+    struct Browser {
+        let server: String
+        let jar: URL
+
+        init(_ server: String) throws {
+            self.server = server
+            jar = try Doudi.temporaryDirectory().appendingPathComponent("cookies")
+        }
+
+        struct Answer {
+            var status: Int
+            var headers: String
+            var body: String
+            /// The session's CSRF token, from the page's logout form.
+            var csrf: String? { Browser.value(of: "csrf", in: body) }
+            var location: String? {
+                headers.split(separator: "\r\n").first { $0.lowercased().hasPrefix("location:") }
+                    .map { String($0.dropFirst("location:".count)).trimmingCharacters(in: .whitespaces) }
+            }
+            func cookie(_ name: String) -> String? {
+                headers.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: \(name.lowercased())=") }.map(String.init)
+            }
+        }
+
+        /// One request (no redirect followed); a form's fields are sent url-encoded.
+        func request(_ method: String = "GET", _ path: String, form: [(String, String)]? = nil) throws -> Answer {
+            var arguments = ["-s", "-i", "-X", method, "-b", jar.path, "-c", jar.path, server + path]
+            for (name, value) in form ?? [] { arguments += ["--data-urlencode", "\(name)=\(value)"] }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["curl"] + arguments
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            let text = String(decoding: data, as: UTF8.self)
+            let parts = text.components(separatedBy: "\r\n\r\n")
+            let head = parts.first ?? ""
+            let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
+            return Answer(status: status, headers: head, body: parts.dropFirst().joined(separator: "\r\n\r\n"))
+        }
+
+        /// Signs in through the login form; answers the POST's answer.
+        @discardableResult
+        func signIn(_ user: String, _ password: String) throws -> Answer {
+            let page = try request("GET", "/console/login")
+            let token = try #require(Browser.value(of: "csrf", in: page.body))
+            return try request("POST", "/console/login", form: [("csrf", token), ("user", user), ("password", password)])
+        }
+
+        static func value(of field: String, in html: String) -> String? {
+            guard let range = html.range(of: "name=\"\(field)\" value=\"") else { return nil }
+            return String(html[range.upperBound...].prefix { $0 != "\"" })
+        }
+    }
+
+    static var curl: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") }
+
+    @Test("login: the form's own token, wrong passwords, a village collector, the session cookie's attributes; logout ends it")
+    func login() throws {
+        guard Self.curl else { print("console HTTP tests skipped: curl is not installed (scripts/install-deps installs it)"); return }
+        let server = try SyncEndToEndTests.Server()
+        defer { server.stop() }
+        let browser = try Browser(server.url)
+
+        let page = try browser.request("GET", "/console/login")
+        #expect(page.status == 200 && page.body.contains("id=\"login-form\""))
+        let loginCookie = try #require(page.cookie("doudi_login"))
+        #expect(loginCookie.contains("HttpOnly") && loginCookie.contains("SameSite=Strict"), "\(loginCookie)")
+        #expect(page.headers.contains("Content-Security-Policy: default-src 'none'"), "no script or outside asset may load")
+        #expect(page.headers.lowercased().contains("cache-control: no-store"))
+
+        // a login posted without the form's token (another site's form) is refused
+        let forged = try Browser(server.url).request("POST", "/console/login", form: [("csrf", "x"), ("user", "beimu.approver"), ("password", "Beimu-SP-change-me-2")])
+        #expect(forged.status == 403 && forged.body.contains("登录表单已失效"), "\(forged.status) \(forged.body.prefix(300))")
+
+        let wrong = try browser.signIn("beimu.approver", "not-the-password")
+        #expect(wrong.status == 401 && wrong.body.contains("用户名或密码错误"), "\(wrong.status)")
+        #expect(wrong.cookie("doudi_session") == nil)
+
+        let collector = try Browser(server.url).signIn("wuxing.collector", "Wuxing-CJ-change-me-3")
+        #expect(collector.status == 403 && collector.body.contains("离线笔记本"), "village collectors keep their laptops: \(collector.status)")
+
+        let signedIn = try browser.signIn("beimu.approver", "Beimu-SP-change-me-2")
+        #expect(signedIn.status == 303 && signedIn.location == "/console/towns/511011101", "\(signedIn.status) \(signedIn.headers)")
+        let session = try #require(signedIn.cookie("doudi_session"))
+        #expect(session.contains("HttpOnly") && session.contains("SameSite=Strict") && session.contains("Path=/") && !session.contains("Secure"),
+                "\(session)")
+        let queue = try browser.request("GET", "/console/towns/511011101")
+        #expect(queue.status == 200 && queue.body.contains("椑木镇 待办"))
+
+        let csrf = try #require(queue.csrf)
+        #expect(try browser.request("POST", "/console/logout", form: [("csrf", "forged")]).status == 403, "logout needs the token too")
+        let out = try browser.request("POST", "/console/logout", form: [("csrf", csrf)])
+        #expect(out.status == 303 && out.location == "/console/login")
+        let after = try browser.request("GET", "/console/towns/511011101")
+        #expect(after.status == 303 && after.location?.hasPrefix("/console/login") == true, "the session ended: \(after.status)")
+    }
+
+    @Test("jurisdiction and role: another town 403, a code that is no town 404, the district's pages 403 to a town; a form without the token writes nothing")
+    func authorisation() throws {
+        guard Self.curl else { print("console HTTP tests skipped: curl is not installed"); return }
+        let server = try SyncEndToEndTests.Server()
+        defer { server.stop() }
+        let town = try Browser(server.url)
+        try town.signIn("beimu.approver", "Beimu-SP-change-me-2")
+
+        #expect(try town.request("GET", "/console/towns/511011102").status == 403, "高梁镇 is not 椑木镇's")
+        #expect(try town.request("GET", "/console/towns/511011102/roll.csv").status == 403)
+        #expect(try town.request("GET", "/console/towns/511011").status == 404, "a district code is not a town")
+        #expect(try town.request("GET", "/console/dashboard").status == 403, "the dashboard is the district's")
+        #expect(try town.request("GET", "/console/cases/00000000-0000-0000-0000-000000000000").status == 404)
+
+        let fund = try town.request("GET", "/console/towns/511011101/reserve-fund")
+        #expect(fund.status == 200 && fund.body.contains("余额") && !fund.body.contains("id=\"fund-form\""), "a town cannot allocate")
+        let csrf = try #require(fund.csrf)
+        let noToken = try town.request("POST", "/console/towns/511011101/reserve-fund", form: [("kind", "allocation"), ("amount", "1000")])
+        #expect(noToken.status == 403 && noToken.body.contains("表单已失效"))
+        let notTheirs = try town.request("POST", "/console/towns/511011101/reserve-fund", form: [("csrf", csrf), ("kind", "allocation"), ("amount", "1000")])
+        #expect(notTheirs.status == 403, "only the district allocates: \(notTheirs.status) \(notTheirs.body.prefix(200))")
+
+        let district = try Browser(server.url)
+        try district.signIn("district.officer", "Dongxing-MZJ-change-me-1")
+        let page = try district.request("GET", "/console/towns/511011101/reserve-fund")
+        let token = try #require(page.csrf)
+        let bad = try district.request("POST", "/console/towns/511011101/reserve-fund", form: [("csrf", token), ("kind", "allocation"), ("amount", "12元3角")])
+        #expect(bad.status == 400 && bad.body.contains("金额有误"), "\(bad.status)")
+        let allocated = try district.request("POST", "/console/towns/511011101/reserve-fund",
+                                             form: [("csrf", token), ("kind", "allocation"), ("amount", "84,000"), ("date", "2026-11-02"), ("note", "按人口预拨")])
+        #expect(allocated.status == 303)
+        let after = try district.request("GET", "/console/towns/511011101/reserve-fund")
+        #expect(after.body.contains("84000.00") && after.body.contains("已登记备用金预拨"), "\(after.body.prefix(2000))")
+        // the town sees the district's allocation after its copy syncs
+        let seen = try town.request("GET", "/console/towns/511011101/reserve-fund")
+        #expect(seen.body.contains("84000.00"), "the town's copy pulled the allocation")
+    }
+
+    @Test("the API's login throttling holds in the console, per account")
+    func throttled() throws {
+        guard Self.curl else { print("console HTTP tests skipped: curl is not installed"); return }
+        let server = try SyncEndToEndTests.Server()
+        defer { server.stop() }
+        let browser = try Browser(server.url)
+        for _ in 0..<5 { #expect(try browser.signIn("district.auditor", "wrong").status == 401) }
+        let sixth = try browser.signIn("district.auditor", "wrong")
+        #expect(sixth.status == 403 && sixth.body.contains("登录失败次数过多"), "\(sixth.status) \(sixth.body.prefix(400))")
+        let right = try browser.signIn("district.auditor", "Dongxing-SJ-change-me-5")
+        #expect(right.status == 403, "the right password waits its turn too")
+    }
+}
