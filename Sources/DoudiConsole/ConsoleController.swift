@@ -56,6 +56,7 @@ struct ConsoleController: Sendable {
         console.post("conflicts/:conflict/resolve") { request, context in
             await self.form(request) { s, form in try await self.resolveConflict(context, s, form) }
         }
+        addDistrictRoutes(to: console)
     }
 
     /// Where a user starts: their town's queue, or the district's.

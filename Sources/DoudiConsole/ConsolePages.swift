@@ -59,6 +59,8 @@ struct ConsolePages: Sendable {
         case .districtOfficer, .auditor:
             links.append(["href": "/console/district", "label": "待办 Queue"])
             links.append(["href": "/console/dashboard", "label": "统计 Dashboard"])
+            links.append(["href": "/console/policy", "label": "政策 Policy"])
+            if actor.role == .districtOfficer { links.append(["href": "/console/users", "label": "用户与设备 Users"]) }
         default:
             break
         }

@@ -4,7 +4,7 @@
 enum ConsoleTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "queue": queue, "case": casePage, "error": error,
-        "dashboard": dashboard, "reserveFund": reserveFund, "conflicts": conflicts,
+        "dashboard": dashboard, "reserveFund": reserveFund, "conflicts": conflicts, "users": users, "policy": policy,
     ]
 
     static let layout = """
@@ -195,5 +195,52 @@ enum ConsoleTemplates {
     {{^settleable}}<span class="muted">由上级处理 settled above you</span>{{/settleable}}
     </form>
     {{/rows}}
+    """
+
+    static let users = """
+    <h1>用户与设备 Users and devices</h1>
+    <h2>用户 Users</h2>
+    <table id="users"><thead><tr><th>账号</th><th>角色</th><th>单位</th><th>状态</th><th>操作</th></tr></thead><tbody>
+    {{#users}}<tr data-user="{{user}}"><td>{{user}}</td><td>{{role}}</td><td>{{org}}</td><td>{{state}}</td><td>
+    {{^self}}
+    {{#disabled}}<form method="post" action="/console/users/{{user}}/enable" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">启用</button></form>{{/disabled}}
+    {{^disabled}}<form method="post" action="/console/users/{{user}}/disable" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">停用</button></form>{{/disabled}}
+    {{/self}}
+    {{#locked}}<form method="post" action="/console/users/{{user}}/unlock" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">解锁</button></form>{{/locked}}
+    <form method="post" action="/console/users/{{user}}/reset-password" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">重置密码</button></form>
+    </td></tr>{{/users}}
+    </tbody></table>
+    <h2>设备 Devices</h2>
+    <table id="devices"><thead><tr><th>设备</th><th>用户</th><th>单位</th><th>最近登录</th><th>最近上传</th><th>已接收变更集</th><th>操作</th></tr></thead><tbody>
+    {{#devices}}<tr><td>{{device}}</td><td>{{user}}</td><td>{{org}}</td><td>{{lastLogin}}</td><td>{{lastPush}}</td><td class="num">{{sequence}}</td><td>
+    {{#revoked}}已停用{{/revoked}}{{^revoked}}<form method="post" action="/console/devices/{{device}}/revoke" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">停用（遗失）</button></form>{{/revoked}}
+    </td></tr>{{/devices}}
+    </tbody></table>
+    """
+
+    static let policy = """
+    <h1>政策标准 Policy versions</h1>
+    <table id="policies"><thead><tr><th>版本</th><th>名称</th><th>施行日期</th><th>低保标准(元/月)</th><th>价格临时补贴</th></tr></thead><tbody>
+    {{#versions}}<tr><td>{{id}}</td><td>{{title}}</td><td>{{from}}</td><td class="num">{{dibao}}</td><td>{{subsidies}}</td></tr>{{/versions}}
+    </tbody></table>
+    {{#canPublish}}
+    <form class="step" method="post" action="/console/policy/subsidy" id="subsidy-form">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <strong>发布价格临时补贴（§3.5）</strong> <span class="muted">以现行版本为底，新增补贴，作为新版本发布</span><br>
+    <label>新版本号 <input name="version" required></label>
+    <label>名称 <input name="title" required size="30"></label>
+    <label>起始月 <input name="from" placeholder="2026-12" required size="8"></label>
+    <label>截止月 <input name="through" placeholder="2027-02" required size="8"></label>
+    <label>每人每月 <input name="amount" inputmode="decimal" required size="8"> 元</label><br>
+    发放对象 {{#programmes}}<label><input type="checkbox" name="groups" value="{{value}}"> {{text}}</label>{{/programmes}}
+    <br><button type="submit">发布</button>
+    </form>
+    <form class="step" method="post" action="/console/policy" id="policy-form">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <strong>发布新政策版本</strong> <span class="muted">粘贴政策文件（JSON，格式见 docs/POLICY-FILE.md，含新的 id 和施行日期）</span><br>
+    <textarea name="json" rows="8" cols="90" required></textarea><br>
+    <button type="submit">发布</button>
+    </form>
+    {{/canPublish}}
     """
 }

@@ -114,15 +114,24 @@ actor WorkingCopies {
         return report
     }
 
-    /// A sync client whose requests go to this server over loopback, carrying the loopback key
-    /// and the browser's address (a login counts against that address, not the server's).
-    private func client(_ store: FieldStore, browser: String?) -> SyncClient {
-        var configuration = SyncClient.Configuration()
-        configuration.attempts = 2
-        configuration.backoffMillis = 100
+    /// The admin API as the copy's user (a district officer), over loopback with the copy's token.
+    ///
+    /// - Throws: ``ConsoleError`` `unauthenticated` when the copy holds no token.
+    func admin(_ store: FieldStore) throws -> AdminClient {
+        guard let token = try store.loginToken() else {
+            throw ConsoleError(.unauthenticated, "会话的登录已失效，请重新登录 the session's login is gone: sign in again")
+        }
+        var client = AdminClient(server: Self.serverName, token: token)
+        client.transport = transport(browser: nil)
+        return client
+    }
+
+    /// Sends requests meant for ``serverName`` to this server over loopback, with the loopback
+    /// key and (for a login) the browser's address.
+    private func transport(browser: String?) -> @Sendable (URLRequest) async throws -> (Data, URLResponse) {
         let base = address ?? "http://127.0.0.1:8080"
         let key = loopback.key
-        configuration.transport = { request in
+        return { request in
             var request = request
             if let url = request.url?.absoluteString, url.hasPrefix(WorkingCopies.serverName) {
                 request.url = URL(string: base + url.dropFirst(WorkingCopies.serverName.count))
@@ -131,6 +140,15 @@ actor WorkingCopies {
             if let browser { request.setValue(browser, forHTTPHeaderField: LoopbackClient.clientHeader) }
             return try await URLSession.shared.data(for: request)
         }
+    }
+
+    /// A sync client whose requests go to this server over loopback, carrying the loopback key
+    /// and the browser's address (a login counts against that address, not the server's).
+    private func client(_ store: FieldStore, browser: String?) -> SyncClient {
+        var configuration = SyncClient.Configuration()
+        configuration.attempts = 2
+        configuration.backoffMillis = 100
+        configuration.transport = transport(browser: browser)
         return SyncClient(store: store, configuration: configuration)
     }
 

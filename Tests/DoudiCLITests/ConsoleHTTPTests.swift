@@ -157,4 +157,43 @@ struct ConsoleHTTPTests {
         let right = try browser.signIn("district.auditor", "Dongxing-SJ-change-me-5")
         #expect(right.status == 403, "the right password waits its turn too")
     }
+
+    @Test("the district administers users and devices and publishes a price subsidy; a town approver may not")
+    func administration() throws {
+        guard Self.curl else { print("console HTTP tests skipped: curl is not installed"); return }
+        let server = try SyncEndToEndTests.Server()
+        defer { server.stop() }
+        let town = try Browser(server.url)
+        try town.signIn("beimu.approver", "Beimu-SP-change-me-2")
+        #expect(try town.request("GET", "/console/users").status == 403)
+        #expect(try town.request("GET", "/console/policy").status == 403)
+
+        let district = try Browser(server.url)
+        try district.signIn("district.officer", "Dongxing-MZJ-change-me-1")
+        let page = try district.request("GET", "/console/users")
+        #expect(page.status == 200 && page.body.contains("tuanjie.collector") && page.body.contains("web-"), "users, and the town's console device")
+        let csrf = try #require(page.csrf)
+        #expect(try district.request("POST", "/console/users/tuanjie.collector/disable", form: [("csrf", "forged")]).status == 403)
+        #expect(try district.request("POST", "/console/users/tuanjie.collector/disable", form: [("csrf", csrf)]).status == 303)
+        let after = try district.request("GET", "/console/users")
+        #expect(after.body.contains("已停用 tuanjie.collector"), "the flash says so")
+        #expect(try Browser(server.url).signIn("tuanjie.collector", "Tuanjie-CJ-change-me-4").status == 403, "a disabled user cannot sign in")
+        let reset = try district.request("POST", "/console/users/tuanjie.collector/reset-password", form: [("csrf", csrf)])
+        #expect(reset.status == 303)
+        #expect(try district.request("GET", "/console/users").body.contains("一次性密码"), "the one-time password is shown once")
+
+        let policy = try district.request("GET", "/console/policy")
+        #expect(policy.status == 200 && policy.body.contains("dongxing-2020"))
+        let published = try district.request("POST", "/console/policy/subsidy", form: [
+            ("csrf", csrf), ("version", "dongxing-2026-12-subsidy"), ("title", "2026年12月价格临时补贴"), ("from", "2026-12"),
+            ("through", "2026-12"), ("amount", "30"), ("groups", "dibao"), ("groups", "tekun"),
+        ])
+        #expect(published.status == 303, "\(published.status) \(published.body.prefix(500))")
+        let versions = try district.request("GET", "/console/policy").body
+        #expect(versions.contains("dongxing-2026-12-subsidy") && versions.contains("每人每月 30.00 元"), "\(versions.prefix(3000))")
+        let noGroups = try district.request("POST", "/console/policy/subsidy", form: [
+            ("csrf", csrf), ("version", "x"), ("title", "x"), ("from", "2027-01"), ("through", "2027-01"), ("amount", "30"),
+        ])
+        #expect(noGroups.status == 400 && noGroups.body.contains("请选择发放对象"))
+    }
 }
