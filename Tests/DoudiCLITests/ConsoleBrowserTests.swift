@@ -67,7 +67,9 @@ struct ConsoleBrowserTests {
         let submitted = try round.village.applications(stage: "submitted")
         let application = try #require(submitted.first { $0.head == "马大勇" }).id
         let markup = try #require(submitted.first { $0.head == "田小花" }).id
-        let out = round.directory.appendingPathComponent("screenshots")
+        // DOUDI_CONSOLE_SCREENSHOTS=DIR keeps them (the round's folder goes with the test)
+        let out = ProcessInfo.processInfo.environment["DOUDI_CONSOLE_SCREENSHOTS"].map { URL(fileURLWithPath: $0) }
+            ?? round.directory.appendingPathComponent("screenshots")
         let common = ["--server", server.url, "--out", out.path, "--head-name", "马大勇"]
 
         try Self.browse("town", common + ["--application", application, "--markup-application", markup])
