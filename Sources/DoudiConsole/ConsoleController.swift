@@ -56,6 +56,8 @@ struct ConsoleController: Sendable {
         console.post("conflicts/:conflict/resolve") { request, context in
             await self.form(request) { s, form in try await self.resolveConflict(context, s, form) }
         }
+        console.get("password") { request, _ in await self.page(request) { s in await self.passwordPage(s) } }
+        console.post("password") { request, _ in await self.form(request) { s, form in try await self.changePassword(s, form) } }
         addDistrictRoutes(to: console)
     }
 
@@ -77,6 +79,7 @@ struct ConsoleController: Sendable {
         guard let session = await session(request) else {
             return ConsolePages.redirect("/console/login?next=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? ""))
         }
+        if session.mustChangePassword, request.uri.path != "/console/password" { return ConsolePages.redirect("/console/password") }
         do { return try await body(session) } catch {
             return pages.error(ConsoleError.action(error), session: session)
         }
@@ -87,6 +90,7 @@ struct ConsoleController: Sendable {
         guard let session = await session(request) else {
             return pages.error(ConsoleError(.unauthenticated, "会话已结束，请重新登录 your session has ended: sign in again, then repeat the step"), session: nil)
         }
+        if session.mustChangePassword, request.uri.path != "/console/password" { return ConsolePages.redirect("/console/password") }
         do {
             let form = try await FormBody.read(request)
             guard let token = form["csrf"], RandomToken.equal(token, session.csrf) else {
@@ -130,9 +134,11 @@ struct ConsoleController: Sendable {
             return loginPage(request, message: Flash(kind: .error, text: "请输入用户名和密码 enter your user name and password"), user: user, status: .badRequest)
         }
         do {
-            let (store, actor) = try await copies.open(user: user, password: password, client: context.remoteAddress)
-            let session = await sessions.start(actor: actor, store: store, now: now())
-            let next = form["next"].flatMap { $0.hasPrefix("/console/") && !$0.contains("//") ? $0 : nil } ?? Self.home(of: actor)
+            let opened = try await copies.open(user: user, password: password, client: context.remoteAddress)
+            let actor = opened.actor
+            let session = await sessions.start(actor: actor, store: opened.store, mustChangePassword: opened.mustChangePassword, now: now())
+            var next = form["next"].flatMap { $0.hasPrefix("/console/") && !$0.contains("//") ? $0 : nil } ?? Self.home(of: actor)
+            if opened.mustChangePassword { next = "/console/password" }
             var response = ConsolePages.redirect(next)
             response.setCookie(cookie(Self.sessionCookie, session.id, path: "/", maxAge: nil))
             response.setCookie(cookie(Self.loginCookie, "", path: "/console/login", maxAge: 0))
@@ -153,6 +159,27 @@ struct ConsoleController: Sendable {
         var response = ConsolePages.redirect("/console/login")
         response.setCookie(cookie(Self.sessionCookie, "", path: "/", maxAge: 0))
         return response
+    }
+
+    /// `GET /console/password`: the user's own password (required after a one-time password).
+    func passwordPage(_ session: ConsoleSession) async -> Response {
+        var flash = await flash(session)
+        if session.mustChangePassword, flash == nil {
+            flash = Flash(kind: .error, text: "您使用的是一次性密码，请先设置自己的密码 you signed in with a one-time password: choose your own first")
+        }
+        return pages.page("password", title: "修改密码", session: session, flash: flash, ["csrf": session.csrf])
+    }
+
+    /// `POST /console/password`
+    func changePassword(_ session: ConsoleSession, _ form: FormBody) async throws -> Response {
+        let current = form.values["current"]?.last ?? "", new = form.values["new"]?.last ?? ""
+        guard !current.isEmpty else { throw ConsoleError(.badInput, field: "current", "请输入现在的密码 enter your current password") }
+        guard new == form.values["confirm"]?.last else { throw ConsoleError(.badInput, field: "confirm", "两次输入的新密码不一致 the new passwords differ") }
+        guard new.count >= 10 else { throw ConsoleError(.badInput, field: "new", "新密码至少 10 个字符 the new password needs at least 10 characters") }
+        try await copies.changePassword(session.store, user: session.actor.user, current: current, new: new)
+        await sessions.passwordChanged(session.id)
+        return await done(session, "密码已修改；您其他设备上的登录已失效，请用新密码重新登录 password changed: sign in again on your other devices",
+                          then: Self.home(of: session.actor))
     }
 
     func cookie(_ name: String, _ value: String, path: String, maxAge: Int?) -> Cookie {

@@ -65,6 +65,7 @@ struct ConsolePages: Sendable {
             break
         }
         links.append(["href": "/console/conflicts", "label": "冲突 Conflicts"])
+        links.append(["href": "/console/password", "label": "修改密码"])
         return links
     }
 

@@ -15,6 +15,8 @@ struct ConsoleSession: Sendable {
     /// Seconds since 1970.
     let createdAt: Int64
     var lastSeenAt: Int64
+    /// Signed in with a one-time password: every page but the password page sends them there.
+    var mustChangePassword = false
     /// A message shown once on the next page (what the last action did, or why it failed).
     var flash: Flash?
 }
@@ -39,10 +41,10 @@ actor ConsoleSessions {
     }
 
     /// Starts a session for `actor` working in `store`.
-    func start(actor: Actor, store: FieldStore, now: Int64) -> ConsoleSession {
+    func start(actor: Actor, store: FieldStore, mustChangePassword: Bool = false, now: Int64) -> ConsoleSession {
         sweep(now: now)
         let session = ConsoleSession(id: RandomToken.make(), csrf: RandomToken.make(), actor: actor, store: store,
-                                     createdAt: now, lastSeenAt: now, flash: nil)
+                                     createdAt: now, lastSeenAt: now, mustChangePassword: mustChangePassword, flash: nil)
         sessions[session.id] = session
         return session
     }
@@ -65,6 +67,9 @@ actor ConsoleSessions {
     }
 
     func setFlash(_ id: String, _ flash: Flash) { sessions[id]?.flash = flash }
+
+    /// The user chose their own password.
+    func passwordChanged(_ id: String) { sessions[id]?.mustChangePassword = false }
 
     /// Ends a session (logout).
     func end(_ id: String) { sessions[id] = nil }

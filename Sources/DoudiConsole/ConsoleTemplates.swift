@@ -4,7 +4,7 @@
 enum ConsoleTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "queue": queue, "case": casePage, "error": error,
-        "dashboard": dashboard, "reserveFund": reserveFund, "conflicts": conflicts, "users": users, "policy": policy,
+        "dashboard": dashboard, "reserveFund": reserveFund, "conflicts": conflicts, "users": users, "policy": policy, "password": password,
     ]
 
     static let layout = """
@@ -242,5 +242,16 @@ enum ConsoleTemplates {
     <button type="submit">发布</button>
     </form>
     {{/canPublish}}
+    """
+
+    static let password = """
+    <h1>修改密码 Change your password</h1>
+    <form class="step" method="post" action="/console/password" id="password-form">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <p><label>现在的密码 <input type="password" name="current" autocomplete="current-password" required></label></p>
+    <p><label>新密码（至少 10 个字符） <input type="password" name="new" autocomplete="new-password" required minlength="10"></label></p>
+    <p><label>再输入一次 <input type="password" name="confirm" autocomplete="new-password" required minlength="10"></label></p>
+    <p><button type="submit">修改</button></p>
+    </form>
     """
 }

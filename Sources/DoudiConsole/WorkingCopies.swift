@@ -8,6 +8,14 @@ import Foundation
 import FoundationNetworking
 #endif
 
+/// A working copy opened at sign-in.
+struct OpenedCopy: Sendable {
+    var store: FieldStore
+    var actor: Actor
+    /// The user signed in with a one-time password: they must choose their own before anything else.
+    var mustChangePassword: Bool
+}
+
 /// Each console user's working copy of their scope: a field store on the server's disk, set
 /// up, sealed with the user's password and synced exactly as a town's or the district's
 /// laptop is (`SyncClient` over loopback HTTP to this server's own API). What the console
@@ -46,7 +54,7 @@ actor WorkingCopies {
     ///
     /// - Throws: ``ConsoleError`` with the server's refusal (wrong password, throttled, locked,
     ///   a village collector), or why the copy cannot be made.
-    func open(user: String, password: String, client: String?) async throws -> (FieldStore, Actor) {
+    func open(user: String, password: String, client: String?) async throws -> OpenedCopy {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let path = self.path(of: user)
@@ -59,8 +67,8 @@ actor WorkingCopies {
             }
             try Self.requireOffice(answer.actor)
             if let unlocked = try? existing.unlock(password: password) {
-                _ = try? await sync(unlocked, user: user, force: true)
-                return (unlocked, answer.actor)
+                let mustChange = await firstSync(unlocked, user: user)
+                return OpenedCopy(store: unlocked, actor: answer.actor, mustChangePassword: mustChange)
             }
             // the password was changed elsewhere: this copy's key is wrapped under the old one
             return try await makeNew(user: user, password: password, browser: client, replacing: path)
@@ -69,7 +77,7 @@ actor WorkingCopies {
     }
 
     /// Makes a new copy for `user` (removing the one at `path`), logs it in and syncs it.
-    private func makeNew(user: String, password: String, browser: String?, replacing path: String) async throws -> (FieldStore, Actor) {
+    private func makeNew(user: String, password: String, browser: String?, replacing path: String) async throws -> OpenedCopy {
         Self.remove(path)
         let store = FieldStore(database: try FieldDatabase.open(path: path))
         do {
@@ -84,14 +92,34 @@ actor WorkingCopies {
             let protected = try store.protect(password: password)
             try protected.saveLogin(server: Self.serverName, token: answer.token)
             lastSync[user] = nil
-            do { _ = try await sync(protected, user: user, force: true) } catch {
+            do { _ = try await sync(protected, user: user, force: true) } catch let error as SyncError where error.code == "password-change-required" {
+                return OpenedCopy(store: protected, actor: actor, mustChangePassword: true)
+            } catch {
                 throw ConsoleError(.unavailable, "首次同步失败 the first sync of your working copy failed: \(error)")
             }
-            return (protected, actor)
+            return OpenedCopy(store: protected, actor: actor, mustChangePassword: false)
         } catch {
             Self.remove(path)
             throw error
         }
+    }
+
+    /// The sync at sign-in: true when the server serves the user only to change their password
+    /// (a one-time password from the district); another failure leaves the copy as it was.
+    private func firstSync(_ store: FieldStore, user: String) async -> Bool {
+        do { _ = try await sync(store, user: user, force: true) } catch let error as SyncError where error.code == "password-change-required" {
+            return true
+        } catch {}
+        return false
+    }
+
+    /// Changes the user's account password through the API and re-wraps the copy's key under it.
+    func changePassword(_ store: FieldStore, user: String, current: String, new: String) async throws {
+        do { _ = try await admin(store).changePassword(current: current, new: new) } catch let error as SyncError {
+            throw ConsoleError(error.status == 400 ? .badInput : .forbidden, "密码未修改 the password was not changed: \(error.message)")
+        }
+        try store.changePassword(to: new)
+        _ = try? await sync(store, user: user, force: true)
     }
 
     /// Syncs `user`'s copy: pushes what the console wrote and pulls what changed. Unless

@@ -195,5 +195,25 @@ struct ConsoleHTTPTests {
             ("csrf", csrf), ("version", "x"), ("title", "x"), ("from", "2027-01"), ("through", "2027-01"), ("amount", "30"),
         ])
         #expect(noGroups.status == 400 && noGroups.body.contains("请选择发放对象"))
+
+        // a reset password: the one-time password signs in only to choose one's own
+        let auditorReset = try district.request("POST", "/console/users/district.auditor/reset-password", form: [("csrf", csrf)])
+        #expect(auditorReset.status == 303)
+        let shown = try district.request("GET", "/console/users").body
+        let range = try #require(shown.range(of: "当面交给本人，登录后须改为自己的密码）："))
+        let oneTime = String(shown[range.upperBound...].prefix { !$0.isWhitespace && $0 != "<" })
+        let auditor = try Browser(server.url)
+        let first = try auditor.signIn("district.auditor", oneTime)
+        #expect(first.status == 303 && first.location == "/console/password", "\(first.status) \(first.location ?? "") \(first.body.prefix(300))")
+        #expect(try auditor.request("GET", "/console/district").location == "/console/password", "every page leads to the password page first")
+        let form = try auditor.request("GET", "/console/password")
+        let token = try #require(form.csrf)
+        let short = try auditor.request("POST", "/console/password", form: [("csrf", token), ("current", oneTime), ("new", "short"), ("confirm", "short")])
+        #expect(short.status == 400 && short.body.contains("至少 10 个字符"))
+        let changed = try auditor.request("POST", "/console/password",
+                                          form: [("csrf", token), ("current", oneTime), ("new", "Auditor-own-pass-1"), ("confirm", "Auditor-own-pass-1")])
+        #expect(changed.status == 303 && changed.location == "/console/district", "\(changed.status) \(changed.body.prefix(400))")
+        #expect(try auditor.request("GET", "/console/district").status == 200, "the auditor works once the password is their own")
+        #expect(try Browser(server.url).signIn("district.auditor", "Auditor-own-pass-1").status == 303, "and signs in with it next time")
     }
 }
