@@ -52,7 +52,8 @@ extension ConsoleController {
     /// `POST /console/users/{user}/{disable|enable|unlock|reset-password}`
     func userAction(_ context: DoudiRequestContext, _ session: ConsoleSession) async throws -> Response {
         try requireDistrictOfficer(session, "用户管理")
-        let user = context.parameters.get("user") ?? ""
+        let given = context.parameters.get("user") ?? ""
+        let user = given.removingPercentEncoding ?? given
         let admin = try await copies.admin(session.store)
         let text: String
         do {
@@ -60,6 +61,7 @@ extension ConsoleController {
             case "disable":
                 guard user != session.actor.user else { throw ConsoleError(.badInput, "不能停用自己的账号 you cannot disable your own account") }
                 let r = try await admin.setDisabled(user, true)
+                await sessions.end(user: user)
                 text = "已停用 \(user)；收回令牌 \(r.revokedTokens) 个"
             case "enable":
                 _ = try await admin.setDisabled(user, false)
@@ -69,6 +71,7 @@ extension ConsoleController {
                 text = "已解锁 \(user)"
             case "reset-password":
                 let r = try await admin.resetPassword(user)
+                await sessions.end(user: user)
                 text = "已重置 \(user) 的密码。一次性密码（只显示这一次，请当面交给本人，登录后须改为自己的密码）：\(r.oneTimePassword)"
             default:
                 throw ConsoleError(.notFound, "没有这个操作 no such action")
@@ -83,6 +86,7 @@ extension ConsoleController {
         let device = context.parameters.get("device") ?? ""
         let r: DeviceRevokeResponse
         do { r = try await copies.admin(session.store).revokeDevice(device) } catch { throw ConsoleError.action(error) }
+        if r.device.hasPrefix("web-") { await sessions.end(user: r.user) }
         return await done(session, "已停用设备 \(r.device)（\(r.user)）；收回令牌 \(r.revokedTokens) 个。\(r.note)", then: "/console/users")
     }
 

@@ -13,7 +13,7 @@ extension ConsoleController {
     func noticeSheet(_ request: Request, _ context: DoudiRequestContext, _ session: ConsoleSession) async throws -> Response {
         let town = try self.town(context, session)
         let store = try await fresh(session)
-        let posted = try request.uri.queryParameters["posted"].map { try Self.day(String($0), field: "posted") }
+        let posted = try request.uri.queryParameters["posted"].map { try day(String($0), field: "posted") }
         let phone = request.uri.queryParameters["phone"].map(String.init) ?? "12345"
         guard let sheet = try store.noticeSheet(within: town, posted: posted, office: nil, phone: phone) else {
             throw ConsoleError(.notFound, "\(town.value) 没有公示中的申请 no application of this town is on notice: post one from a case page (张榜公示)")
@@ -21,29 +21,11 @@ extension ConsoleController {
         return ConsolePages.html(sheet.html())
     }
 
-    /// `GET /console/towns/{town}/roll.csv[?month=YYYY-MM]`: the month's payment roll for the
-    /// bank (full ID and account numbers: town approvers and district officers only).
-    func roll(_ request: Request, _ context: DoudiRequestContext, _ session: ConsoleSession) async throws -> Response {
-        let town = try self.town(context, session)
-        guard session.actor.role == .townApprover || session.actor.role == .districtOfficer else {
-            throw ConsoleError(.forbidden, "发放花名册含完整身份证号和账号，仅镇(街道)审批人员和区民政局可下载 the roll carries full ID and account numbers")
-        }
-        let month = try Self.month(request)
-        let store = try await fresh(session)
-        let tree = try store.orgTree()
-        let name = tree[town]?.name ?? town.value
-        let (roll, _) = try store.paymentRoll(month: month, within: town, issuer: "\(name)民政", preparedOn: Self.today())
-        do { try roll.checkReadyForBank() } catch {
-            throw ConsoleError(.refused, "花名册尚不能交银行 the roll is not ready for the bank: \(error)")
-        }
-        return ConsolePages.download(roll.csv(), type: "text/csv; charset=utf-8", fileName: "\(name)\(month.iso)发放花名册.csv")
-    }
-
     /// `GET /console/towns/{town}/ledger.csv`: the town's ledger (台账) as of today.
     func ledger(_ request: Request, _ context: DoudiRequestContext, _ session: ConsoleSession) async throws -> Response {
         let town = try self.town(context, session)
         let store = try await fresh(session)
-        let day = Self.today()
+        let day = today()
         let policy: PolicyVersion
         do { policy = try store.policyBook().inForce(on: day) } catch { throw ConsoleError(.refused, "今天没有生效的政策版本: \(error)") }
         let ledger = TownLedger(town: town, cases: try store.householdCases(within: town, includingVoided: true), policy: policy, asOf: day,
@@ -59,9 +41,9 @@ extension ConsoleController {
         let name = try store.orgTree()[town]?.name ?? town.value
         let canAllocate = ReserveFundEntry.Kind.allocation.writers.contains(session.actor.role)
         return pages.page("reserveFund", title: "\(name) 备用金", session: session, flash: await flash(session), [
-            "town": name, "code": town.value, "balance": fund.balance.yuanText, "csrf": session.csrf, "today": Self.today().iso,
+            "town": name, "code": town.value, "balance": fund.balance.yuanText, "csrf": session.csrf, "today": today().iso,
             "entries": fund.entries.map { ["date": $0.date.iso, "kind": $0.kind.chineseName, "amount": $0.amount.yuanText, "note": $0.note ?? ""] },
-            "canAllocate": canAllocate,
+            "canAllocate": canAllocate, "entry": UUID().uuidString.lowercased(),
             "kinds": [["value": "allocation", "text": "预拨"], ["value": "replenishment", "text": "补充"]],
         ])
     }
@@ -69,16 +51,26 @@ extension ConsoleController {
     /// `POST /console/towns/{town}/reserve-fund`: the district allocates or replenishes.
     func allocate(_ context: DoudiRequestContext, _ session: ConsoleSession, _ form: FormBody) async throws -> Response {
         let town = try self.town(context, session)
+        guard ReserveFundEntry.Kind.allocation.writers.contains(session.actor.role) else {
+            throw ConsoleError(.forbidden, "备用金由区民政局预拨和补充（§3.6.5）the district allocates reserve funds")
+        }
         guard let kind = form["kind"].flatMap(ReserveFundEntry.Kind.init(rawValue:)), kind != .draw else {
             throw ConsoleError(.badInput, field: "kind", "类别应为预拨或补充 allocation or replenishment")
         }
         let amount = try StepForm.money(try form.require("amount", "金额"), field: "amount")
-        let entry = ReserveFundEntry(id: UUID(), town: town, kind: kind, amount: amount, date: try Self.day(form["date"]), note: form["note"])
-        _ = try session.store.perform(.fundReserve(entry))
-        try await copies.sync(session.store, user: session.actor.user, force: true)
+        // the form's own id: the same form sent twice (a reload, a double click) records once
+        guard let id = form["entry"].flatMap(UUID.init(uuidString:)) else { throw ConsoleError(.badInput, field: "entry", "表单已失效，请刷新页面后重试") }
+        let back = "/console/towns/\(town.value)/reserve-fund"
+        if try session.store.reserveFund(town: town).entries.contains(where: { $0.id == id }) {
+            return await done(session, "这笔备用金已经登记过了（同一表单只登记一次）", then: back)
+        }
+        let entry = ReserveFundEntry(id: id, town: town, kind: kind, amount: amount, date: try day(form["date"]), note: form["note"])
+        let changeSet = try session.store.perform(.fundReserve(entry))
+        let pushed = try await push(changeSet, session)
         let balance = try session.store.reserveFund(town: town).balance
-        return await done(session, "已登记备用金\(kind.chineseName) \(amount.yuanText) 元；余额 \(balance.yuanText) 元；已同步",
-                          then: "/console/towns/\(town.value)/reserve-fund")
+        let text = "已登记备用金\(kind.chineseName) \(amount.yuanText) 元；余额 \(balance.yuanText) 元；\(pushed.text)"
+        guard pushed.accepted else { await sessions.setFlash(session.id, Flash(kind: .error, text: text)); return ConsolePages.redirect(back) }
+        return await done(session, text, then: back)
     }
 
     // MARK: - the dashboard
@@ -96,7 +88,7 @@ extension ConsoleController {
         guard session.actor.org.level == .district else {
             throw ConsoleError(.forbidden, "统计为区民政局的页面 the dashboard is the district's")
         }
-        let month = try Self.month(request)
+        let month = try month(request)
         let store = try await fresh(session)
         let org = session.actor.org
         let tree = try store.orgTree()
@@ -106,7 +98,7 @@ extension ConsoleController {
         func roll(_ m: YearMonth) throws -> PaymentRoll? {
             guard let policy = try? book.inForce(forRollOf: m) else { return nil }
             return PaymentRoll(month: m, cases: cases, oneOffPayments: try store.payments(in: m), bankReturns: returns, policy: policy,
-                               org: tree, issuer: "", preparedOn: Self.today())
+                               org: tree, issuer: "", preparedOn: today())
         }
         var months: [(YearMonth, [Programme: Money])] = []
         var current: PaymentRoll?
@@ -172,13 +164,27 @@ extension ConsoleController {
 
     // MARK: - conflicts
 
+    /// Fields whose values the conflicts page never shows (ID and account numbers, health, disability, phone).
+    static let sensitiveFields: Set<String> = ["residentID", "benefitAccount", "phone", "health", "seriousIllness", "disability",
+                                               "accountNumber", "incomes", "deductions", "assets"]
+
     /// `GET /console/conflicts`: the open conflicts of the user's scope.
     func conflicts(_ session: ConsoleSession) async throws -> Response {
         let store = try await fresh(session)
         let rows = try store.conflicts().map { stored -> [String: Any] in
             let c = stored.conflict
-            let detail = [c.message, c.field.map { "字段 \(Labels.field($0))" }, "保留值 kept: \(Labels.maskingResidentIDs(c.kept.canonicalText))",
-                          "另一值 other: \(Labels.maskingResidentIDs(c.other.canonicalText))"].compactMap { $0 }.joined(separator: "\n")
+            var lines = [Labels.maskingResidentIDs(c.message)]
+            if let field = c.field {
+                lines.append("字段 \(Labels.field(field))")
+                // one field's two values, unless the field is personal data; a whole record never
+                if Self.sensitiveFields.contains(field) {
+                    lines.append("（敏感信息，两个值不在此显示：请在笔记本上用 doudi conflicts show 查看）")
+                } else {
+                    lines.append("保留值 kept: \(Labels.maskingResidentIDs(c.kept.canonicalText))")
+                    lines.append("另一值 other: \(Labels.maskingResidentIDs(c.other.canonicalText))")
+                }
+            }
+            let detail = lines.joined(separator: "\n")
             return ["id": c.id.uuidString.lowercased(), "title": "\(c.kind.chineseName)：\(c.entity.chineseName) \(Labels.short(c.record))（\(c.village.value)）",
                     "detail": detail, "settleable": c.canBeSettled(by: session.actor), "csrf": session.csrf]
         }
@@ -189,15 +195,18 @@ extension ConsoleController {
     func resolveConflict(_ context: DoudiRequestContext, _ session: ConsoleSession, _ form: FormBody) async throws -> Response {
         guard let id = context.parameters.get("conflict").flatMap(UUID.init(uuidString:)) else { throw ConsoleError(.notFound, "冲突编号有误") }
         let note = try form.require("note", "处理说明")
-        _ = try session.store.perform(.resolveConflicts([id], note: note, with: nil))
-        try await copies.sync(session.store, user: session.actor.user, force: true)
-        return await done(session, "冲突已处理并同步", then: "/console/conflicts")
+        let changeSet = try session.store.perform(.resolveConflicts([id], note: note, with: nil))
+        let pushed = try await push(changeSet, session)
+        guard pushed.accepted else {
+            await sessions.setFlash(session.id, Flash(kind: .error, text: "冲突处理" + pushed.text)); return ConsolePages.redirect("/console/conflicts")
+        }
+        return await done(session, "冲突已处理；" + pushed.text, then: "/console/conflicts")
     }
 
     /// `?month=YYYY-MM`, default this month.
-    static func month(_ request: Request) throws -> YearMonth {
+    func month(_ request: Request) throws -> YearMonth {
         guard let text = request.uri.queryParameters["month"].map(String.init), !text.isEmpty else {
-            let today = Self.today()
+            let today = today()
             return today.yearMonth
         }
         do { return try YearMonth(iso: text) } catch { throw ConsoleError(.badInput, field: "month", "月份应为 YYYY-MM：\(text)") }

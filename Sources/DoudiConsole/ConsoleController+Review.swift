@@ -20,7 +20,7 @@ extension ConsoleController {
                      ["href": "/console/towns/\(town.value)/reserve-fund", "label": "备用金"],
                      ["href": "/console/towns/\(town.value)/ledger.csv", "label": "台账 CSV"]]
         if session.actor.role != .auditor {
-            links.append(["href": "/console/towns/\(town.value)/roll.csv", "label": "本月发放花名册 CSV"])
+            links.append(["href": "/console/towns/\(town.value)/roll", "label": "发放花名册"])
         }
         return try await queue(request, session, store: store, within: town, heading: "\(name) 待办 Review queue",
                                action: "/console/towns/\(town.value)", links: links)
@@ -38,7 +38,7 @@ extension ConsoleController {
 
     private func queue(_ request: Request, _ session: ConsoleSession, store: FieldStore, within org: OrgCode, heading: String,
                        action: String, links: [[String: String]]) async throws -> Response {
-        let day = try Self.day(request.uri.queryParameters["date"].map(String.init))
+        let day = try day(request.uri.queryParameters["date"].map(String.init))
         let all = request.uri.queryParameters["all"] == "1"
         let book = try store.policyBook()
         let policy: PolicyVersion
@@ -80,7 +80,7 @@ extension ConsoleController {
         let store = try await fresh(session)
         let review = try inScope(context, session, store)
         let c = review.householdCase, h = c.household, a = review.application
-        let day = Self.today()
+        let day = today()
         let book = try store.policyBook()
         let policy = try? book.inForce(on: day)
         let tree = try store.orgTree()
@@ -150,11 +150,13 @@ extension ConsoleController {
         guard let kind = context.parameters.get("step").flatMap(WorkflowEvent.Kind.init(rawValue:)) else {
             throw ConsoleError(.notFound, "没有这个办理步骤 no such step")
         }
-        let day = try Self.day(form["date"])
+        let day = try day(form["date"])
         let book = try store.policyBook()
         let policy: PolicyVersion
         do { policy = try book.inForce(on: day) } catch { throw ConsoleError(.refused, "\(day) 没有生效的政策版本 no policy version is in force: \(error)") }
         let event = try StepForm.event(kind, form, members: review.householdCase.members)
+        // judged against what the server holds now, not a page left open for an hour
+        _ = try? await copies.sync(store, user: session.actor.user, force: true)
         let changeSet: ChangeSet
         do { changeSet = try store.perform(.advanceApplication(id, event, on: day, policy: policy)) } catch {
             throw ConsoleError.action(error)
@@ -163,16 +165,11 @@ extension ConsoleController {
         var text = "已办理「\(kind.chineseName)」：现为「\(after.workflow.stage.chineseName)」"
         let written = ReviewText.written(changeSet, householdCase: after.householdCase)
         if !written.isEmpty { text += "；" + written.joined(separator: "；") }
-        do {
-            let report = try await copies.sync(store, user: session.actor.user, force: true)
-            if let rejected = report?.rejected.first(where: { $0.changeSet == changeSet.id }) {
-                text += "。服务器未接受此步骤（\(rejected.code)：\(rejected.message)），已搁置，请处理后重试"
-                await sessions.setFlash(session.id, Flash(kind: .error, text: text))
-                return ConsolePages.redirect("/console/cases/\(id.uuidString.lowercased())")
-            }
-            text += "；已同步"
-        } catch {
-            text += "；暂未同步（\(error)），下次打开页面时再同步"
+        let pushed = try await push(changeSet, session)
+        text += "；" + pushed.text
+        guard pushed.accepted else {
+            await sessions.setFlash(session.id, Flash(kind: .error, text: text))
+            return ConsolePages.redirect("/console/cases/\(id.uuidString.lowercased())")
         }
         return await done(session, text, then: "/console/cases/\(id.uuidString.lowercased())")
     }

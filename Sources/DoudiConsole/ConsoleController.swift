@@ -1,6 +1,7 @@
 import DoudiField
 import DoudiModel
 import DoudiServer
+import DoudiSync
 import Foundation
 import Hummingbird
 
@@ -24,6 +25,12 @@ struct ConsoleController: Sendable {
     let copies: WorkingCopies
     let pages: ConsolePages
     let secureCookie: Bool
+    /// The folder of the banks' batch-file layouts.
+    let banks: String
+    /// Where the offices are: "today" and the default days of forms.
+    let timeZone: TimeZone
+    /// The client address of a request as the API's login throttling counts it (``ServerContext/clientAddress(_:_:)``).
+    let clientAddress: @Sendable (Request, DoudiRequestContext) -> String?
     /// Seconds since 1970.
     let now: @Sendable () -> Int64
 
@@ -44,7 +51,10 @@ struct ConsoleController: Sendable {
             await self.form(request) { s, form in try await self.takeStep(context, s, form) }
         }
         console.get("towns/:town/notice-sheet") { request, context in await self.page(request) { s in try await self.noticeSheet(request, context, s) } }
+        console.get("towns/:town/roll") { request, context in await self.page(request) { s in try await self.rollPage(request, context, s) } }
         console.get("towns/:town/roll.csv") { request, context in await self.page(request) { s in try await self.roll(request, context, s) } }
+        console.get("towns/:town/roll.xlsx") { request, context in await self.page(request) { s in try await self.rollWorkbook(request, context, s) } }
+        console.get("towns/:town/bank/:file") { request, context in await self.page(request) { s in try await self.bankBatch(request, context, s) } }
         console.get("towns/:town/ledger.csv") { request, context in await self.page(request) { s in try await self.ledger(request, context, s) } }
         console.get("towns/:town/reserve-fund") { request, context in await self.page(request) { s in try await self.reserveFund(context, s) } }
         console.post("towns/:town/reserve-fund") { request, context in
@@ -63,7 +73,7 @@ struct ConsoleController: Sendable {
 
     /// Where a user starts: their town's queue, or the district's.
     static func home(of actor: Actor) -> String {
-        actor.org.level == .town ? "/console/towns/\(actor.org.value)" : "/console/district"
+        actor.org.level == .district ? "/console/district" : "/console/towns/\(actor.org.town?.value ?? actor.org.value)"
     }
 
     // MARK: - sessions
@@ -77,11 +87,12 @@ struct ConsoleController: Sendable {
     /// A page behind the login: without a session, the login page; an error, its page.
     func page(_ request: Request, _ body: (ConsoleSession) async throws -> Response) async -> Response {
         guard let session = await session(request) else {
-            return ConsolePages.redirect("/console/login?next=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? ""))
+            let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+            return ConsolePages.redirect("/console/login?next=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         }
         if session.mustChangePassword, request.uri.path != "/console/password" { return ConsolePages.redirect("/console/password") }
         do { return try await body(session) } catch {
-            return pages.error(ConsoleError.action(error), session: session)
+            return await failure(ConsoleError.action(error), session)
         }
     }
 
@@ -98,7 +109,33 @@ struct ConsoleController: Sendable {
             }
             return try await body(session, form)
         } catch {
-            return pages.error(ConsoleError.action(error), session: session)
+            return await failure(ConsoleError.action(error), session)
+        }
+    }
+
+    /// The page of a failure; when the user's sign-in is no longer good (disabled, revoked, a
+    /// password reset), the session ends and the browser goes to the login page.
+    func failure(_ error: ConsoleError, _ session: ConsoleSession) async -> Response {
+        guard error.kind == .unauthenticated else { return pages.error(error, session: session) }
+        await sessions.end(user: session.actor.user)
+        var response = ConsolePages.redirect("/console/login?ended=1")
+        response.setCookie(cookie(Self.sessionCookie, "", path: "/", maxAge: 0))
+        return response
+    }
+
+    /// Pushes a change set the console just wrote (with whatever else the copy holds) and says
+    /// how it went: accepted, refused by the server (set aside, with its reason), or not yet sent.
+    func push(_ changeSet: ChangeSet, _ session: ConsoleSession) async throws -> (accepted: Bool, text: String) {
+        do {
+            let report = try await copies.sync(session.store, user: session.actor.user, force: true)
+            if let rejected = report?.rejected.first(where: { $0.changeSet == changeSet.id }) {
+                return (false, "服务器未接受（\(rejected.code)：\(rejected.message)），已搁置，未生效")
+            }
+            return (true, "已同步")
+        } catch let error as ConsoleError where error.kind == .unauthenticated {
+            throw error
+        } catch {
+            return (true, "暂未同步（\(error)），下次打开页面时再同步")
         }
     }
 
@@ -118,6 +155,10 @@ struct ConsoleController: Sendable {
         // site cannot post a login that signs this browser in as someone else
         let token = RandomToken.make()
         let next = next ?? request.uri.queryParameters["next"].map(String.init) ?? ""
+        var message = message
+        if message == nil, request.uri.queryParameters["ended"] != nil {
+            message = Flash(kind: .error, text: "您的登录已失效（账号被停用、密码被重置或设备被停用），请重新登录 your sign-in ended: sign in again")
+        }
         var response = pages.page("login", title: "登录", session: nil, flash: message, status: status, ["csrf": token, "user": user, "next": next])
         response.setCookie(cookie(Self.loginCookie, token, path: "/console/login", maxAge: 3600))
         return response
@@ -134,8 +175,9 @@ struct ConsoleController: Sendable {
             return loginPage(request, message: Flash(kind: .error, text: "请输入用户名和密码 enter your user name and password"), user: user, status: .badRequest)
         }
         do {
-            let opened = try await copies.open(user: user, password: password, client: context.remoteAddress)
+            let opened = try await copies.open(user: user, password: password, client: clientAddress(request, context))
             let actor = opened.actor
+            if opened.replaced { await sessions.end(user: actor.user) }
             let session = await sessions.start(actor: actor, store: opened.store, mustChangePassword: opened.mustChangePassword, now: now())
             var next = form["next"].flatMap { $0.hasPrefix("/console/") && !$0.contains("//") ? $0 : nil } ?? Self.home(of: actor)
             if opened.mustChangePassword { next = "/console/password" }
@@ -204,24 +246,26 @@ struct ConsoleController: Sendable {
 
     /// The user's working copy, synced unless it synced a moment ago.
     func fresh(_ session: ConsoleSession) async throws -> FieldStore {
-        do { try await copies.sync(session.store, user: session.actor.user) } catch {
+        do { try await copies.sync(session.store, user: session.actor.user) } catch let error as ConsoleError where error.kind == .unauthenticated {
+            throw error
+        } catch {
             // a page is still shown from the copy as it is; the step forms push when taken
             await sessions.setFlash(session.id, Flash(kind: .error, text: "同步失败，显示的是上次同步的数据 sync failed, showing the last synced data: \(error)"))
         }
         return session.store
     }
 
-    /// Today in the server's time zone.
-    static func today() -> Day {
+    /// Today where the offices are (``console.timeZone``, Asia/Shanghai by default).
+    func today() -> Day {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .current
+        calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.year, .month, .day], from: Date())
         return (try? Day(year: parts.year ?? 2026, month: parts.month ?? 1, day: parts.day ?? 1)) ?? Day(ordinal: 0)
     }
 
-    /// A day typed in a form (default today); a day after today is refused.
-    static func day(_ text: String?, field: String = "date") throws -> Day {
-        guard let text else { return today() }
+    /// A day typed in a form (default, or blank: today); a day after today is refused.
+    func day(_ text: String?, field: String = "date") throws -> Day {
+        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return today() }
         let day: Day
         do { day = try Day(typed: text) } catch { throw ConsoleError(.badInput, field: field, "日期有误 \(error)") }
         guard day <= today() else { throw ConsoleError(.badInput, field: field, "日期不能晚于今天 \(day) is after today") }

@@ -51,12 +51,12 @@ struct ConsolePages: Sendable {
     /// The links at the top of every page, by role.
     static func navigation(for actor: Actor) -> [[String: String]] {
         var links: [[String: String]] = []
-        switch actor.role {
-        case .townApprover:
+        switch actor.org.level {
+        case .town:
             links.append(["href": "/console/towns/\(actor.org.value)", "label": "待办 Queue"])
             links.append(["href": "/console/towns/\(actor.org.value)/notice-sheet", "label": "公示表 Notice sheet"])
             links.append(["href": "/console/towns/\(actor.org.value)/reserve-fund", "label": "备用金 Reserve fund"])
-        case .districtOfficer, .auditor:
+        case .district:
             links.append(["href": "/console/district", "label": "待办 Queue"])
             links.append(["href": "/console/dashboard", "label": "统计 Dashboard"])
             links.append(["href": "/console/policy", "label": "政策 Policy"])
@@ -79,12 +79,21 @@ struct ConsolePages: Sendable {
 
     /// A download: CSV (UTF-8 with BOM) or another text, named for the browser.
     static func download(_ text: String, type: String, fileName: String) -> Response {
+        download(Data(text.utf8), type: type, fileName: fileName)
+    }
+
+    /// A download of bytes (a workbook, a bank's file in its own encoding).
+    static func download(_ data: Data, type: String, fileName: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = type
-        let encoded = fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "download"
-        headers[.contentDisposition] = "attachment; filename=\"download\"; filename*=UTF-8''\(encoded)"
+        // RFC 5987/6266: the UTF-8 name percent-encoded outside attr-char, and an ASCII fallback
+        let attrChar = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~")
+        let encoded = fileName.addingPercentEncoding(withAllowedCharacters: attrChar) ?? "download"
+        let ext = (fileName as NSString).pathExtension
+        let fallback = "doudi" + (ext.isEmpty ? "" : ".\(ext.filter { $0.isASCII && ($0.isLetter || $0.isNumber) })")
+        headers[.contentDisposition] = "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
         secure(&headers)
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     /// `303 See Other` to `location` (after a form is posted, and to the login page).

@@ -52,6 +52,7 @@ actor ConsoleSessions {
     /// The live session with this id, touched (its idle time starts again); nil when there is
     /// none or it has expired (then it is forgotten).
     func session(_ id: String, now: Int64) -> ConsoleSession? {
+        sweep(now: now)   // an ended session's unlocked copy is let go as soon as possible
         guard var session = sessions[id] else { return nil }
         guard !expired(session, now: now) else { sessions[id] = nil; return nil }
         session.lastSeenAt = now

@@ -4,7 +4,7 @@
 enum ConsoleTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "queue": queue, "case": casePage, "error": error,
-        "dashboard": dashboard, "reserveFund": reserveFund, "conflicts": conflicts, "users": users, "policy": policy, "password": password,
+        "dashboard": dashboard, "reserveFund": reserveFund, "conflicts": conflicts, "users": users, "policy": policy, "password": password, "roll": roll,
     ]
 
     static let layout = """
@@ -174,6 +174,7 @@ enum ConsoleTemplates {
     {{#canAllocate}}
     <form class="step" method="post" action="/console/towns/{{code}}/reserve-fund" id="fund-form">
     <input type="hidden" name="csrf" value="{{csrf}}">
+    <input type="hidden" name="entry" value="{{entry}}">
     <strong>拨付 / 补充备用金</strong><br>
     <label>日期 <input type="date" name="date" value="{{today}}" required></label>
     <label>类别 <select name="kind">{{#kinds}}<option value="{{value}}">{{text}}</option>{{/kinds}}</select></label>
@@ -253,5 +254,17 @@ enum ConsoleTemplates {
     <p><label>再输入一次 <input type="password" name="confirm" autocomplete="new-password" required minlength="10"></label></p>
     <p><button type="submit">修改</button></p>
     </form>
+    """
+
+    static let roll = """
+    <h1>{{title}}</h1>
+    <form method="get" action="/console/towns/{{code}}/roll" class="muted">发放年月 <input name="month" value="{{month}}" size="8"> <button type="submit">刷新</button></form>
+    <p>制表单位 {{issuer}} · {{households}} 户，{{persons}} 人，{{lines}} 行，合计 <strong id="roll-total">{{total}}</strong> 元</p>
+    <table id="roll-totals"><thead><tr><th>乡镇</th><th>补贴项目</th><th>户数</th><th>人数</th><th>金额(元)</th></tr></thead><tbody>
+    {{#totals}}<tr><td>{{town}}</td><td>{{programme}}</td><td class="num">{{households}}</td><td class="num">{{persons}}</td><td class="num">{{amount}}</td></tr>{{/totals}}
+    </tbody></table>
+    {{#has_warnings}}<h2>需要处理 Before the bank</h2><ul id="roll-warnings">{{#warnings}}<li>{{.}}</li>{{/warnings}}</ul>{{/has_warnings}}
+    {{#has_files}}<h2>下载 Files</h2><ul id="roll-files">{{#files}}<li><a href="{{href}}">{{label}}</a></li>{{/files}}</ul>
+    <p class="muted">文件含完整身份证号和账号，请按规定保管。</p>{{/has_files}}
     """
 }

@@ -21,13 +21,18 @@ public struct WebConsole: ServerExtension {
     public init(configuration: ServerConfiguration) {
         let console = configuration.console
         sessions = ConsoleSessions(idleSeconds: console.idleSeconds, lifetimeSeconds: console.lifetimeSeconds)
-        settings = ConsoleSettings(enabled: console.enabled, directory: configuration.consoleDirectory, secureCookie: console.secureCookie)
+        settings = ConsoleSettings(enabled: console.enabled, directory: configuration.consoleDirectory, secureCookie: console.secureCookie,
+                                   banks: configuration.resolve(console.banks),
+                                   timeZone: TimeZone(identifier: console.timeZone) ?? TimeZone(secondsFromGMT: 8 * 3600)!)
     }
 
     struct ConsoleSettings: Sendable {
         var enabled: Bool
         var directory: String
         var secureCookie: Bool
+        /// The folder of the banks' batch layouts.
+        var banks: String
+        var timeZone: TimeZone
     }
 
     /// The working copies, made when the routes are (they need the server's loopback key).
@@ -37,7 +42,8 @@ public struct WebConsole: ServerExtension {
         guard settings.enabled else { return }
         let copies = WorkingCopies(directory: settings.directory, loopback: server.loopback)
         copiesBox.set(copies)
-        ConsoleController(sessions: sessions, copies: copies, pages: ConsolePages(), secureCookie: settings.secureCookie,
+        ConsoleController(sessions: sessions, copies: copies, pages: ConsolePages(), secureCookie: settings.secureCookie, banks: settings.banks,
+                          timeZone: settings.timeZone, clientAddress: { server.clientAddress($0, $1) },
                           now: { Int64(Date().timeIntervalSince1970) }).addRoutes(to: router)
     }
 

@@ -14,6 +14,9 @@ struct OpenedCopy: Sendable {
     var actor: Actor
     /// The user signed in with a one-time password: they must choose their own before anything else.
     var mustChangePassword: Bool
+    /// An older copy of the user's was set aside (its password no longer opens it): the user's
+    /// other sessions, which worked in it, end.
+    var replaced: Bool
 }
 
 /// Each console user's working copy of their scope: a field store on the server's disk, set
@@ -36,6 +39,8 @@ actor WorkingCopies {
     private var address: String?
     /// A sync in flight per user: a second request waits for it instead of syncing again.
     private var syncing: [String: Task<SyncClient.Report, any Error>] = [:]
+    /// A sign-in in progress per user.
+    private var opening: [String: Task<OpenedCopy, any Error>] = [:]
     /// When each user's copy last synced (seconds since 1970).
     private var lastSync: [String: Int64] = [:]
 
@@ -55,6 +60,15 @@ actor WorkingCopies {
     /// - Throws: ``ConsoleError`` with the server's refusal (wrong password, throttled, locked,
     ///   a village collector), or why the copy cannot be made.
     func open(user: String, password: String, client: String?) async throws -> OpenedCopy {
+        // one sign-in of a user at a time: a second (a double click) waits, then opens the copy the first made
+        while let previous = opening[user] { _ = try? await previous.value }
+        let task = Task { try await self.openNow(user: user, password: password, client: client) }
+        opening[user] = task
+        defer { opening[user] = nil }
+        return try await task.value
+    }
+
+    private func openNow(user: String, password: String, client: String?) async throws -> OpenedCopy {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let path = self.path(of: user)
@@ -66,9 +80,10 @@ actor WorkingCopies {
                 throw ConsoleError.login(error)
             }
             try Self.requireOffice(answer.actor)
-            if let unlocked = try? existing.unlock(password: password) {
+            // the key derivation is slow on purpose: off the actor, so other users' pages go on
+            if let unlocked = try? await Task.detached(operation: { try existing.unlock(password: password) }).value {
                 let mustChange = await firstSync(unlocked, user: user)
-                return OpenedCopy(store: unlocked, actor: answer.actor, mustChangePassword: mustChange)
+                return OpenedCopy(store: unlocked, actor: answer.actor, mustChangePassword: mustChange, replaced: false)
             }
             // the password was changed elsewhere: this copy's key is wrapped under the old one
             return try await makeNew(user: user, password: password, browser: client, replacing: path)
@@ -78,7 +93,8 @@ actor WorkingCopies {
 
     /// Makes a new copy for `user` (removing the one at `path`), logs it in and syncs it.
     private func makeNew(user: String, password: String, browser: String?, replacing path: String) async throws -> OpenedCopy {
-        Self.remove(path)
+        // an old copy is kept aside, not deleted: it may hold steps not yet pushed
+        let replaced = Self.retire(path)
         let store = FieldStore(database: try FieldDatabase.open(path: path))
         do {
             let device = "web-" + RandomToken.make().prefix(8)
@@ -89,15 +105,15 @@ actor WorkingCopies {
             try Self.requireOffice(answer.actor)
             let actor = answer.actor
             _ = try store.setUp(DeviceSetup(name: "网页控制台 web console", user: actor.user, role: actor.role, org: actor.org), deviceID: answer.device)
-            let protected = try store.protect(password: password)
+            let protected = try await Task.detached(operation: { try store.protect(password: password) }).value
             try protected.saveLogin(server: Self.serverName, token: answer.token)
             lastSync[user] = nil
             do { _ = try await sync(protected, user: user, force: true) } catch let error as SyncError where error.code == "password-change-required" {
-                return OpenedCopy(store: protected, actor: actor, mustChangePassword: true)
+                return OpenedCopy(store: protected, actor: actor, mustChangePassword: true, replaced: replaced)
             } catch {
                 throw ConsoleError(.unavailable, "首次同步失败 the first sync of your working copy failed: \(error)")
             }
-            return OpenedCopy(store: protected, actor: actor, mustChangePassword: false)
+            return OpenedCopy(store: protected, actor: actor, mustChangePassword: false, replaced: replaced)
         } catch {
             Self.remove(path)
             throw error
@@ -127,13 +143,20 @@ actor WorkingCopies {
     @discardableResult
     func sync(_ store: FieldStore, user: String, force: Bool = false, freshSeconds: Int64 = 3) async throws -> SyncClient.Report? {
         let now = Int64(Date().timeIntervalSince1970)
-        if let task = syncing[user] { return try await task.value }
+        if let task = syncing[user] {
+            // a page's sync may have started before the step it must push was written
+            let report = try? await task.value
+            if !force { return report }
+        }
         if !force, let last = lastSync[user], now - last < freshSeconds { return nil }
         let client = self.client(store, browser: nil)
         let task = Task { try await client.sync() }
         syncing[user] = task
         defer { syncing[user] = nil }
-        let report = try await task.value
+        let report: SyncClient.Report
+        do { report = try await task.value } catch let error as SyncError where Self.endsSession.contains(error.code) {
+            throw ConsoleError(.unauthenticated, "您的登录已失效（\(error.message)），请重新登录 your sign-in is no longer valid: sign in again")
+        }
         if report.pushed > 0 {
             // what this console user pushed, the others' next page pulls at once
             lastSync = [:]
@@ -180,9 +203,14 @@ actor WorkingCopies {
         return SyncClient(store: store, configuration: configuration)
     }
 
-    /// The console serves the towns and the district; village collectors keep their laptops.
+    /// The server's refusals that end a console session: the user's token is no longer good.
+    static let endsSession: Set<String> = ["token-revoked", "token-expired", "unauthenticated", "account-disabled",
+                                           "device-revoked", "device-assigned"]
+
+    /// The console serves the towns and the district; village collectors (and anyone whose unit
+    /// is a village) keep their laptops.
     static func requireOffice(_ actor: Actor) throws {
-        guard actor.role != .collector else {
+        guard actor.role != .collector, actor.org.level != .village else {
             throw ConsoleError(.forbidden, "村(社区)信息采集员使用离线笔记本上的 doudi：网页控制台供镇(街道)和区使用 (village collectors work on their laptop; the console is for towns and the district)")
         }
     }
@@ -191,6 +219,18 @@ actor WorkingCopies {
     func path(of user: String) -> String {
         let digest = SHA256.hash(data: Data(user.utf8)).map { String(format: "%02x", $0) }.joined()
         return (directory as NSString).appendingPathComponent("\(digest.prefix(24)).doudi")
+    }
+
+    /// Moves a copy aside (`….replaced-SECONDS`), with its journal and token; true when there was one.
+    static func retire(_ path: String) -> Bool {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: path) else { remove(path); return false }
+        let stamp = Int64(Date().timeIntervalSince1970)
+        for suffix in ["", "-wal", "-shm", ".token"] where fm.fileExists(atPath: path + suffix) {
+            try? fm.moveItem(atPath: path + suffix, toPath: "\(path).replaced-\(stamp)\(suffix)")
+        }
+        remove(path)
+        return true
     }
 
     static func remove(_ path: String) {

@@ -123,6 +123,12 @@ public struct ServerConfiguration: Hashable, Sendable, Codable {
         public var idleSeconds: Int64 = 30 * 60
         /// A session ends this long after its login, however busy.
         public var lifetimeSeconds: Int64 = 12 * 3600
+        /// The banks' batch-file layouts (`docs/BANK-FORMATS.md`), relative to the configuration's
+        /// folder: the console writes each bank's batch of a payment roll with them.
+        public var banks: String = "banks"
+        /// Where the offices are: the console's "today" (a step may not be dated after it) and
+        /// its forms' default day. An IANA zone name.
+        public var timeZone: String = "Asia/Shanghai"
         /// Mark the session cookie `Secure` (set it when the console is reached over TLS, through
         /// a reverse proxy: the cookie is then never sent in clear).
         public var secureCookie: Bool = false
@@ -201,6 +207,7 @@ public struct ServerConfiguration: Hashable, Sendable, Codable {
         try require(readableProtocolVersions.contains(sync.oldestProtocolVersion), "sync.oldestProtocolVersion",
                     "must be \(readableProtocolVersions.lowerBound)…\(DoudiSync.protocolVersion) (the versions this server speaks)")
         try require(console.idleSeconds >= 60, "console.idleSeconds", "must be at least 60 seconds (1800 is the default)")
+        try require(TimeZone(identifier: console.timeZone) != nil, "console.timeZone", "must be an IANA time zone such as Asia/Shanghai")
         try require(console.lifetimeSeconds >= console.idleSeconds, "console.lifetimeSeconds", "must be at least console.idleSeconds (43200 is the default)")
         try require(["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel), "logLevel",
                     "must be trace, debug, info, notice, warning, error or critical")

@@ -18,6 +18,25 @@ public struct ServerContext: Sendable {
     /// Proves a request to the API comes from an extension in this process, which speaks for a
     /// client it serves: see ``LoopbackClient``.
     public var loopback: LoopbackClient
+
+    /// The address of the client of a request, as login throttling counts it: the connection's,
+    /// or behind a trusted reverse proxy (`auth.throttle.trustForwardedFor`) the last entry of
+    /// `X-Forwarded-For`.
+    public func clientAddress(_ request: Request, _ context: DoudiRequestContext) -> String? {
+        ClientAddress.of(request, context, trustForwardedFor: configuration.auth.throttle.trustForwardedFor)
+    }
+}
+
+/// Where a request comes from, for throttling and the audit log.
+enum ClientAddress {
+    static func of(_ request: Request, _ context: DoudiRequestContext, trustForwardedFor: Bool) -> String? {
+        if trustForwardedFor,
+           let forwarded = request.headers.last(where: { $0.name.canonicalName == "x-forwarded-for" })?.value,
+           let last = forwarded.split(separator: ",").last.map({ $0.trimmingCharacters(in: .whitespaces) }), !last.isEmpty {
+            return String(last.prefix(64))
+        }
+        return context.remoteAddress
+    }
 }
 
 /// The API's trust in an extension of the same process that calls it over loopback on behalf
@@ -36,8 +55,10 @@ public struct LoopbackClient: Sendable {
         key = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 
-    /// The client address a request speaks for when it carries this process's key.
-    func client(of request: Request) -> String? {
+    /// The client address a request speaks for when it carries this process's key and comes
+    /// over loopback (the key never leaves the process, but an outside connection is not asked).
+    func client(of request: Request, from remote: String?) -> String? {
+        guard let remote, remote == "127.0.0.1" || remote == "::1" || remote.hasPrefix("127.") || remote == "::ffff:127.0.0.1" else { return nil }
         func header(_ name: String) -> String? {
             let lower = name.lowercased()
             return request.headers.last(where: { $0.name.canonicalName == lower })?.value

@@ -59,7 +59,9 @@ def sign_in(driver, server, path, user, password):
     check("/console/login" in driver.current_url, f"{path} without a session leads to the login page")
     driver.find_element(By.ID, "user").send_keys(user)
     driver.find_element(By.ID, "password").send_keys(password)
+    page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, "sign-in").click()
+    WebDriverWait(driver, 120).until(EC.staleness_of(page))
     WebDriverWait(driver, 60).until(lambda d: "/console/login" not in d.current_url)
     check(driver.current_url.endswith(path), f"{user} signed in and is back at {path} (at {driver.current_url})")
 
@@ -78,7 +80,9 @@ def take_step(driver, kind, day, fields=None, expect_done=True):
         else:
             element.clear()
             element.send_keys(value)
+    page = driver.find_element(By.TAG_NAME, "html")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 60).until(EC.staleness_of(page))  # the answer's page, not this one
     if expect_done:
         flash = wait_for(driver, "#flash")
         check("done" in flash.get_attribute("class"), f"step {kind} on {day}: {flash.text}")
@@ -153,7 +157,9 @@ def part_town(driver, a):
     form = wait_for(driver, "#step-startTownReview")
     stage_before = driver.find_element(By.TAG_NAME, "h1").text
     driver.execute_script("arguments[0].querySelector('input[name=csrf]').value = 'forged'", form)
+    page = driver.find_element(By.TAG_NAME, "html")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 60).until(EC.staleness_of(page))
     message = wait_for(driver, "#error-message").text
     check("表单已失效" in message, f"a forged form is refused: {message}")
     driver.get(a.server + f"/console/cases/{a.markup_application}")
@@ -165,7 +171,9 @@ def part_town(driver, a):
     check("<script>window.pwned=1</script>" in body, "an address with markup shows as text")
     check(driver.execute_script("return window.pwned === undefined"), "the markup did not run")
 
+    page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, "logout").click()
+    WebDriverWait(driver, 60).until(EC.staleness_of(page))
     wait_for(driver, "#login-form")
     driver.get(a.server + town)
     wait_for(driver, "#login-form")
@@ -189,8 +197,17 @@ def part_district(driver, a):
     opener = session_opener(driver)
     csv = opener.open(a.server + "/console/dashboard.csv?month=2026-12").read().decode("utf-8")
     check(csv.startswith("\ufeff") and "椑木镇" in csv and "农村低保" in csv, "the dashboard's CSV downloads (UTF-8 with BOM)")
+    driver.get(a.server + "/console/towns/511011101/roll?month=2026-12")
+    files = wait_for(driver, "#roll-files")
+    links = {e.text: e.get_attribute("href") for e in files.find_elements(By.TAG_NAME, "a")}
+    check(any("代发批量文件" in t for t in links) and any("xlsx" in t for t in links),
+          f"the roll page offers the CSV, the workbook and each bank's batch: {list(links)}")
     roll = opener.open(a.server + "/console/towns/511011101/roll.csv?month=2026-12").read().decode("utf-8")
     check("发放" in roll and "农村低保" in roll and a.head_name in roll, "the town's payment roll for December downloads with the approved case")
+    workbook = opener.open(next(h for t, h in links.items() if "xlsx" in t)).read()
+    check(workbook[:2] == b"PK", "the roll's workbook downloads (an xlsx: a zip)")
+    batch = opener.open(next(h for t, h in links.items() if "代发批量文件" in t)).read()
+    check(len(batch) > 0, f"a bank's batch file downloads ({len(batch)} bytes)")
     driver.find_element(By.ID, "logout").click()
     wait_for(driver, "#login-form")
 

@@ -132,14 +132,19 @@ struct ConsoleHTTPTests {
         let district = try Browser(server.url)
         try district.signIn("district.officer", "Dongxing-MZJ-change-me-1")
         let page = try district.request("GET", "/console/towns/511011101/reserve-fund")
-        let token = try #require(page.csrf)
-        let bad = try district.request("POST", "/console/towns/511011101/reserve-fund", form: [("csrf", token), ("kind", "allocation"), ("amount", "12元3角")])
+        let token = try #require(page.csrf), entry = try #require(Browser.value(of: "entry", in: page.body))
+        let bad = try district.request("POST", "/console/towns/511011101/reserve-fund",
+                                       form: [("csrf", token), ("entry", entry), ("kind", "allocation"), ("amount", "12元3角")])
         #expect(bad.status == 400 && bad.body.contains("金额有误"), "\(bad.status)")
-        let allocated = try district.request("POST", "/console/towns/511011101/reserve-fund",
-                                             form: [("csrf", token), ("kind", "allocation"), ("amount", "84,000"), ("date", "2026-11-02"), ("note", "按人口预拨")])
+        let allocation = [("csrf", token), ("entry", entry), ("kind", "allocation"), ("amount", "84,000"), ("date", "2026-11-02"), ("note", "按人口预拨")]
+        let allocated = try district.request("POST", "/console/towns/511011101/reserve-fund", form: allocation)
         #expect(allocated.status == 303)
         let after = try district.request("GET", "/console/towns/511011101/reserve-fund")
         #expect(after.body.contains("84000.00") && after.body.contains("已登记备用金预拨"), "\(after.body.prefix(2000))")
+        // the same form again (a reload, a double click): recorded once
+        #expect(try district.request("POST", "/console/towns/511011101/reserve-fund", form: allocation).status == 303)
+        let again = try district.request("GET", "/console/towns/511011101/reserve-fund").body
+        #expect(again.contains("已经登记过了") && again.components(separatedBy: "84000.00").count == 3, "one entry and the balance, not two entries")
         // the town sees the district's allocation after its copy syncs
         let seen = try town.request("GET", "/console/towns/511011101/reserve-fund")
         #expect(seen.body.contains("84000.00"), "the town's copy pulled the allocation")

@@ -60,6 +60,7 @@ public final class ServerProcess: @unchecked Sendable {
                 "users": Self.root.appendingPathComponent("ServerConfig/users.json").path,
                 "policies": Self.root.appendingPathComponent("ServerConfig/policy").path,
             ],
+            "console": ["banks": Self.root.appendingPathComponent("ServerConfig/banks").path],
             "logLevel": "warning",
         ]
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -63,13 +63,8 @@ struct AuthController {
     /// entry of `X-Forwarded-For` (the address the proxy saw); for the web console of this
     /// process, the browser's address it speaks for (``LoopbackClient``).
     func clientAddress(_ request: Request, _ context: DoudiRequestContext) -> String? {
-        if let client = loopback.client(of: request) { return client }
-        if throttle.configuration.trustForwardedFor,
-           let forwarded = request.headers.last(where: { $0.name.canonicalName == "x-forwarded-for" })?.value,
-           let last = forwarded.split(separator: ",").last.map({ $0.trimmingCharacters(in: .whitespaces) }), !last.isEmpty {
-            return String(last.prefix(64))
-        }
-        return context.remoteAddress
+        if let client = loopback.client(of: request, from: context.remoteAddress) { return client }
+        return ClientAddress.of(request, context, trustForwardedFor: throttle.configuration.trustForwardedFor)
     }
 
     static func throttled(_ seconds: Int64, _ whose: String) -> ServerError {
