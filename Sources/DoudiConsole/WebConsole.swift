@@ -1,3 +1,4 @@
+import DoudiField
 import DoudiServer
 import Foundation
 import Hummingbird
@@ -22,8 +23,16 @@ public struct WebConsole: ServerExtension {
         let console = configuration.console
         sessions = ConsoleSessions(idleSeconds: console.idleSeconds, lifetimeSeconds: console.lifetimeSeconds)
         settings = ConsoleSettings(enabled: console.enabled, directory: configuration.consoleDirectory, secureCookie: console.secureCookie,
-                                   banks: configuration.resolve(console.banks),
+                                   banks: Self.banks(configuration),
                                    timeZone: TimeZone(identifier: console.timeZone) ?? TimeZone(secondsFromGMT: 8 * 3600)!)
+    }
+
+    /// The banks' layouts: `console.banks` beside the configuration, else where `doudi` looks
+    /// (the repository's `ServerConfig/banks`, the installed `/usr/share/doudi/banks`).
+    static func banks(_ configuration: ServerConfiguration) -> String {
+        let configured = configuration.resolve(configuration.console.banks)
+        if FileManager.default.fileExists(atPath: configured) { return configured }
+        return BankFormatDirectory.defaultPath() ?? configured
     }
 
     struct ConsoleSettings: Sendable {
