@@ -48,11 +48,7 @@ struct DueCommand: ParsableCommand {
             }
             let day = try Parse.day(asOf, option: "--as-of")
             let policy = try ApplySubmitCommand.policy(store, on: day)
-            let cases = try store.householdCases(within: org)
-            let open = try store.cases(at: [.aidPaidFirst]).map(\.workflow)
-            // the district chases the social organisations' annual reports (§3.7)
-            let organisations = org.level == .district ? try store.socialOrganisations() : []
-            let list = DueList(cases: cases, workflows: open, policy: policy, asOf: day, withinDays: within, organisations: organisations)
+            let list = try store.dueList(within: org, policy: policy, asOf: day, withinDays: within)
             if json {
                 print(try JSONOutput.string(list.items.map { DueListItem($0, asOf: day) }))
                 return

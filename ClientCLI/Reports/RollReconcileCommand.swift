@@ -49,23 +49,11 @@ struct RollReconcileCommand: ParsableCommand {
             do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
                 throw CommandFailure("cannot read the bank's result file \(file): \(error.localizedDescription)")
             }
-            let text: String
-            do { text = try TextCodec.decode(data, as: format.encoding) } catch {
-                throw CommandFailure("\(file) \(error) (format \(format.id) reads \(format.encoding.rawValue))")
-            }
-            let answers = try BankReconciliation.answers(rows: DelimitedText.rows(text, delimiter: format.delimiter), layout: format.result)
-            guard !answers.isEmpty else {
-                throw CommandFailure("\(file) answers no line of a roll (no 业务流水号 in \(format.result.reference)): is it the bank's result file, and the right --format?")
-            }
-            // the rolls the answers are about, made from the same records as when they were sent
-            let existing = try store.bankReturns(within: org)
-            var lines: [String: PaymentRoll.Line] = [:]
-            for month in Set(answers.compactMap { PaymentRoll.month(ofReference: $0.reference) }).sorted() {
-                for l in try store.paymentRoll(month: month, within: org, issuer: "", preparedOn: day).roll.lines { lines[l.reference] = l }
-            }
-            let result = try BankReconciliation(answers: answers, line: { lines[$0] }, existing: existing, on: day, carryTo: carry,
-                                                batch: (file as NSString).lastPathComponent, newID: UUID.init)
-            let changeSet = result.returns.isEmpty ? nil : try store.perform(.recordBankReturns(result.returns))
+            let recorded: RecordedBankAnswer
+            do {
+                recorded = try store.recordBankAnswer(data, format: format, within: org, on: day, carryTo: carry, batch: (file as NSString).lastPathComponent)
+            } catch let error as FieldError where error.code == .validation { throw CommandFailure(error.message) }
+            let result = recorded.reconciliation, changeSet = recorded.changeSet
             let paid = result.returns.filter { $0.outcome == .paid }
             let failed = result.returns.filter { $0.outcome == .failed }
             print("回盘已登记 Recorded the bank's answer (\(format.name)): \(paid.count) 已到账 paid (\(paid.reduce(Money.zero) { $0 + $1.amount }.yuanText) 元), "

@@ -73,6 +73,30 @@ extension ConsoleController {
         return await done(session, text, then: back)
     }
 
+    // MARK: - what falls due
+
+    /// `GET /console/due[?within=DAYS]`: the worklist of the user's unit (`doudi due`).
+    func due(_ request: Request, _ session: ConsoleSession) async throws -> Response {
+        let within = request.uri.queryParameters["within"].flatMap { Int(String($0)) } ?? 30
+        guard (1...366).contains(within) else { throw ConsoleError(.badInput, field: "within", "天数应为 1–366") }
+        let store = try await fresh(session)
+        let day = today()
+        let policy: PolicyVersion
+        do { policy = try store.policyBook().inForce(on: day) } catch { throw ConsoleError(.refused, "今天没有生效的政策版本: \(error)") }
+        let org = session.actor.org
+        let list = try store.dueList(within: org, policy: policy, asOf: day, withinDays: within)
+        let tree = try store.orgTree()
+        let rows = list.items.map { item -> [String: Any] in
+            ["due": item.due.iso, "overdue": item.isOverdue(on: day), "village": tree[item.village]?.name ?? item.village.value,
+             "household": item.household.map(Labels.short) ?? "—", "kind": item.kind.chineseName, "name": item.name,
+             "residentID": item.residentID?.masked ?? "—", "detail": item.detail, "clause": "§\(item.clause)"]
+        }
+        return pages.page("due", title: "到期事项", session: session, flash: await flash(session), [
+            "heading": "\(tree[org]?.name ?? org.value)到期事项（\(day.iso) 至 \(list.through.iso)，政策 \(policy.id)）",
+            "within": "\(within)", "rows": rows, "overdue": "\(list.items.filter { $0.isOverdue(on: day) }.count)",
+        ])
+    }
+
     // MARK: - the dashboard
 
     /// The figures of the dashboard: per town and programme for `month`, per month and

@@ -57,7 +57,10 @@ extension ConsoleController {
                 warnings.append("银行代发格式读不出来（\(banks)）：\(error)")
             }
         }
+        let formats = (try? BankFormatDirectory(path: banks).load()) ?? []
         return pages.page("roll", title: roll.title, session: session, flash: await flash(session), [
+            "canReconcile": canDownload && !formats.isEmpty, "csrf": session.csrf, "today": today().iso,
+            "formats": formats.map { ["value": $0.id, "text": $0.name] },
             "title": roll.title, "town": name, "code": town.value, "month": month, "issuer": roll.issuer,
             "totals": roll.totals.map { ["town": $0.townName, "programme": $0.programme.chineseName, "households": "\($0.households)",
                                          "persons": "\($0.persons)", "amount": $0.amount.yuanText] },
@@ -110,5 +113,44 @@ extension ConsoleController {
     /// A file name as one part of a URL path.
     static func pathPart(_ name: String) -> String {
         name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._"))) ?? name
+    }
+
+    /// `POST /console/towns/{town}/roll/reconcile` (a file): the bank's result file (回盘) recorded,
+    /// as `doudi roll reconcile FILE --format ID`.
+    func reconcile(_ request: Request, _ context: DoudiRequestContext, _ session: ConsoleSession) async throws -> Response {
+        try requireBankFiles(session)
+        let town = try self.town(context, session)
+        let form = try await MultipartForm.read(request)
+        guard let token = form["csrf"], RandomToken.equal(token, session.csrf) else {
+            throw ConsoleError(.forbidden, "表单已失效，请刷新页面后重试 the form's security token is missing or stale: reload the page and submit again")
+        }
+        guard let file = form.files["file"], !file.data.isEmpty else { throw ConsoleError(.badInput, field: "file", "请选择银行的回盘文件 choose the bank's result file") }
+        let formats: [BankFormat]
+        do { formats = try BankFormatDirectory(path: banks).load() } catch { throw ConsoleError(.unavailable, "银行格式读不出来: \(error)") }
+        guard let format = formats.first(where: { $0.id == form["format"] }) else {
+            throw ConsoleError(.badInput, field: "format", "请选择银行格式：\(formats.map(\.id).joined(separator: "、"))")
+        }
+        let carry: YearMonth? = try form["carryTo"].map { text in
+            do { return try YearMonth(iso: text) } catch { throw ConsoleError(.badInput, field: "carryTo", "补发年月应为 YYYY-MM：\(text)") }
+        }
+        let store = session.store
+        _ = try? await copies.sync(store, user: session.actor.user, force: true)
+        let recorded = try store.recordBankAnswer(file.data, format: format, within: town, on: try day(form["date"]), carryTo: carry, batch: file.fileName)
+        let r = recorded.reconciliation
+        let paid = r.returns.filter { $0.outcome == .paid }, failed = r.returns.filter { $0.outcome == .failed }
+        var text = "回盘已登记（\(format.name)）：已到账 \(paid.count) 笔 \(paid.reduce(Money.zero) { $0 + $1.amount }.yuanText) 元，"
+            + "未到账 \(failed.count) 笔 \(failed.reduce(Money.zero) { $0 + $1.amount }.yuanText) 元"
+            + (r.alreadyRecorded.isEmpty ? "" : "，\(r.alreadyRecorded.count) 笔此前已登记")
+        for (answer, line) in r.failures {
+            let carried = r.returns.first { $0.reference == answer.reference }?.carryTo.map { "，\($0) 补发" } ?? ""
+            text += "；未到账：\(line.payeeName) \(line.itemName) \(line.total.yuanText) 元（\(answer.reason ?? answer.status)\(carried)）"
+        }
+        let back = "/console/towns/\(town.value)/roll?month=\(form["month"] ?? "")"
+        if let changeSet = recorded.changeSet {
+            let pushed = try await push(changeSet, session)
+            text += "；" + pushed.text
+            guard pushed.accepted else { await sessions.setFlash(session.id, Flash(kind: .error, text: text)); return ConsolePages.redirect(back) }
+        }
+        return await done(session, text, then: back)
     }
 }

@@ -52,6 +52,7 @@ struct ConsoleController: Sendable {
         }
         console.get("towns/:town/notice-sheet") { request, context in await self.page(request) { s in try await self.noticeSheet(request, context, s) } }
         console.get("towns/:town/roll") { request, context in await self.page(request) { s in try await self.rollPage(request, context, s) } }
+        console.post("towns/:town/roll/reconcile") { request, context in await self.page(request) { s in try await self.reconcile(request, context, s) } }
         console.get("towns/:town/roll.csv") { request, context in await self.page(request) { s in try await self.roll(request, context, s) } }
         console.get("towns/:town/roll.xlsx") { request, context in await self.page(request) { s in try await self.rollWorkbook(request, context, s) } }
         console.get("towns/:town/bank/:file") { request, context in await self.page(request) { s in try await self.bankBatch(request, context, s) } }
@@ -60,6 +61,7 @@ struct ConsoleController: Sendable {
         console.post("towns/:town/reserve-fund") { request, context in
             await self.form(request) { s, form in try await self.allocate(context, s, form) }
         }
+        console.get("due") { request, _ in await self.page(request) { s in try await self.due(request, s) } }
         console.get("dashboard") { request, _ in await self.page(request) { s in try await self.dashboard(request, s) } }
         console.get("dashboard.csv") { request, _ in await self.page(request) { s in try await self.dashboardCSV(request, s) } }
         console.get("conflicts") { request, _ in await self.page(request) { s in try await self.conflicts(s) } }

@@ -64,6 +64,7 @@ struct ConsolePages: Sendable {
         default:
             break
         }
+        links.append(["href": "/console/due", "label": "到期事项 Due"])
         links.append(["href": "/console/conflicts", "label": "冲突 Conflicts"])
         links.append(["href": "/console/password", "label": "修改密码"])
         return links

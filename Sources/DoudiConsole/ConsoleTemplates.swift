@@ -4,7 +4,7 @@
 enum ConsoleTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "queue": queue, "case": casePage, "error": error,
-        "dashboard": dashboard, "reserveFund": reserveFund, "conflicts": conflicts, "users": users, "policy": policy, "password": password, "roll": roll,
+        "dashboard": dashboard, "reserveFund": reserveFund, "conflicts": conflicts, "users": users, "policy": policy, "password": password, "roll": roll, "due": due,
     ]
 
     static let layout = """
@@ -266,5 +266,28 @@ enum ConsoleTemplates {
     {{#has_warnings}}<h2>需要处理 Before the bank</h2><ul id="roll-warnings">{{#warnings}}<li>{{.}}</li>{{/warnings}}</ul>{{/has_warnings}}
     {{#has_files}}<h2>下载 Files</h2><ul id="roll-files">{{#files}}<li><a href="{{href}}">{{label}}</a></li>{{/files}}</ul>
     <p class="muted">文件含完整身份证号和账号，请按规定保管。</p>{{/has_files}}
+    {{#canReconcile}}
+    <form class="step" method="post" action="/console/towns/{{code}}/roll/reconcile" enctype="multipart/form-data" id="reconcile-form">
+    <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="month" value="{{month}}">
+    <strong>登记银行回盘 Record the bank's answer</strong> <span class="muted">未到账的在补发年月的花名册上再发一次</span><br>
+    <label>回盘文件 <input type="file" name="file" required></label>
+    <label>银行格式 <select name="format">{{#formats}}<option value="{{value}}">{{text}}</option>{{/formats}}</select></label>
+    <label>回盘日期 <input type="date" name="date" value="{{today}}"></label>
+    <label>补发年月 <input name="carryTo" placeholder="默认下月" size="8"></label>
+    <button type="submit">登记</button>
+    </form>
+    {{/canReconcile}}
+    """
+
+    static let due = """
+    <h1>{{heading}}</h1>
+    <form method="get" action="/console/due" class="muted">往后 <input name="within" value="{{within}}" size="4"> 天 <button type="submit">刷新</button></form>
+    {{#has_rows}}
+    <table id="due"><thead><tr><th>到期日</th><th>村(社区)</th><th>户</th><th>事项</th><th>姓名</th><th>身份证号</th><th>说明</th><th>依据</th></tr></thead><tbody>
+    {{#rows}}<tr><td>{{due}}{{#overdue}} <strong>逾期</strong>{{/overdue}}</td><td>{{village}}</td><td>{{household}}</td><td>{{kind}}</td><td>{{name}}</td><td>{{residentID}}</td><td>{{detail}}</td><td>{{clause}}</td></tr>{{/rows}}
+    </tbody></table>
+    <p>其中逾期 {{overdue}} 项。</p>
+    {{/has_rows}}
+    {{^has_rows}}<p id="due-empty">没有到期事项（可把天数放长再看）。</p>{{/has_rows}}
     """
 }

@@ -32,9 +32,11 @@ struct ConsoleHTTPTests {
         }
 
         /// One request (no redirect followed); a form's fields are sent url-encoded.
-        func request(_ method: String = "GET", _ path: String, form: [(String, String)]? = nil) throws -> Answer {
+        /// `multipart`: a form with a file (`name=@path` sends the file).
+        func request(_ method: String = "GET", _ path: String, form: [(String, String)]? = nil, multipart: [(String, String)]? = nil) throws -> Answer {
             var arguments = ["-s", "-i", "-X", method, "-b", jar.path, "-c", jar.path, server + path]
             for (name, value) in form ?? [] { arguments += ["--data-urlencode", "\(name)=\(value)"] }
+            for (name, value) in multipart ?? [] { arguments += ["-F", "\(name)=\(value)"] }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["curl"] + arguments
@@ -220,5 +222,49 @@ struct ConsoleHTTPTests {
         #expect(changed.status == 303 && changed.location == "/console/district", "\(changed.status) \(changed.body.prefix(400))")
         #expect(try auditor.request("GET", "/console/district").status == 200, "the auditor works once the password is their own")
         #expect(try Browser(server.url).signIn("district.auditor", "Auditor-own-pass-1").status == 303, "and signs in with it next time")
+    }
+
+    @Test("the roll of a month in the console: its bank batch downloads; the bank's answer (回盘) uploaded records a failure paid again next month; the worklist shows")
+    func rollAndBankAnswer() throws {
+        guard Self.curl else { print("console HTTP tests skipped: curl is not installed"); return }
+        let server = try SyncEndToEndTests.Server()
+        defer { server.stop() }
+        let round = try Round(server)
+        let head = Round.id("19550301", "013")
+        try round.register(address: "五星村5组1号", head: "马大勇", id: head, ["--labour", "部分丧失", "--bank", "中国邮储银行东兴支行",
+                                                                              "--account-name", "马大勇", "--account-number", "6221880000000000011"])
+        try round.survey(head, incomes: ["经营:200"])
+        try round.apply(head, "dibao")
+        try round.wholeRound()
+
+        let district = try Browser(server.url)
+        try district.signIn("district.officer", "Dongxing-MZJ-change-me-1")
+        let page = try district.request("GET", "/console/towns/511011101/roll?month=2026-12")
+        #expect(page.status == 200 && page.body.contains("代发批量文件") && page.body.contains("id=\"reconcile-form\""), "\(page.body.prefix(3000))")
+        let batchPath = try #require(page.body.range(of: "/console/towns/511011101/bank/").map { r in
+            "/console/towns/511011101/bank/" + page.body[r.upperBound...].prefix { $0 != "\"" }
+        })
+        let batch = try district.request("GET", batchPath.replacingOccurrences(of: "&amp;", with: "&"))
+        #expect(batch.status == 200 && batch.headers.contains("filename*=UTF-8''"), "\(batch.status) \(batch.headers)")
+        let lines = batch.body.components(separatedBy: "\r\n")
+        let reference = try #require(lines.dropFirst().first?.split(separator: ",").dropFirst(5).first.map(String.init), "\(batch.body)")
+
+        let answer = round.directory.appendingPathComponent("回盘-psbc-202612.csv")
+        try Data("序号,业务流水号,处理状态,失败原因\r\n1,\(reference),失败,账户已冻结\r\n".utf8).write(to: answer)
+        let csrf = try #require(page.csrf)
+        let forged = try district.request("POST", "/console/towns/511011101/roll/reconcile",
+                                          multipart: [("csrf", "x"), ("format", "psbc"), ("file", "@\(answer.path)")])
+        #expect(forged.status == 403, "the upload needs the form's token")
+        let recorded = try district.request("POST", "/console/towns/511011101/roll/reconcile",
+                                            multipart: [("csrf", csrf), ("format", "psbc"), ("date", "2026-12-01"), ("month", "2026-12"), ("file", "@\(answer.path)")])
+        #expect(recorded.status == 303, "\(recorded.status) \(recorded.body.components(separatedBy: "<main>").last ?? "")")
+        let after = try district.request("GET", "/console/towns/511011101/roll?month=2026-12").body
+        #expect(after.contains("未到账 1 笔") && after.contains("账户已冻结") && after.contains("2027-01 补发"), "\(after.prefix(2500))")
+        let notBank = try district.request("POST", "/console/towns/511011101/roll/reconcile",
+                                           multipart: [("csrf", csrf), ("format", "psbc"), ("file", "@\(round.directory.appendingPathComponent("town.sqlite").path)")])
+        #expect(notBank.status == 400, "a file that is no bank answer is refused: \(notBank.status)")
+
+        let due = try district.request("GET", "/console/due?within=366")
+        #expect(due.status == 200 && due.body.contains("到期事项"), "\(due.status)")
     }
 }
