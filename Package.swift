@@ -137,6 +137,12 @@ let package = Package(
             dependencies: ["DoudiModel", "DoudiSync", "DoudiTestSupport", "doudi-server", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        // The console's parts without a server: sessions, forms, charts, step forms.
+        .testTarget(
+            name: "DoudiConsoleTests",
+            dependencies: ["DoudiConsole", "DoudiModel", "DoudiField"],
+            swiftSettings: swiftSettings
+        ),
         // End-to-end: runs the built `doudi` executable as a process; depending on the
         // executable target makes `swift test` build it first.
         .testTarget(
