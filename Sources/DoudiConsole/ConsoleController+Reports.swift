@@ -9,13 +9,15 @@ import Hummingbird
 /// The notice sheet, the roll and the ledger to download, the reserve fund, the district's
 /// dashboard and the conflicts to settle.
 extension ConsoleController {
-    /// `GET /console/towns/{town}/notice-sheet[?posted=DAY&phone=…]`: the printable sheet (A4).
+    /// `GET /console/towns/{town}/notice-sheet[?posted=DAY&office=…&phone=…]`: the printable sheet (A4).
     func noticeSheet(_ request: Request, _ context: DoudiRequestContext, _ session: ConsoleSession) async throws -> Response {
         let town = try self.town(context, session)
         let store = try await fresh(session)
-        let posted = try request.uri.queryParameters["posted"].map { try day(String($0), field: "posted") }
-        let phone = request.uri.queryParameters["phone"].map(String.init) ?? "12345"
-        guard let sheet = try store.noticeSheet(within: town, posted: posted, office: nil, phone: phone) else {
+        // blank: the latest posting
+        let posted = try request.uri.queryParameters["posted"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }.map { try day($0, field: "posted") }
+        let phone = request.uri.queryParameters["phone"].map(String.init).flatMap { $0.isEmpty ? nil : $0 } ?? "12345"
+        let office = request.uri.queryParameters["office"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        guard let sheet = try store.noticeSheet(within: town, posted: posted, office: office, phone: phone) else {
             throw ConsoleError(.notFound, "\(town.value) 没有公示中的申请 no application of this town is on notice: post one from a case page (张榜公示)")
         }
         return ConsolePages.html(sheet.html())

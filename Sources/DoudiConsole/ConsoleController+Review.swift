@@ -23,7 +23,7 @@ extension ConsoleController {
             links.append(["href": "/console/towns/\(town.value)/roll", "label": "发放花名册"])
         }
         return try await queue(request, session, store: store, within: town, heading: "\(name) 待办 Review queue",
-                               action: "/console/towns/\(town.value)", links: links)
+                               action: "/console/towns/\(town.value)", links: links, sheet: "/console/towns/\(town.value)/notice-sheet")
     }
 
     /// `GET /console/district`: referred cases and approvals to file, for the district.
@@ -37,7 +37,7 @@ extension ConsoleController {
     }
 
     private func queue(_ request: Request, _ session: ConsoleSession, store: FieldStore, within org: OrgCode, heading: String,
-                       action: String, links: [[String: String]]) async throws -> Response {
+                       action: String, links: [[String: String]], sheet: String? = nil) async throws -> Response {
         let day = try day(request.uri.queryParameters["date"].map(String.init))
         let all = request.uri.queryParameters["all"] == "1"
         let book = try store.policyBook()
@@ -68,9 +68,11 @@ extension ConsoleController {
             if let warning = try DuplicateWarning.text(for: c.application, store: store) { out["warning"] = warning }
             return out
         }
-        return pages.page("queue", title: heading, session: session, flash: await flash(session), [
+        var page: [String: Any] = [
             "heading": heading, "links": links, "action": action, "date": day.iso, "all": all, "rows": rows, "policy": policy.id,
-        ])
+        ]
+        if let sheet { page["sheet"] = sheet }
+        return pages.page("queue", title: heading, session: session, flash: await flash(session), page)
     }
 
     // MARK: - the case page

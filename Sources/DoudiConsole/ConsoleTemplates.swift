@@ -94,6 +94,8 @@ enum ConsoleTemplates {
     </table>
     {{/has_rows}}
     {{^has_rows}}<p id="queue-empty">没有待办的申请 Nothing waits for a step by you on {{date}}.</p>{{/has_rows}}
+    {{#sheet}}<form method="get" action="{{sheet}}" class="muted" id="sheet-form">公示表：公示单位 <input name="office" placeholder="默认 本镇(街道)人民政府" size="18">
+    监督电话 <input name="phone" value="12345" size="14"> 张榜日期 <input type="date" name="posted"> <button type="submit">打开公示表（打印）</button></form>{{/sheet}}
     <p class="muted">测算 = 按政策版本 {{policy}} 对该户的评估（临时救助为申请的每人金额）。</p>
     """
 

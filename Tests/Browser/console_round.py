@@ -134,9 +134,16 @@ def part_town(driver, a):
     take_step(driver, "postNotice", a.notice_day)
     check(wait_for(driver, "#notice-period") is not None, "the case shows its notice period")
 
-    driver.get(a.server + town + "/notice-sheet")
+    driver.get(a.server + town)
+    sheet_form = wait_for(driver, "#sheet-form")
+    sheet_form.find_element(By.NAME, "office").send_keys("椑木镇社会事务办")
+    phone = sheet_form.find_element(By.NAME, "phone")
+    phone.clear()
+    phone.send_keys("0832-5551234")
+    sheet_form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     wait_for(driver, "table")
     sheet = text(driver)
+    check("椑木镇社会事务办" in sheet and "0832-5551234" in sheet, "the notice sheet carries the office and phone the town gave")
     check("社会救助对象公示" in sheet and "511011********" in sheet and "盖章" in sheet and "签字" in sheet,
           "the notice sheet has its title, masked ID numbers, the seal and signature space")
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
