@@ -9,7 +9,7 @@ import Logging
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the service (the default): prints `doudi-server listening on HOST:PORT` once bound."
+        abstract: "Run the service (the default): the API under /v1 and the web console under /console; prints `doudi-server listening on HOST:PORT` once bound."
     )
 
     @OptionGroup var options: ConfigurationOptions
