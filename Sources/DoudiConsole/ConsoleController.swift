@@ -71,6 +71,10 @@ struct ConsoleController: Sendable {
         console.get("password") { request, _ in await self.page(request) { s in await self.passwordPage(s) } }
         console.post("password") { request, _ in await self.form(request) { s, form in try await self.changePassword(s, form) } }
         addDistrictRoutes(to: console)
+        // any other page under /console: the console's own 404 page, not the API's JSON
+        console.get("**") { request, _ in
+            await self.page(request) { s in self.pages.error(ConsoleError(.notFound, "没有这个页面 no such page: \(request.uri.path)"), session: s) }
+        }
     }
 
     /// Where a user starts: their town's queue, or the district's.
@@ -200,6 +204,10 @@ struct ConsoleController: Sendable {
             return pages.error(ConsoleError(.forbidden, "表单已失效，请刷新页面后重试 the form's security token is missing or stale"), session: session)
         }
         await sessions.end(session.id)
+        // the last session of the user: the copy's token is revoked too (the next sign-in gets a new one)
+        if await sessions.count(user: session.actor.user, now: now()) == 0 {
+            await copies.logout(session.store)
+        }
         var response = ConsolePages.redirect("/console/login")
         response.setCookie(cookie(Self.sessionCookie, "", path: "/", maxAge: 0))
         return response

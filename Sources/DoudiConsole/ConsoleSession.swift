@@ -78,6 +78,9 @@ actor ConsoleSessions {
     /// Ends every session of a user (their working copy is being replaced).
     func end(user: String) { sessions = sessions.filter { $0.value.actor.user != user } }
 
+    /// How many sessions of a user are live.
+    func count(user: String, now: Int64) -> Int { sweep(now: now); return sessions.values.filter { $0.actor.user == user }.count }
+
     /// How many sessions are live (for tests and the log).
     func count(now: Int64) -> Int { sweep(now: now); return sessions.count }
 

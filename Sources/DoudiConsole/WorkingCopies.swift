@@ -203,6 +203,11 @@ actor WorkingCopies {
         return SyncClient(store: store, configuration: configuration)
     }
 
+    /// Ends the copy's login: the server revokes its token (the copy and its records stay).
+    func logout(_ store: FieldStore) async {
+        _ = try? await client(store, browser: nil).logout()
+    }
+
     /// The server's refusals that end a console session: the user's token is no longer good.
     static let endsSession: Set<String> = ["token-revoked", "token-expired", "unauthenticated", "account-disabled",
                                            "device-revoked", "device-assigned"]

@@ -100,6 +100,8 @@ struct ConsoleHTTPTests {
                 "\(session)")
         let queue = try browser.request("GET", "/console/towns/511011101")
         #expect(queue.status == 200 && queue.body.contains("椑木镇 待办"))
+        let unknown = try browser.request("GET", "/console/no/such/page")
+        #expect(unknown.status == 404 && unknown.body.contains("没有这个页面"), "the console's own 404 page: \(unknown.status)")
 
         let csrf = try #require(queue.csrf)
         #expect(try browser.request("POST", "/console/logout", form: [("csrf", "forged")]).status == 403, "logout needs the token too")
@@ -107,6 +109,9 @@ struct ConsoleHTTPTests {
         #expect(out.status == 303 && out.location == "/console/login")
         let after = try browser.request("GET", "/console/towns/511011101")
         #expect(after.status == 303 && after.location?.hasPrefix("/console/login") == true, "the session ended: \(after.status)")
+        // the copy's token was revoked at the last logout: the next sign-in logs the copy in again
+        #expect(try browser.signIn("beimu.approver", "Beimu-SP-change-me-2").status == 303)
+        #expect(try browser.request("GET", "/console/towns/511011101").status == 200)
     }
 
     @Test("jurisdiction and role: another town 403, a code that is no town 404, the district's pages 403 to a town; a form without the token writes nothing")
