@@ -16,6 +16,7 @@ extension ConsoleController {
         console.get("policy") { request, _ in await self.page(request) { s in try await self.policies(s) } }
         console.post("policy") { request, _ in await self.form(request) { s, form in try await self.publishPolicy(s, form) } }
         console.post("policy/subsidy") { request, _ in await self.form(request) { s, form in try await self.publishSubsidy(s, form) } }
+        console.post("policy/what-if") { request, _ in await self.form(request) { s, form in try await self.whatIf(s, form) } }
     }
 
     /// Only a district officer administers users, devices and policy.
@@ -144,5 +145,40 @@ extension ConsoleController {
         _ = try store.perform(.publishPolicy(next))
         try await copies.sync(store, user: session.actor.user, force: true)
         return await done(session, "已发布 \(next.id)：\(title)，\(from)–\(through) 每人每月 \(amount.yuanText) 元；已同步", then: "/console/policy")
+    }
+
+    /// `POST /console/policy/what-if`: what a draft policy (its file pasted) would do to the
+    /// caseload and the money of a month, beside the version in force (`doudi policy what-if`);
+    /// `format=csv` downloads it. Nothing is published.
+    func whatIf(_ session: ConsoleSession, _ form: FormBody) async throws -> Response {
+        guard session.actor.org.level == .district else { throw ConsoleError(.forbidden, "政策测算为区民政局的页面") }
+        let text = try form.require("json", "政策草案内容")
+        let draft: PolicyVersion
+        do { draft = try PolicyVersion.load(json: Data(text.utf8), document: "政策草案") } catch {
+            throw ConsoleError(.badInput, field: "json", "政策草案有误：\(error)")
+        }
+        let store = try await fresh(session)
+        let month: YearMonth = try form["month"].map { text in
+            do { return try YearMonth(iso: text) } catch { throw ConsoleError(.badInput, field: "month", "月份应为 YYYY-MM：\(text)") }
+        } ?? max(today().yearMonth, draft.effectiveFrom.yearMonth)
+        let current: PolicyVersion
+        do { current = try store.policyBook().inForce(forRollOf: month) } catch { throw ConsoleError(.refused, "\(month) 没有生效的政策版本: \(error)") }
+        guard draft.district == current.district else {
+            throw ConsoleError(.badInput, field: "json", "草案的 district 是 \(draft.district)，本区是 \(current.district)：请改正草案")
+        }
+        let org = session.actor.org
+        let w = PolicyWhatIf(cases: try store.householdCases(within: org), org: try store.orgTree(), current: current, draft: draft, month: month)
+        if form["format"] == "csv" {
+            return ConsolePages.download(w.csv(shortID: Labels.short), type: "text/csv; charset=utf-8", fileName: "草案测算-\(draft.id)-\(month.iso).csv")
+        }
+        return pages.page("whatIf", title: "草案测算", session: session, flash: await flash(session), [
+            "title": w.title, "current": "\(w.currentPolicy)（\(w.currentTitle)）", "draft": "\(w.draftPolicy)（\(w.draftTitle)）",
+            "households": "\(w.householdsAssessed)", "columns": PolicyWhatIf.caseloadColumns,
+            "rows": w.rows.map { PolicyWhatIf.cells($0, plusSign: true) },
+            "changeColumns": PolicyWhatIf.changeColumns,
+            "changes": w.changes.prefix(200).map { PolicyWhatIf.cells($0, shortID: Labels.short, plusSign: true) },
+            "more": w.changes.count > 200 ? "另有 \(w.changes.count - 200) 项变化见 CSV" : "",
+            "json": text, "month": month.iso, "csrf": session.csrf,
+        ])
     }
 }

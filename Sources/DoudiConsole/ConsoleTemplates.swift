@@ -4,7 +4,7 @@
 enum ConsoleTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "queue": queue, "case": casePage, "error": error,
-        "dashboard": dashboard, "reserveFund": reserveFund, "conflicts": conflicts, "users": users, "policy": policy, "password": password, "roll": roll, "due": due,
+        "dashboard": dashboard, "reserveFund": reserveFund, "conflicts": conflicts, "users": users, "policy": policy, "password": password, "roll": roll, "due": due, "whatIf": whatIf,
     ]
 
     static let layout = """
@@ -238,6 +238,13 @@ enum ConsoleTemplates {
     发放对象 {{#programmes}}<label><input type="checkbox" name="groups" value="{{value}}"> {{text}}</label>{{/programmes}}
     <br><button type="submit">发布</button>
     </form>
+    <form class="step" method="post" action="/console/policy/what-if" id="what-if-form">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <strong>草案测算 What a draft would do</strong> <span class="muted">粘贴政策草案（JSON），按某月测算保障户数、人数和金额的变化；不发布</span><br>
+    <textarea name="json" rows="6" cols="90" required></textarea><br>
+    <label>测算月份 <input name="month" placeholder="默认施行当月" size="8"></label>
+    <button type="submit">测算</button> <button type="submit" name="format" value="csv">下载 CSV</button>
+    </form>
     <form class="step" method="post" action="/console/policy" id="policy-form">
     <input type="hidden" name="csrf" value="{{csrf}}">
     <strong>发布新政策版本</strong> <span class="muted">粘贴政策文件（JSON，格式见 docs/POLICY-FILE.md，含新的 id 和施行日期）</span><br>
@@ -245,6 +252,22 @@ enum ConsoleTemplates {
     <button type="submit">发布</button>
     </form>
     {{/canPublish}}
+    """
+
+    static let whatIf = """
+    <h1>{{title}}</h1>
+    <p>现行 {{current}} · 草案 {{draft}} · 测算户数 {{households}}</p>
+    <table id="what-if"><thead><tr>{{#columns}}<th>{{.}}</th>{{/columns}}</tr></thead><tbody>
+    {{#rows}}<tr>{{#.}}<td>{{.}}</td>{{/.}}</tr>{{/rows}}
+    </tbody></table>
+    {{#has_changes}}<h2>变化的户 Households that change</h2>
+    <table id="what-if-changes"><thead><tr>{{#changeColumns}}<th>{{.}}</th>{{/changeColumns}}</tr></thead><tbody>
+    {{#changes}}<tr>{{#.}}<td>{{.}}</td>{{/.}}</tr>{{/changes}}
+    </tbody></table><p class="muted">{{more}}</p>{{/has_changes}}
+    <form method="post" action="/console/policy/what-if"><input type="hidden" name="csrf" value="{{csrf}}">
+    <input type="hidden" name="month" value="{{month}}"><textarea name="json" hidden>{{json}}</textarea>
+    <button type="submit" name="format" value="csv">下载 CSV</button></form>
+    <p><a href="/console/policy">返回政策标准</a></p>
     """
 
     static let password = """

@@ -208,6 +208,18 @@ struct ConsoleHTTPTests {
         ])
         #expect(noGroups.status == 400 && noGroups.body.contains("请选择发放对象"))
 
+        // what a draft standard of 400 would do (nothing published)
+        let draft = try Doudi.replacing(try Doudi.shippedPolicy(), [("\"id\": \"dongxing-2020\"", "\"id\": \"dongxing-2027-draft\""),
+                                                                   ("\"effectiveFrom\": \"2020-01-01\"", "\"effectiveFrom\": \"2027-01-01\"")])
+        let whatIf = try district.request("POST", "/console/policy/what-if", form: [("csrf", csrf), ("json", draft), ("month", "2027-01")])
+        #expect(whatIf.status == 200 && whatIf.body.contains("id=\"what-if\"") && whatIf.body.contains("dongxing-2027-draft"),
+                "\(whatIf.status) \(whatIf.body.components(separatedBy: "<main>").last?.prefix(800) ?? "")")
+        let whatIfCSV = try district.request("POST", "/console/policy/what-if", form: [("csrf", csrf), ("json", draft), ("month", "2027-01"), ("format", "csv")])
+        #expect(whatIfCSV.status == 200 && whatIfCSV.headers.contains("text/csv") && whatIfCSV.body.contains("乡镇"), "\(whatIfCSV.status)")
+        #expect(!(try district.request("GET", "/console/policy").body.contains("dongxing-2027-draft")), "a what-if publishes nothing")
+        let broken = try district.request("POST", "/console/policy/what-if", form: [("csrf", csrf), ("json", "{not json")])
+        #expect(broken.status == 400 && broken.body.contains("政策草案有误"))
+
         // a reset password: the one-time password signs in only to choose one's own
         let auditorReset = try district.request("POST", "/console/users/district.auditor/reset-password", form: [("csrf", csrf)])
         #expect(auditorReset.status == 303)
