@@ -143,7 +143,7 @@ actor WorkingCopies {
     @discardableResult
     func sync(_ store: FieldStore, user: String, force: Bool = false, freshSeconds: Int64 = 3) async throws -> SyncClient.Report? {
         let now = Int64(Date().timeIntervalSince1970)
-        if let task = syncing[user] {
+        while let task = syncing[user] {
             // a page's sync may have started before the step it must push was written
             let report = try? await task.value
             if !force { return report }
@@ -152,7 +152,7 @@ actor WorkingCopies {
         let client = self.client(store, browser: nil)
         let task = Task { try await client.sync() }
         syncing[user] = task
-        defer { syncing[user] = nil }
+        defer { if syncing[user] == task { syncing[user] = nil } }
         let report: SyncClient.Report
         do { report = try await task.value } catch let error as SyncError where Self.endsSession.contains(error.code) {
             throw ConsoleError(.unauthenticated, "您的登录已失效（\(error.message)），请重新登录 your sign-in is no longer valid: sign in again")

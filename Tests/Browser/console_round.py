@@ -13,6 +13,7 @@ sets that up and runs this script in two parts).
 Exit status 0 when every check passed; each failed check is printed and the status is 1.
 """
 import argparse
+import traceback
 import http.cookiejar
 import os
 import struct
@@ -49,6 +50,18 @@ def browser():
     return driver
 
 
+def gone(element):
+    """The page `element` was on has been replaced (a stale element; Chromium sometimes says so as
+    "Node with given id does not belong to the document" instead of a stale-element error)."""
+    def check(_driver):
+        try:
+            element.is_enabled()
+            return False
+        except Exception:
+            return True
+    return check
+
+
 def wait_for(driver, selector, seconds=30):
     return WebDriverWait(driver, seconds).until(EC.presence_of_element_located((By.CSS_SELECTOR, selector)))
 
@@ -61,7 +74,7 @@ def sign_in(driver, server, path, user, password):
     driver.find_element(By.ID, "password").send_keys(password)
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, "sign-in").click()
-    WebDriverWait(driver, 120).until(EC.staleness_of(page))
+    WebDriverWait(driver, 120).until(gone(page))
     WebDriverWait(driver, 60).until(lambda d: "/console/login" not in d.current_url)
     check(driver.current_url.endswith(path), f"{user} signed in and is back at {path} (at {driver.current_url})")
 
@@ -82,7 +95,7 @@ def take_step(driver, kind, day, fields=None, expect_done=True):
             element.send_keys(value)
     page = driver.find_element(By.TAG_NAME, "html")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(driver, 60).until(EC.staleness_of(page))  # the answer's page, not this one
+    WebDriverWait(driver, 60).until(gone(page))  # the answer's page, not this one
     if expect_done:
         flash = wait_for(driver, "#flash")
         check("done" in flash.get_attribute("class"), f"step {kind} on {day}: {flash.text}")
@@ -125,7 +138,9 @@ def part_town(driver, a):
     row = wait_for(driver, f"tr[data-application='{a.application[:8]}']")
     explanation = row.find_element(By.CSS_SELECTOR, "pre.explain").get_attribute("textContent")
     check("§" in explanation and "农村低保" in explanation, f"the queue explains the assessment citing clauses: {explanation[:120]!r}")
+    page = driver.find_element(By.TAG_NAME, "html")
     row.find_element(By.CSS_SELECTOR, "a").click()
+    WebDriverWait(driver, 60).until(gone(page))
     wait_for(driver, "#assessment")
     body = text(driver)
     check("511011********" in body, "the case page masks ID numbers")
@@ -140,7 +155,9 @@ def part_town(driver, a):
     phone = sheet_form.find_element(By.NAME, "phone")
     phone.clear()
     phone.send_keys("0832-5551234")
+    page = driver.find_element(By.TAG_NAME, "html")
     sheet_form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 60).until(gone(page))
     wait_for(driver, "table")
     sheet = text(driver)
     check("椑木镇社会事务办" in sheet and "0832-5551234" in sheet, "the notice sheet carries the office and phone the town gave")
@@ -166,7 +183,7 @@ def part_town(driver, a):
     driver.execute_script("arguments[0].querySelector('input[name=csrf]').value = 'forged'", form)
     page = driver.find_element(By.TAG_NAME, "html")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(driver, 60).until(EC.staleness_of(page))
+    WebDriverWait(driver, 60).until(gone(page))
     message = wait_for(driver, "#error-message").text
     check("表单已失效" in message, f"a forged form is refused: {message}")
     driver.get(a.server + f"/console/cases/{a.markup_application}")
@@ -180,7 +197,7 @@ def part_town(driver, a):
 
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, "logout").click()
-    WebDriverWait(driver, 60).until(EC.staleness_of(page))
+    WebDriverWait(driver, 60).until(gone(page))
     wait_for(driver, "#login-form")
     driver.get(a.server + town)
     wait_for(driver, "#login-form")
@@ -191,7 +208,9 @@ def part_district(driver, a):
     sign_in(driver, a.server, "/console/district", "district.officer", a.district_password)
     row = wait_for(driver, f"tr[data-application='{a.application[:8]}']")
     check("备案" in row.text, f"the district's queue offers filing: {row.text}")
+    page = driver.find_element(By.TAG_NAME, "html")
     row.find_element(By.CSS_SELECTOR, "a").click()
+    WebDriverWait(driver, 60).until(gone(page))
     take_step(driver, "file", a.file_day)
 
     driver.get(a.server + "/console/dashboard?month=2026-12")
@@ -215,7 +234,9 @@ def part_district(driver, a):
     check(workbook[:2] == b"PK", "the roll's workbook downloads (an xlsx: a zip)")
     batch = opener.open(next(h for t, h in links.items() if "代发批量文件" in t)).read()
     check(len(batch) > 0, f"a bank's batch file downloads ({len(batch)} bytes)")
+    page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, "logout").click()
+    WebDriverWait(driver, 60).until(gone(page))
     wait_for(driver, "#login-form")
 
 
@@ -241,6 +262,7 @@ def main():
         (part_town if a.part == "town" else part_district)(driver, a)
     except Exception as e:  # a page that never came: say where the browser was
         failures.append(f"{type(e).__name__}: {e}")
+        traceback.print_exc(file=sys.stdout)
         print(f"FAIL {type(e).__name__}: {e} (at {driver.current_url})\n{driver.page_source[:3000]}", flush=True)
         driver.save_screenshot(os.path.join(a.out, f"failure-{a.part}.png"))
     finally:
