@@ -140,7 +140,7 @@ let package = Package(
         // The console's parts without a server: sessions, forms, charts, step forms.
         .testTarget(
             name: "DoudiConsoleTests",
-            dependencies: ["DoudiConsole", "DoudiModel", "DoudiField"],
+            dependencies: ["DoudiConsole", "DoudiModel", "DoudiField", "DoudiServer"],
             swiftSettings: swiftSettings
         ),
         // End-to-end: runs the built `doudi` executable as a process; depending on the

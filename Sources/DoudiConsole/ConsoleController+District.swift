@@ -41,11 +41,12 @@ extension ConsoleController {
                 let state = [u.disabled ? "已停用" : nil, u.locked ? "已锁定" : nil, u.mustChangePassword ? "须改密码" : nil,
                              u.failedLogins > 0 ? "失败 \(u.failedLogins) 次" : nil].compactMap { $0 }
                 return ["user": u.user, "role": u.role.chineseName, "org": u.org.value, "state": state.isEmpty ? "正常" : state.joined(separator: "、"),
-                        "disabled": u.disabled, "locked": u.locked, "self": u.user == session.actor.user, "csrf": session.csrf]
+                        "disabled": u.disabled, "locked": u.locked, "self": u.user == session.actor.user, "csrf": session.csrf,
+                        "path": Self.pathPart(u.user)]
             },
             "devices": devices.map { d -> [String: Any] in
                 ["device": d.device, "user": d.user, "org": d.org.value, "lastLogin": time(d.lastLoginAt), "lastPush": time(d.lastPushAt),
-                 "sequence": d.highestSequence, "revoked": d.revokedAt != nil, "csrf": session.csrf]
+                 "sequence": d.highestSequence, "revoked": d.revokedAt != nil, "csrf": session.csrf, "path": Self.pathPart(d.device)]
             },
         ])
     }
@@ -55,12 +56,15 @@ extension ConsoleController {
         try requireDistrictOfficer(session, "用户管理")
         let given = context.parameters.get("user") ?? ""
         let user = given.removingPercentEncoding ?? given
+        // one's own account: 修改密码, never the district's reset or disable
+        guard user != session.actor.user else {
+            throw ConsoleError(.badInput, "不能对自己的账号执行此操作，请用「修改密码」 you cannot do this to your own account: use 修改密码")
+        }
         let admin = try await copies.admin(session.store)
         let text: String
         do {
             switch context.parameters.get("action") {
             case "disable":
-                guard user != session.actor.user else { throw ConsoleError(.badInput, "不能停用自己的账号 you cannot disable your own account") }
                 let r = try await admin.setDisabled(user, true)
                 await sessions.end(user: user)
                 text = "已停用 \(user)；收回令牌 \(r.revokedTokens) 个"
@@ -84,7 +88,8 @@ extension ConsoleController {
     /// `POST /console/devices/{device}/revoke`: a lost laptop.
     func revokeDevice(_ context: DoudiRequestContext, _ session: ConsoleSession) async throws -> Response {
         try requireDistrictOfficer(session, "设备管理")
-        let device = context.parameters.get("device") ?? ""
+        let given = context.parameters.get("device") ?? ""
+        let device = given.removingPercentEncoding ?? given
         let r: DeviceRevokeResponse
         do { r = try await copies.admin(session.store).revokeDevice(device) } catch { throw ConsoleError.action(error) }
         if r.device.hasPrefix("web-") { await sessions.end(user: r.user) }
@@ -116,10 +121,10 @@ extension ConsoleController {
         do { policy = try PolicyVersion.load(json: Data(text.utf8), document: "政策文件") } catch {
             throw ConsoleError(.badInput, field: "json", "政策文件有误：\(error)")
         }
-        _ = try session.store.perform(.publishPolicy(policy))
-        try await copies.sync(session.store, user: session.actor.user, force: true)
-        return await done(session, "已发布 \(policy.id)（\(policy.title)），自 \(policy.effectiveFrom) 起施行；已同步，各笔记本下次同步时收到",
-                          then: "/console/policy")
+        let changeSet: ChangeSet
+        do { changeSet = try session.store.perform(.publishPolicy(policy)) } catch { throw ConsoleError.action(error) }
+        return try await pushed(changeSet, session, "已发布 \(policy.id)（\(policy.title)），自 \(policy.effectiveFrom) 起施行，各笔记本下次同步时收到",
+                                then: "/console/policy")
     }
 
     /// `POST /console/policy/subsidy`: a temporary price subsidy (§3.5) as a new version.
@@ -142,9 +147,9 @@ extension ConsoleController {
         let subsidy = PriceSubsidy(id: version, title: title, from: from, through: through, amountPerPerson: amount, groups: groups)
         let next: PolicyVersion
         do { next = try current.publishing(subsidy, as: version, effectiveFrom: day) } catch { throw ConsoleError.action(error) }
-        _ = try store.perform(.publishPolicy(next))
-        try await copies.sync(store, user: session.actor.user, force: true)
-        return await done(session, "已发布 \(next.id)：\(title)，\(from)–\(through) 每人每月 \(amount.yuanText) 元；已同步", then: "/console/policy")
+        let changeSet: ChangeSet
+        do { changeSet = try store.perform(.publishPolicy(next)) } catch { throw ConsoleError.action(error) }
+        return try await pushed(changeSet, session, "已发布 \(next.id)：\(title)，\(from)–\(through) 每人每月 \(amount.yuanText) 元", then: "/console/policy")
     }
 
     /// `POST /console/policy/what-if`: what a draft policy (its file pasted) would do to the

@@ -68,11 +68,8 @@ extension ConsoleController {
         }
         let entry = ReserveFundEntry(id: id, town: town, kind: kind, amount: amount, date: try day(form["date"]), note: form["note"])
         let changeSet = try session.store.perform(.fundReserve(entry))
-        let pushed = try await push(changeSet, session)
         let balance = try session.store.reserveFund(town: town).balance
-        let text = "已登记备用金\(kind.chineseName) \(amount.yuanText) 元；余额 \(balance.yuanText) 元；\(pushed.text)"
-        guard pushed.accepted else { await sessions.setFlash(session.id, Flash(kind: .error, text: text)); return ConsolePages.redirect(back) }
-        return await done(session, text, then: back)
+        return try await pushed(changeSet, session, "已登记备用金\(kind.chineseName) \(amount.yuanText) 元；余额 \(balance.yuanText) 元", then: back)
     }
 
     // MARK: - what falls due
@@ -222,11 +219,7 @@ extension ConsoleController {
         guard let id = context.parameters.get("conflict").flatMap(UUID.init(uuidString:)) else { throw ConsoleError(.notFound, "冲突编号有误") }
         let note = try form.require("note", "处理说明")
         let changeSet = try session.store.perform(.resolveConflicts([id], note: note, with: nil))
-        let pushed = try await push(changeSet, session)
-        guard pushed.accepted else {
-            await sessions.setFlash(session.id, Flash(kind: .error, text: "冲突处理" + pushed.text)); return ConsolePages.redirect("/console/conflicts")
-        }
-        return await done(session, "冲突已处理；" + pushed.text, then: "/console/conflicts")
+        return try await pushed(changeSet, session, "冲突已处理", then: "/console/conflicts")
     }
 
     /// `?month=YYYY-MM`, default this month.

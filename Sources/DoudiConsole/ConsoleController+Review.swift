@@ -167,13 +167,7 @@ extension ConsoleController {
         var text = "已办理「\(kind.chineseName)」：现为「\(after.workflow.stage.chineseName)」"
         let written = ReviewText.written(changeSet, householdCase: after.householdCase)
         if !written.isEmpty { text += "；" + written.joined(separator: "；") }
-        let pushed = try await push(changeSet, session)
-        text += "；" + pushed.text
-        guard pushed.accepted else {
-            await sessions.setFlash(session.id, Flash(kind: .error, text: text))
-            return ConsolePages.redirect("/console/cases/\(id.uuidString.lowercased())")
-        }
-        return await done(session, text, then: "/console/cases/\(id.uuidString.lowercased())")
+        return try await pushed(changeSet, session, text, then: "/console/cases/\(id.uuidString.lowercased())")
     }
 
     /// The case named in the path, when it lies within the user's jurisdiction.

@@ -117,13 +117,9 @@ extension ConsoleController {
 
     /// `POST /console/towns/{town}/roll/reconcile` (a file): the bank's result file (回盘) recorded,
     /// as `doudi roll reconcile FILE --format ID`.
-    func reconcile(_ request: Request, _ context: DoudiRequestContext, _ session: ConsoleSession) async throws -> Response {
+    func reconcile(_ context: DoudiRequestContext, _ session: ConsoleSession, _ form: FormBody) async throws -> Response {
         try requireBankFiles(session)
         let town = try self.town(context, session)
-        let form = try await MultipartForm.read(request)
-        guard let token = form["csrf"], RandomToken.equal(token, session.csrf) else {
-            throw ConsoleError(.forbidden, "表单已失效，请刷新页面后重试 the form's security token is missing or stale: reload the page and submit again")
-        }
         guard let file = form.files["file"], !file.data.isEmpty else { throw ConsoleError(.badInput, field: "file", "请选择银行的回盘文件 choose the bank's result file") }
         let formats: [BankFormat]
         do { formats = try BankFormatDirectory(path: banks).load() } catch { throw ConsoleError(.unavailable, "银行格式读不出来: \(error)") }
@@ -146,11 +142,6 @@ extension ConsoleController {
             text += "；未到账：\(line.payeeName) \(line.itemName) \(line.total.yuanText) 元（\(answer.reason ?? answer.status)\(carried)）"
         }
         let back = "/console/towns/\(town.value)/roll?month=\(form["month"] ?? "")"
-        if let changeSet = recorded.changeSet {
-            let pushed = try await push(changeSet, session)
-            text += "；" + pushed.text
-            guard pushed.accepted else { await sessions.setFlash(session.id, Flash(kind: .error, text: text)); return ConsolePages.redirect(back) }
-        }
-        return await done(session, text, then: back)
+        return try await pushed(recorded.changeSet, session, text, then: back)
     }
 }

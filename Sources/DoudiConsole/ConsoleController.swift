@@ -52,7 +52,7 @@ struct ConsoleController: Sendable {
         }
         console.get("towns/:town/notice-sheet") { request, context in await self.page(request) { s in try await self.noticeSheet(request, context, s) } }
         console.get("towns/:town/roll") { request, context in await self.page(request) { s in try await self.rollPage(request, context, s) } }
-        console.post("towns/:town/roll/reconcile") { request, context in await self.page(request) { s in try await self.reconcile(request, context, s) } }
+        console.post("towns/:town/roll/reconcile") { request, context in await self.form(request) { s, form in try await self.reconcile(context, s, form) } }
         console.get("towns/:town/roll.csv") { request, context in await self.page(request) { s in try await self.roll(request, context, s) } }
         console.get("towns/:town/roll.xlsx") { request, context in await self.page(request) { s in try await self.rollWorkbook(request, context, s) } }
         console.get("towns/:town/bank/:file") { request, context in await self.page(request) { s in try await self.bankBatch(request, context, s) } }
@@ -110,7 +110,7 @@ struct ConsoleController: Sendable {
         if session.mustChangePassword, request.uri.path != "/console/password" { return ConsolePages.redirect("/console/password") }
         do {
             let form = try await FormBody.read(request)
-            guard let token = form["csrf"], RandomToken.equal(token, session.csrf) else {
+            guard let token = form["csrf"], Secret.equal(token, session.csrf) else {
                 throw ConsoleError(.forbidden, "表单已失效，请刷新页面后重试 the form's security token is missing or stale: reload the page and submit again")
             }
             return try await body(session, form)
@@ -131,7 +131,7 @@ struct ConsoleController: Sendable {
 
     /// Pushes a change set the console just wrote (with whatever else the copy holds) and says
     /// how it went: accepted, refused by the server (set aside, with its reason), or not yet sent.
-    func push(_ changeSet: ChangeSet, _ session: ConsoleSession) async throws -> (accepted: Bool, text: String) {
+    private func push(_ changeSet: ChangeSet, _ session: ConsoleSession) async throws -> (accepted: Bool, text: String) {
         do {
             let report = try await copies.sync(session.store, user: session.actor.user, force: true)
             if let rejected = report?.rejected.first(where: { $0.changeSet == changeSet.id }) {
@@ -143,6 +143,16 @@ struct ConsoleController: Sendable {
         } catch {
             return (true, "暂未同步（\(error)），下次打开页面时再同步")
         }
+    }
+
+    /// Pushes the change set the console just wrote (if any), tells the next page what happened
+    /// (`text` and how the push went: an error when the server refused it) and sends the
+    /// browser to `location`: the one ending of every form that writes.
+    func pushed(_ changeSet: ChangeSet?, _ session: ConsoleSession, _ text: String, then location: String) async throws -> Response {
+        guard let changeSet else { return await done(session, text, then: location) }
+        let pushed = try await push(changeSet, session)
+        await sessions.setFlash(session.id, Flash(kind: pushed.accepted ? .done : .error, text: text + "；" + pushed.text))
+        return ConsolePages.redirect(location)
     }
 
     /// Tells the next page what happened and sends the browser there.
@@ -159,7 +169,7 @@ struct ConsoleController: Sendable {
     func loginPage(_ request: Request, message: Flash? = nil, user: String = "", next: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
         // a login form carries a token matching a cookie of its own (double submit): another
         // site cannot post a login that signs this browser in as someone else
-        let token = RandomToken.make()
+        let token = Secret.hex()
         let next = next ?? request.uri.queryParameters["next"].map(String.init) ?? ""
         var message = message
         if message == nil, request.uri.queryParameters["ended"] != nil {
@@ -173,7 +183,7 @@ struct ConsoleController: Sendable {
     func login(_ request: Request, _ context: DoudiRequestContext) async -> Response {
         let form: FormBody
         do { form = try await FormBody.read(request) } catch { return pages.error(ConsoleError.action(error), session: nil) }
-        guard let token = form["csrf"], let expected = request.cookies[Self.loginCookie]?.value, RandomToken.equal(token, expected) else {
+        guard let token = form["csrf"], let expected = request.cookies[Self.loginCookie]?.value, Secret.equal(token, expected) else {
             return loginPage(request, message: Flash(kind: .error, text: "登录表单已失效，请重新输入 the sign-in form expired: sign in again"), status: .forbidden)
         }
         let user = form["user"] ?? ""
@@ -181,9 +191,10 @@ struct ConsoleController: Sendable {
             return loginPage(request, message: Flash(kind: .error, text: "请输入用户名和密码 enter your user name and password"), user: user, status: .badRequest)
         }
         do {
-            let opened = try await copies.open(user: user, password: password, client: clientAddress(request, context))
+            let sessions = self.sessions
+            let opened = try await copies.open(user: user, password: password, client: clientAddress(request, context),
+                                               endSessions: { await sessions.end(user: user) })
             let actor = opened.actor
-            if opened.replaced { await sessions.end(user: actor.user) }
             let session = await sessions.start(actor: actor, store: opened.store, mustChangePassword: opened.mustChangePassword, now: now())
             var next = form["next"].flatMap { $0.hasPrefix("/console/") && !$0.contains("//") ? $0 : nil } ?? Self.home(of: actor)
             if opened.mustChangePassword { next = "/console/password" }
@@ -200,7 +211,7 @@ struct ConsoleController: Sendable {
 
     func logout(_ request: Request) async -> Response {
         guard let session = await session(request) else { return ConsolePages.redirect("/console/login") }
-        guard let form = try? await FormBody.read(request), let token = form["csrf"], RandomToken.equal(token, session.csrf) else {
+        guard let form = try? await FormBody.read(request), let token = form["csrf"], Secret.equal(token, session.csrf) else {
             return pages.error(ConsoleError(.forbidden, "表单已失效，请刷新页面后重试 the form's security token is missing or stale"), session: session)
         }
         await sessions.end(session.id)
@@ -230,6 +241,8 @@ struct ConsoleController: Sendable {
         guard new.count >= 10 else { throw ConsoleError(.badInput, field: "new", "新密码至少 10 个字符 the new password needs at least 10 characters") }
         try await copies.changePassword(session.store, user: session.actor.user, current: current, new: new)
         await sessions.passwordChanged(session.id)
+        // the user's other sessions (another browser, perhaps someone who knew the old password) end
+        await sessions.end(user: session.actor.user, except: session.id)
         return await done(session, "密码已修改；您其他设备上的登录已失效，请用新密码重新登录 password changed: sign in again on your other devices",
                           then: Self.home(of: session.actor))
     }

@@ -74,7 +74,22 @@ struct ConsoleError: Error, CustomStringConvertible {
             return ConsoleError(kind, field: e.field, [e.code.chineseName, e.message].compactMap { $0 }.joined(separator: "："))
         }
         if let e = error as? ModelError { return ConsoleError(.badInput, field: e.field, "输入有误：\(e.message)") }
-        if let e = error as? SyncError { return ConsoleError(.unavailable, "同步失败 sync failed: \(e.message)") }
+        if let e = error as? SyncError { return server(e) }
         return ConsoleError(.refused, "\(error)")
+    }
+
+    /// The server's answer to a request the console made for the user (a sync, the admin
+    /// API): a refusal keeps its reason and status; only a server that did not answer is 503.
+    static func server(_ error: SyncError) -> ConsoleError {
+        let detail = "\(error.message)（\(error.code)）"
+        return switch error.status {
+        case 400, 422: ConsoleError(.badInput, "服务器认为输入有误 the server refused the input: \(detail)")
+        case 401: ConsoleError(.unauthenticated, "您的登录已失效，请重新登录 your sign-in is no longer valid: \(detail)")
+        case 403: ConsoleError(.forbidden, "服务器拒绝：无此权限 the server refused (no authority): \(detail)")
+        case 404: ConsoleError(.notFound, "服务器上没有 not found on the server: \(detail)")
+        case 409: ConsoleError(.refused, "服务器拒绝 the server refused: \(detail)")
+        case nil: ConsoleError(.unavailable, "服务器暂时无法访问 the server cannot be reached: \(detail)")
+        default: ConsoleError(.unavailable, "服务器出错 the server failed: \(detail)")
+        }
     }
 }

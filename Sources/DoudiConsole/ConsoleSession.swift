@@ -1,5 +1,6 @@
 import DoudiField
 import DoudiModel
+import DoudiServer
 import Foundation
 
 /// A signed-in console user: who they are, their working copy (unlocked with their password
@@ -43,7 +44,7 @@ actor ConsoleSessions {
     /// Starts a session for `actor` working in `store`.
     func start(actor: Actor, store: FieldStore, mustChangePassword: Bool = false, now: Int64) -> ConsoleSession {
         sweep(now: now)
-        let session = ConsoleSession(id: RandomToken.make(), csrf: RandomToken.make(), actor: actor, store: store,
+        let session = ConsoleSession(id: Secret.hex(), csrf: Secret.hex(), actor: actor, store: store,
                                      createdAt: now, lastSeenAt: now, mustChangePassword: mustChangePassword, flash: nil)
         sessions[session.id] = session
         return session
@@ -75,8 +76,11 @@ actor ConsoleSessions {
     /// Ends a session (logout).
     func end(_ id: String) { sessions[id] = nil }
 
-    /// Ends every session of a user (their working copy is being replaced).
-    func end(user: String) { sessions = sessions.filter { $0.value.actor.user != user } }
+    /// Ends every session of a user but `kept` (their working copy is being replaced, their
+    /// password changed, their sign-in is no longer good).
+    func end(user: String, except kept: String? = nil) {
+        sessions = sessions.filter { $0.value.actor.user != user || $0.key == kept }
+    }
 
     /// How many sessions of a user are live.
     func count(user: String, now: Int64) -> Int { sweep(now: now); return sessions.values.filter { $0.actor.user == user }.count }
@@ -89,20 +93,4 @@ actor ConsoleSessions {
     }
 
     private func sweep(now: Int64) { sessions = sessions.filter { !expired($0.value, now: now) } }
-}
-
-/// Random tokens for cookies and forms.
-enum RandomToken {
-    /// 32 bytes from the system's generator, as 64 hex digits.
-    static func make() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-    }
-
-    /// Compares two tokens in time that does not depend on where they differ.
-    static func equal(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count, !x.isEmpty else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-    }
 }

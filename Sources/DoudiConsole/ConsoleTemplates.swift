@@ -206,17 +206,18 @@ enum ConsoleTemplates {
     <table id="users"><thead><tr><th>账号</th><th>角色</th><th>单位</th><th>状态</th><th>操作</th></tr></thead><tbody>
     {{#users}}<tr data-user="{{user}}"><td>{{user}}</td><td>{{role}}</td><td>{{org}}</td><td>{{state}}</td><td>
     {{^self}}
-    {{#disabled}}<form method="post" action="/console/users/{{user}}/enable" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">启用</button></form>{{/disabled}}
-    {{^disabled}}<form method="post" action="/console/users/{{user}}/disable" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">停用</button></form>{{/disabled}}
+    {{#disabled}}<form method="post" action="/console/users/{{path}}/enable" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">启用</button></form>{{/disabled}}
+    {{^disabled}}<form method="post" action="/console/users/{{path}}/disable" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">停用</button></form>{{/disabled}}
+    {{#locked}}<form method="post" action="/console/users/{{path}}/unlock" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">解锁</button></form>{{/locked}}
+    <form method="post" action="/console/users/{{path}}/reset-password" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">重置密码</button></form>
     {{/self}}
-    {{#locked}}<form method="post" action="/console/users/{{user}}/unlock" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">解锁</button></form>{{/locked}}
-    <form method="post" action="/console/users/{{user}}/reset-password" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">重置密码</button></form>
+    {{#self}}<a href="/console/password">修改我的密码</a>{{/self}}
     </td></tr>{{/users}}
     </tbody></table>
     <h2>设备 Devices</h2>
     <table id="devices"><thead><tr><th>设备</th><th>用户</th><th>单位</th><th>最近登录</th><th>最近上传</th><th>已接收变更集</th><th>操作</th></tr></thead><tbody>
     {{#devices}}<tr><td>{{device}}</td><td>{{user}}</td><td>{{org}}</td><td>{{lastLogin}}</td><td>{{lastPush}}</td><td class="num">{{sequence}}</td><td>
-    {{#revoked}}已停用{{/revoked}}{{^revoked}}<form method="post" action="/console/devices/{{device}}/revoke" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">停用（遗失）</button></form>{{/revoked}}
+    {{#revoked}}已停用{{/revoked}}{{^revoked}}<form method="post" action="/console/devices/{{path}}/revoke" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">停用（遗失）</button></form>{{/revoked}}
     </td></tr>{{/devices}}
     </tbody></table>
     """

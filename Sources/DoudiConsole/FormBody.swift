@@ -1,13 +1,20 @@
 import Foundation
 import Hummingbird
 
-/// A posted HTML form (`application/x-www-form-urlencoded`): its fields by name, a name
-/// that repeats keeping every value in order.
+/// A posted HTML form (`application/x-www-form-urlencoded`, or `multipart/form-data` when it
+/// carries a file): its fields by name, a name that repeats keeping every value in order, and
+/// its files.
 struct FormBody: Sendable {
     private(set) var values: [String: [String]] = [:]
+    /// The form's files (``MultipartForm``), by field name.
+    private(set) var files: [String: MultipartForm.File] = [:]
 
-    /// Largest form the console reads: its forms are a few fields of text.
+    /// Largest form of text fields the console reads: its forms are a few fields of text.
     static let maxBytes = 64 * 1024
+
+    init(values: [String: [String]], files: [String: MultipartForm.File]) {
+        self.values = values; self.files = files
+    }
 
     init(_ text: String) {
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
@@ -18,10 +25,15 @@ struct FormBody: Sendable {
         }
     }
 
-    /// Reads the form of a request.
+    /// Reads the form of a request, of either encoding.
     ///
-    /// - Throws: ``ConsoleError`` `badInput` for a body over ``maxBytes`` or not UTF-8.
+    /// - Throws: ``ConsoleError`` `badInput` for a body over ``maxBytes`` (a multipart one over
+    ///   ``MultipartForm/maxBytes``), not UTF-8, or multipart parts that cannot be read.
     static func read(_ request: Request) async throws -> FormBody {
+        if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") {
+            let form = try await MultipartForm.read(request)
+            return FormBody(values: form.fields.mapValues { [$0] }, files: form.files)
+        }
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: maxBytes) } catch {
             throw ConsoleError(.badInput, "表单过大 the form is larger than \(maxBytes / 1024) KiB")

@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 
 /// A posted form with a file (`multipart/form-data`, RFC 7578): its text fields and its files.
+/// A body that cannot be read whole (no closing boundary, a part without its headers or its
+/// name) is refused with what is wrong, never read in part.
 struct MultipartForm: Sendable {
     struct File: Sendable {
         var name: String
@@ -21,11 +23,8 @@ struct MultipartForm: Sendable {
     ///   or parts that cannot be read.
     static func read(_ request: Request) async throws -> MultipartForm {
         let type = request.headers[.contentType] ?? ""
-        guard type.lowercased().hasPrefix("multipart/form-data"),
-              let boundary = type.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) })
-                .first(where: { $0.lowercased().hasPrefix("boundary=") })?.dropFirst("boundary=".count)
-                .trimmingCharacters(in: CharacterSet(charactersIn: "\"")), !boundary.isEmpty else {
-            throw ConsoleError(.badInput, "表单应以文件上传方式提交 the form must be sent as multipart/form-data")
+        guard type.lowercased().hasPrefix("multipart/form-data"), let boundary = parameter("boundary", in: type), !boundary.isEmpty else {
+            throw ConsoleError(.badInput, "表单应以文件上传方式提交 the form must be sent as multipart/form-data with a boundary")
         }
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: maxBytes) } catch {
@@ -34,28 +33,37 @@ struct MultipartForm: Sendable {
         return try MultipartForm(Data(buffer.readableBytesView), boundary: boundary)
     }
 
+    /// Parses a body; lines may end in CRLF (as browsers send) or LF alone.
+    ///
+    /// - Throws: ``ConsoleError`` `badInput` saying what is missing.
     init(_ body: Data, boundary: String) throws {
         let delimiter = Data("--\(boundary)".utf8)
         var parts: [Data] = []
-        var cursor = body.startIndex
-        guard let first = body.range(of: delimiter, in: cursor..<body.endIndex) else {
-            throw ConsoleError(.badInput, "上传的表单无法读取 the form has no parts")
+        guard let first = body.range(of: delimiter) else {
+            throw ConsoleError(.badInput, "上传的表单无法读取：没有分隔符 the form has no part with its boundary")
         }
-        cursor = first.upperBound
+        var cursor = first.upperBound
+        var closed = false
         while let next = body.range(of: delimiter, in: cursor..<body.endIndex) {
             parts.append(body[cursor..<next.lowerBound])
             cursor = next.upperBound
-            if body[cursor...].starts(with: Data("--".utf8)) { break }
+            if body[cursor...].starts(with: Data("--".utf8)) { closed = true; break }
         }
-        let crlf = Data("\r\n".utf8), headerEnd = Data("\r\n\r\n".utf8)
-        for var part in parts {
-            if part.starts(with: crlf) { part = part.dropFirst(2) }
-            if part.suffix(2) == crlf { part = part.dropLast(2) }
-            guard let split = part.range(of: headerEnd) else { continue }
+        guard closed else {
+            throw ConsoleError(.badInput, "上传不完整（缺少结束分隔符），请重新上传 the upload is incomplete (no closing boundary): send it again")
+        }
+        for (number, var part) in parts.enumerated() {
+            part = Self.trimmingLineEnd(part, atStart: true)
+            part = Self.trimmingLineEnd(part, atStart: false)
+            guard let split = part.range(of: Data("\r\n\r\n".utf8)) ?? part.range(of: Data("\n\n".utf8)) else {
+                throw ConsoleError(.badInput, "上传的表单第 \(number + 1) 部分没有头部 part \(number + 1) of the form has no headers")
+            }
             let headers = String(decoding: part[part.startIndex..<split.lowerBound], as: UTF8.self)
             let content = Data(part[split.upperBound...])
-            guard let disposition = headers.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-disposition:") }),
-                  let name = Self.parameter("name", in: String(disposition)) else { continue }
+            guard let disposition = headers.split(whereSeparator: \.isNewline).first(where: { $0.lowercased().hasPrefix("content-disposition:") }),
+                  let name = Self.parameter("name", in: String(disposition)) else {
+                throw ConsoleError(.badInput, "上传的表单第 \(number + 1) 部分没有字段名 part \(number + 1) of the form has no Content-Disposition name")
+            }
             if let fileName = Self.parameter("filename", in: String(disposition)) {
                 files[name] = File(name: name, fileName: (fileName as NSString).lastPathComponent, data: content)
             } else {
@@ -70,11 +78,46 @@ struct MultipartForm: Sendable {
         return v
     }
 
-    /// `name="value"` in a header's parameters.
+    /// One CRLF (or LF) off the start or the end of a part.
+    private static func trimmingLineEnd(_ part: Data, atStart: Bool) -> Data {
+        for end in [Data("\r\n".utf8), Data("\n".utf8)] {
+            if atStart, part.starts(with: end) { return part.dropFirst(end.count) }
+            if !atStart, part.suffix(end.count).elementsEqual(end) { return part.dropLast(end.count) }
+        }
+        return part
+    }
+
+    /// `key=value` or `key="value"` among a header's `;`-separated parameters; a quoted value
+    /// may hold `;` and `\"`.
     static func parameter(_ key: String, in header: String) -> String? {
-        for piece in header.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            guard piece.lowercased().hasPrefix(key + "=") else { continue }
-            return String(piece.dropFirst(key.count + 1)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        var rest = Substring(header)
+        // skip the header's name and its value before the first parameter
+        guard let firstSemicolon = rest.firstIndex(of: ";") else { return nil }
+        rest = rest[rest.index(after: firstSemicolon)...]
+        while !rest.isEmpty {
+            rest = rest.drop(while: { $0 == " " || $0 == "\t" })
+            let nameEnd = rest.firstIndex(where: { $0 == "=" || $0 == ";" }) ?? rest.endIndex
+            let name = rest[..<nameEnd].trimmingCharacters(in: .whitespaces).lowercased()
+            rest = rest[nameEnd...]
+            var value = ""
+            if rest.first == "=" {
+                rest = rest.dropFirst().drop(while: { $0 == " " })
+                if rest.first == "\"" {
+                    rest = rest.dropFirst()
+                    var escaped = false
+                    while let c = rest.first {
+                        rest = rest.dropFirst()
+                        if escaped { value.append(c); escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { break } else { value.append(c) }
+                    }
+                    rest = rest.drop(while: { $0 != ";" })
+                } else {
+                    let end = rest.firstIndex(of: ";") ?? rest.endIndex
+                    value = rest[..<end].trimmingCharacters(in: .whitespaces)
+                    rest = rest[end...]
+                }
+            }
+            if rest.first == ";" { rest = rest.dropFirst() }
+            if name == key.lowercased() { return value }
         }
         return nil
     }

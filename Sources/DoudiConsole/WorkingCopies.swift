@@ -14,9 +14,6 @@ struct OpenedCopy: Sendable {
     var actor: Actor
     /// The user signed in with a one-time password: they must choose their own before anything else.
     var mustChangePassword: Bool
-    /// An older copy of the user's was set aside (its password no longer opens it): the user's
-    /// other sessions, which worked in it, end.
-    var replaced: Bool
 }
 
 /// Each console user's working copy of their scope: a field store on the server's disk, set
@@ -54,21 +51,27 @@ actor WorkingCopies {
     }
 
     /// Logs `user` in through the API (for the browser at `client`) and answers their working
-    /// copy, unlocked, synced: made at the first login (and again when the password no longer
-    /// opens it: the password was changed elsewhere).
+    /// copy, unlocked, synced: made at the first login, and again when the old one can no
+    /// longer serve (the password was changed elsewhere, the user's scope changed, the district
+    /// revoked or re-assigned the copy's device). Before an old copy is set aside,
+    /// `endSessions` ends the sessions that work in it.
     ///
     /// - Throws: ``ConsoleError`` with the server's refusal (wrong password, throttled, locked,
     ///   a village collector), or why the copy cannot be made.
-    func open(user: String, password: String, client: String?) async throws -> OpenedCopy {
+    func open(user: String, password: String, client: String?, endSessions: @escaping @Sendable () async -> Void) async throws -> OpenedCopy {
         // one sign-in of a user at a time: a second (a double click) waits, then opens the copy the first made
         while let previous = opening[user] { _ = try? await previous.value }
-        let task = Task { try await self.openNow(user: user, password: password, client: client) }
+        let task = Task { try await self.openNow(user: user, password: password, client: client, endSessions: endSessions) }
         opening[user] = task
         defer { opening[user] = nil }
         return try await task.value
     }
 
-    private func openNow(user: String, password: String, client: String?) async throws -> OpenedCopy {
+    /// The server's refusals of a copy's login that a new copy mends: its user's scope moved,
+    /// or its device was revoked or given to someone else.
+    static let needsNewCopy: Set<String> = ["scope", "device-revoked", "device-assigned"]
+
+    private func openNow(user: String, password: String, client: String?, endSessions: @Sendable () async -> Void) async throws -> OpenedCopy {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let path = self.path(of: user)
@@ -76,28 +79,30 @@ actor WorkingCopies {
            let device = try? existing.device(), device.user == user {
             let answer: LoginResponse
             do { answer = try await self.client(existing, browser: client).login(server: Self.serverName, user: user, password: password) } catch let error as SyncError {
-                if error.code == "scope" { return try await makeNew(user: user, password: password, browser: client, replacing: path) }
-                throw ConsoleError.login(error)
+                guard Self.needsNewCopy.contains(error.code) else { throw ConsoleError.login(error) }
+                return try await makeNew(user: user, password: password, browser: client, replacing: path, endSessions: endSessions)
             }
             try Self.requireOffice(answer.actor)
             // the key derivation is slow on purpose: off the actor, so other users' pages go on
             if let unlocked = try? await Task.detached(operation: { try existing.unlock(password: password) }).value {
                 let mustChange = await firstSync(unlocked, user: user)
-                return OpenedCopy(store: unlocked, actor: answer.actor, mustChangePassword: mustChange, replaced: false)
+                return OpenedCopy(store: unlocked, actor: answer.actor, mustChangePassword: mustChange)
             }
             // the password was changed elsewhere: this copy's key is wrapped under the old one
-            return try await makeNew(user: user, password: password, browser: client, replacing: path)
         }
-        return try await makeNew(user: user, password: password, browser: client, replacing: path)
+        return try await makeNew(user: user, password: password, browser: client, replacing: path, endSessions: endSessions)
     }
 
-    /// Makes a new copy for `user` (removing the one at `path`), logs it in and syncs it.
-    private func makeNew(user: String, password: String, browser: String?, replacing path: String) async throws -> OpenedCopy {
+    /// Makes a new copy for `user` (setting aside the one at `path`, after ending the sessions
+    /// that work in it), logs it in and syncs it.
+    private func makeNew(user: String, password: String, browser: String?, replacing path: String,
+                         endSessions: @Sendable () async -> Void) async throws -> OpenedCopy {
         // an old copy is kept aside, not deleted: it may hold steps not yet pushed
-        let replaced = Self.retire(path)
+        if FileManager.default.fileExists(atPath: path) { await endSessions() }
+        _ = try Self.retire(path)
         let store = FieldStore(database: try FieldDatabase.open(path: path))
         do {
-            let device = "web-" + RandomToken.make().prefix(8)
+            let device = "web-" + Secret.hex().prefix(8)
             let answer: LoginResponse
             do {
                 answer = try await client(store, browser: browser).firstLogin(server: Self.serverName, user: user, password: password, device: device)
@@ -109,12 +114,13 @@ actor WorkingCopies {
             try protected.saveLogin(server: Self.serverName, token: answer.token)
             lastSync[user] = nil
             do { _ = try await sync(protected, user: user, force: true) } catch let error as SyncError where error.code == "password-change-required" {
-                return OpenedCopy(store: protected, actor: actor, mustChangePassword: true, replaced: replaced)
+                return OpenedCopy(store: protected, actor: actor, mustChangePassword: true)
             } catch {
                 throw ConsoleError(.unavailable, "首次同步失败 the first sync of your working copy failed: \(error)")
             }
-            return OpenedCopy(store: protected, actor: actor, mustChangePassword: false, replaced: replaced)
+            return OpenedCopy(store: protected, actor: actor, mustChangePassword: false)
         } catch {
+            // only the copy just begun: the old one is aside under its own name
             Self.remove(path)
             throw error
         }
@@ -134,7 +140,8 @@ actor WorkingCopies {
         do { _ = try await admin(store).changePassword(current: current, new: new) } catch let error as SyncError {
             throw ConsoleError(error.status == 400 ? .badInput : .forbidden, "密码未修改 the password was not changed: \(error.message)")
         }
-        try store.changePassword(to: new)
+        // the key derivation is slow on purpose: off the actor, so other users' pages go on
+        try await Task.detached(operation: { try store.changePassword(to: new) }).value
         _ = try? await sync(store, user: user, force: true)
     }
 
@@ -226,15 +233,19 @@ actor WorkingCopies {
         return (directory as NSString).appendingPathComponent("\(digest.prefix(24)).doudi")
     }
 
-    /// Moves a copy aside (`….replaced-SECONDS`), with its journal and token; true when there was one.
-    static func retire(_ path: String) -> Bool {
+    /// Moves a copy aside (`….replaced-UUID`), with its journal and token; true when there was
+    /// one. Nothing is deleted: when a file cannot be moved, the copy stays where it is.
+    ///
+    /// - Throws: ``ConsoleError`` `unavailable` naming the file that could not be moved.
+    static func retire(_ path: String) throws -> Bool {
         let fm = FileManager.default
         guard fm.fileExists(atPath: path) else { remove(path); return false }
-        let stamp = Int64(Date().timeIntervalSince1970)
+        let aside = "\(path).replaced-\(UUID().uuidString.lowercased())"
         for suffix in ["", "-wal", "-shm", ".token"] where fm.fileExists(atPath: path + suffix) {
-            try? fm.moveItem(atPath: path + suffix, toPath: "\(path).replaced-\(stamp)\(suffix)")
+            do { try fm.moveItem(atPath: path + suffix, toPath: aside + suffix) } catch {
+                throw ConsoleError(.unavailable, "旧的工作副本无法移开，未做任何删除 the old working copy could not be set aside (\(path + suffix) → \(aside + suffix): \(error)); nothing was deleted: check the console directory's permissions")
+            }
         }
-        remove(path)
         return true
     }
 

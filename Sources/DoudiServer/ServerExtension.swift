@@ -50,27 +50,24 @@ public struct LoopbackClient: Sendable {
     /// 32 random bytes, hex: made at start, never stored or logged.
     public let key: String
 
-    public init() {
-        var generator = SystemRandomNumberGenerator()
-        key = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-    }
+    public init() { key = Secret.hex() }
 
     /// The client address a request speaks for when it carries this process's key and comes
-    /// over loopback (the key never leaves the process, but an outside connection is not asked).
-    func client(of request: Request, from remote: String?) -> String? {
-        guard let remote, remote == "127.0.0.1" || remote == "::1" || remote.hasPrefix("127.") || remote == "::ffff:127.0.0.1" else { return nil }
+    /// from this machine: over loopback, or to the address the server listens on from that same
+    /// address (`http.host` set to an office network's address). The key never leaves the
+    /// process, but a connection from elsewhere is not asked.
+    func client(of request: Request, from remote: String?, to local: String?) -> String? {
+        guard let remote, Self.isLoopback(remote) || remote == local else { return nil }
         func header(_ name: String) -> String? {
             let lower = name.lowercased()
             return request.headers.last(where: { $0.name.canonicalName == lower })?.value
         }
-        guard let given = header(Self.keyHeader), Self.constantTimeEqual(given, key),
+        guard let given = header(Self.keyHeader), Secret.equal(given, key),
               let client = header(Self.clientHeader), !client.isEmpty else { return nil }
         return String(client.prefix(64))
     }
 
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    static func isLoopback(_ address: String) -> Bool {
+        address == "::1" || address.hasPrefix("127.") || address.hasPrefix("::ffff:127.")
     }
 }

@@ -1,5 +1,6 @@
 import DoudiField
 import DoudiModel
+import DoudiServer
 import Foundation
 import Testing
 @testable import DoudiConsole
@@ -40,8 +41,8 @@ struct ConsolePartsTests {
 
     @Test("tokens compare only when equal and not empty")
     func tokens() {
-        let t = RandomToken.make()
-        #expect(RandomToken.equal(t, t) && !RandomToken.equal(t, RandomToken.make()) && !RandomToken.equal("", "") && !RandomToken.equal(t, String(t.dropLast())))
+        let t = Secret.hex()
+        #expect(Secret.equal(t, t) && !Secret.equal(t, Secret.hex()) && !Secret.equal("", "") && !Secret.equal(t, String(t.dropLast())))
     }
 
     @Test("a url-encoded form: plus and percent decoded, repeated names kept in order, blanks absent")

@@ -34,8 +34,7 @@ public struct PasswordHasher: Sendable {
 
     /// A new salted hash of `password`.
     public func hash(_ password: String) async throws -> PasswordHash {
-        var generator = SystemRandomNumberGenerator()
-        let salt = Data((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        let salt = Data(Secret.bytes(16))
         let rounds = self.rounds
         let hash = try await Self.offload { try Self.derive(password, salt: salt, rounds: rounds) }
         return PasswordHash(salt: salt, hash: hash, rounds: rounds)
@@ -45,7 +44,7 @@ public struct PasswordHasher: Sendable {
     public func verify(_ password: String, against stored: PasswordHash) async throws -> Bool {
         guard stored.algorithm == Self.algorithm else { return false }
         let derived = try await Self.offload { try Self.derive(password, salt: stored.salt, rounds: stored.rounds) }
-        return Self.constantTimeEqual(derived, stored.hash)
+        return Secret.equal(derived, stored.hash)
     }
 
     /// Spends the same time as a verification, for an unknown user (so that timing
@@ -63,12 +62,6 @@ public struct PasswordHasher: Sendable {
         return key.withUnsafeBytes { Data($0) }
     }
 
-    static func constantTimeEqual(_ a: Data, _ b: Data) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for (x, y) in zip(a, b) { difference |= x ^ y }
-        return difference == 0
-    }
 
     static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in

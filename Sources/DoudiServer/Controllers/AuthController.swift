@@ -63,7 +63,7 @@ struct AuthController {
     /// entry of `X-Forwarded-For` (the address the proxy saw); for the web console of this
     /// process, the browser's address it speaks for (``LoopbackClient``).
     func clientAddress(_ request: Request, _ context: DoudiRequestContext) -> String? {
-        if let client = loopback.client(of: request, from: context.remoteAddress) { return client }
+        if let client = loopback.client(of: request, from: context.remoteAddress, to: context.localAddress) { return client }
         return ClientAddress.of(request, context, trustForwardedFor: throttle.configuration.trustForwardedFor)
     }
 

@@ -9,10 +9,13 @@ public struct DoudiRequestContext: RequestContext {
     /// The client's IP address as the connection shows it (`nil` when unknown, e.g. in
     /// router tests); login throttling counts failures per address.
     public var remoteAddress: String?
+    /// The server's own IP address on this connection (where the client reached it).
+    public var localAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress?.ipAddress
+        localAddress = source.channel.localAddress?.ipAddress
     }
 
     /// The caller, on a route behind ``TokenMiddleware``.
