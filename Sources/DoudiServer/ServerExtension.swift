@@ -57,7 +57,7 @@ public struct LoopbackClient: Sendable {
     /// address (`http.host` set to an office network's address). The key never leaves the
     /// process, but a connection from elsewhere is not asked.
     func client(of request: Request, from remote: String?, to local: String?) -> String? {
-        guard let remote, Self.isLoopback(remote) || remote == local else { return nil }
+        guard Self.fromThisMachine(remote: remote, local: local) else { return nil }
         func header(_ name: String) -> String? {
             let lower = name.lowercased()
             return request.headers.last(where: { $0.name.canonicalName == lower })?.value
@@ -67,7 +67,10 @@ public struct LoopbackClient: Sendable {
         return String(client.prefix(64))
     }
 
-    static func isLoopback(_ address: String) -> Bool {
-        address == "::1" || address.hasPrefix("127.") || address.hasPrefix("::ffff:127.")
+    /// True for a connection from this machine: a loopback address, or the connection's own
+    /// local address (a process here reaching the server at the office address it listens on).
+    public static func fromThisMachine(remote: String?, local: String?) -> Bool {
+        guard let remote, !remote.isEmpty else { return false }
+        return remote == "::1" || remote.hasPrefix("127.") || remote.hasPrefix("::ffff:127.") || remote == local
     }
 }

@@ -193,6 +193,17 @@ struct ConsoleHTTPTests {
         let reset = try district.request("POST", "/console/users/tuanjie.collector/reset-password", form: [("csrf", csrf)])
         #expect(reset.status == 303)
         #expect(try district.request("GET", "/console/users").body.contains("一次性密码"), "the one-time password is shown once")
+        let own = try district.request("POST", "/console/users/district.officer/reset-password", form: [("csrf", csrf)])
+        #expect(own.status == 400 && own.body.contains("修改密码"), "one's own password is changed, not reset: \(own.status)")
+
+        // the town's console device revoked (as if lost): its sessions end, and signing in again makes a new copy
+        let devices = try district.request("GET", "/console/users").body
+        let webDevice = try #require(devices.firstMatch(of: /<td>(web-[0-9a-f]+)<\/td><td>beimu\.approver<\/td>/)?.1)
+        #expect(try district.request("POST", "/console/devices/\(webDevice)/revoke", form: [("csrf", csrf)]).status == 303)
+        #expect(try town.request("GET", "/console/towns/511011101").location?.hasPrefix("/console/login") == true, "the revoked copy's session ended")
+        let again = try town.signIn("beimu.approver", "Beimu-SP-change-me-2")
+        #expect(again.status == 303 && again.location == "/console/towns/511011101", "\(again.status) \(again.body.prefix(400))")
+        #expect(try town.request("GET", "/console/towns/511011101").status == 200, "a new working copy serves the approver")
 
         let policy = try district.request("GET", "/console/policy")
         #expect(policy.status == 200 && policy.body.contains("dongxing-2020"))
@@ -230,6 +241,8 @@ struct ConsoleHTTPTests {
         let first = try auditor.signIn("district.auditor", oneTime)
         #expect(first.status == 303 && first.location == "/console/password", "\(first.status) \(first.location ?? "") \(first.body.prefix(300))")
         #expect(try auditor.request("GET", "/console/district").location == "/console/password", "every page leads to the password page first")
+        let elsewhere = try Browser(server.url)   // the same one-time password used in a second browser
+        #expect(try elsewhere.signIn("district.auditor", oneTime).status == 303)
         let form = try auditor.request("GET", "/console/password")
         let token = try #require(form.csrf)
         let short = try auditor.request("POST", "/console/password", form: [("csrf", token), ("current", oneTime), ("new", "short"), ("confirm", "short")])
@@ -238,6 +251,8 @@ struct ConsoleHTTPTests {
                                           form: [("csrf", token), ("current", oneTime), ("new", "Auditor-own-pass-1"), ("confirm", "Auditor-own-pass-1")])
         #expect(changed.status == 303 && changed.location == "/console/district", "\(changed.status) \(changed.body.prefix(400))")
         #expect(try auditor.request("GET", "/console/district").status == 200, "the auditor works once the password is their own")
+        #expect(try elsewhere.request("GET", "/console/district").location?.hasPrefix("/console/login") == true,
+                "the other browser's session ended with the password change")
         #expect(try Browser(server.url).signIn("district.auditor", "Auditor-own-pass-1").status == 303, "and signs in with it next time")
     }
 

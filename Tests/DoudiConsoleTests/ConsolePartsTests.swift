@@ -69,6 +69,76 @@ struct ConsolePartsTests {
         #expect(throws: ConsoleError.self) { try MultipartForm(Data("no parts".utf8), boundary: "XyZ") }
     }
 
+    @Test("a multipart form with LF line ends reads; a quoted ';' stays in the file name; a body cut short or a part without its name is refused")
+    func multipartEdges() throws {
+        let lf = Data("--B\nContent-Disposition: form-data; name=\"format\"\n\nsichuan-rcc\n--B\nContent-Disposition: form-data; name=\"file\"; filename=\"回盘;11月 \\\"终\\\".txt\"\n\nABC\n--B--\n".utf8)
+        let form = try MultipartForm(lf, boundary: "B")
+        #expect(form["format"] == "sichuan-rcc")
+        #expect(form.files["file"]?.data == Data("ABC".utf8))
+        #expect(form.files["file"]?.fileName == "回盘;11月 \"终\".txt")
+        let cut = Data("--B\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok\r\n--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhalf a fi".utf8)
+        let incomplete = #expect(throws: ConsoleError.self) { try MultipartForm(cut, boundary: "B") }
+        #expect(incomplete?.message.contains("incomplete") == true)
+        let nameless = Data("--B\r\nContent-Type: text/plain\r\n\r\nx\r\n--B--\r\n".utf8)
+        #expect(throws: ConsoleError.self) { try MultipartForm(nameless, boundary: "B") }
+        #expect(MultipartForm.parameter("boundary", in: "multipart/form-data; charset=utf-8; boundary=\"a;b\"") == "a;b")
+        #expect(MultipartForm.parameter("name", in: "form-data; filename=\"x\"") == nil, "filename is not name")
+    }
+
+    @Test("a password change ends the user's other sessions, not the one that changed it")
+    func passwordChangeEndsOthers() async throws {
+        let sessions = ConsoleSessions(idleSeconds: 600, lifetimeSeconds: 3_600)
+        let store = try Self.store()
+        let actor = Actor(user: "beimu.approver", role: .townApprover, org: try OrgCode("511011101"))
+        let kept = await sessions.start(actor: actor, store: store, now: 1_000)
+        let other = await sessions.start(actor: actor, store: store, now: 1_000)
+        let someoneElse = await sessions.start(actor: Actor(user: "district.officer", role: .districtOfficer, org: try OrgCode("511011")), store: store, now: 1_000)
+        await sessions.end(user: "beimu.approver", except: kept.id)
+        #expect(await sessions.session(kept.id, now: 1_001) != nil)
+        #expect(await sessions.session(other.id, now: 1_001) == nil)
+        #expect(await sessions.session(someoneElse.id, now: 1_001) != nil)
+    }
+
+    @Test("an old working copy is set aside whole under a new name, never deleted")
+    func retire() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retire-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("copy.doudi").path
+        for suffix in ["", "-wal", ".token"] { try Data("x\(suffix)".utf8).write(to: URL(fileURLWithPath: path + suffix)) }
+        #expect(try WorkingCopies.retire(path))
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(left.count == 3 && left.allSatisfy { $0.hasPrefix("copy.doudi.replaced-") }, "\(left)")
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(try !WorkingCopies.retire(path), "nothing to set aside")
+        // a folder that refuses the move: the copy stays where it is
+        try Data("y".utf8).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.posixPermissions: 0o500], ofItemAtPath: folder.path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder.path) }
+        if getuid() != 0 {   // root moves files whatever the folder's mode
+            #expect(throws: ConsoleError.self) { try WorkingCopies.retire(path) }
+            #expect(FileManager.default.fileExists(atPath: path), "nothing deleted")
+        }
+    }
+
+    @Test("the loopback key is honoured only from this machine: loopback, or the server's own address when it listens on an office network")
+    func loopbackOrigin() {
+        #expect(LoopbackClient.fromThisMachine(remote: "127.0.0.1", local: "127.0.0.1"))
+        #expect(LoopbackClient.fromThisMachine(remote: "::1", local: "::1"))
+        #expect(LoopbackClient.fromThisMachine(remote: "10.1.2.3", local: "10.1.2.3"), "http.host 10.1.2.3: the console calls that address")
+        #expect(!LoopbackClient.fromThisMachine(remote: "10.1.2.4", local: "10.1.2.3"), "another office machine")
+        #expect(!LoopbackClient.fromThisMachine(remote: nil, local: nil))
+    }
+
+    @Test("a server's refusal keeps its status in the console; only a server that did not answer is 503")
+    func serverRefusals() {
+        #expect(ConsoleError.action(SyncError(code: "not-found", message: "no such user", status: 404)).kind == .notFound)
+        #expect(ConsoleError.action(SyncError(code: "authority", message: "no", status: 403)).kind == .forbidden)
+        #expect(ConsoleError.action(SyncError(code: "bad-request", message: "no", status: 400)).kind == .badInput)
+        #expect(ConsoleError.action(SyncError(code: "token-revoked", message: "no", status: 401)).kind == .unauthenticated)
+        #expect(ConsoleError.action(SyncError(code: "network", message: "refused")).kind == .unavailable)
+    }
+
     @Test("a chart escapes its labels, series and title; bars are proportional")
     func chart() {
         let chart = BarChart(series: ["<b>低保</b>"], bars: [.init(label: "<script>x</script>", values: [100]), .init(label: "镇", values: [50])],
